@@ -1,0 +1,51 @@
+/**
+ * EHR profiles: which EHRs may launch the app and how (DESIGN.md "EHR profiles").
+ * The server reads them from the JSON file named by EHR_PROFILES (default: the sandbox profiles) and
+ * serves the public part at GET /api/ehr-profiles; the launch page authorizes only against these issuers.
+ */
+import { z } from 'zod';
+
+export const EhrVendor = z.enum(['generic', 'epic', 'oracle']);
+export type EhrVendor = z.infer<typeof EhrVendor>;
+
+export const EhrProfile = z.object({
+  /** stable id, e.g. "sandbox", "sandbox-epic", "epic-prod" */
+  id: z.string().regex(/^[a-z0-9-]{2,40}$/),
+  name: z.string().min(1).max(100),
+  vendor: EhrVendor,
+  /** exact FHIR base URLs (the `iss` values) this profile accepts; no patterns, no trailing slash */
+  issuers: z.array(z.string().url()).min(1),
+  /** the client id registered with this EHR */
+  clientId: z.string().min(1).max(200),
+  /** scopes requested at launch; the app degrades (and says so) when fewer are granted */
+  scopes: z.string().min(1).max(2000),
+  /** issuers that also act as the admin sign-in (standalone launch with openid fhirUser) */
+  adminSignIn: z.boolean().default(false),
+}).strict();
+export type EhrProfile = z.infer<typeof EhrProfile>;
+
+export const EhrProfilesFile = z.object({ profiles: z.array(EhrProfile).min(1) }).strict();
+export type EhrProfilesFile = z.infer<typeof EhrProfilesFile>;
+
+/** The read scopes the review needs and the write scopes write-back needs (SMART v2 syntax). */
+export const CLINICIAN_SCOPES = [
+  'launch', 'openid', 'fhirUser', 'online_access',
+  'patient/Patient.rs', 'patient/Coverage.rs', 'patient/Device.rs', 'patient/Procedure.rs',
+  'patient/MedicationAdministration.rs', 'patient/Condition.rs', 'patient/Encounter.rs', 'patient/Practitioner.rs',
+  'user/Practitioner.rs', 'patient/Organization.rs',
+  'patient/Claim.c', 'patient/DocumentReference.c', 'patient/Claim.rs', 'patient/DocumentReference.rs',
+].join(' ');
+
+/** The sandbox EHR's profiles, derived from the public URL of this server. */
+export function sandboxProfiles(publicUrl: string): EhrProfile[] {
+  const base = publicUrl.replace(/\/$/, '');
+  return [
+    { id: 'sandbox', name: 'Sandbox EHR (generic SMART)', vendor: 'generic', issuers: [`${base}/sandbox/fhir`],
+      clientId: 'pump-refill-coder', scopes: CLINICIAN_SCOPES, adminSignIn: true },
+    { id: 'sandbox-epic', name: 'Sandbox EHR (Epic mode)', vendor: 'epic', issuers: [`${base}/sandbox/epic/fhir`],
+      clientId: 'pump-refill-coder', scopes: CLINICIAN_SCOPES, adminSignIn: false },
+    { id: 'sandbox-oracle', name: 'Sandbox EHR (Oracle Health mode)', vendor: 'oracle',
+      issuers: [`${base}/sandbox/oracle/ec2458f2-1e24-41c8-b71b-0e701af7583d/fhir`],
+      clientId: 'pump-refill-coder', scopes: CLINICIAN_SCOPES, adminSignIn: false },
+  ];
+}

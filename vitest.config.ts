@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['server/**/*.test.ts', 'client/**/*.test.{ts,tsx}', 'launch/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    // end-to-end suites start servers and browsers; two cores only
+    maxWorkers: 2,
+  },
+});
