@@ -1,0 +1,29 @@
+/**
+ * Security headers. The app runs inside EHR frames (Epic, Oracle Health), so framing is allowed only for the
+ * configured EHR origins via CSP frame-ancestors (X-Frame-Options cannot express a list, so it is off).
+ */
+import helmet from 'helmet';
+import type { RequestHandler } from 'express';
+import type { EhrProfile } from '../../launch/profiles.js';
+
+export function securityHeaders(profiles: EhrProfile[]): RequestHandler {
+  const ehrOrigins = [...new Set(profiles.flatMap((p) => p.issuers.map((i) => new URL(i).origin)))];
+  return helmet({
+    frameguard: false,
+    crossOriginEmbedderPolicy: false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", ...ehrOrigins],
+        frameAncestors: ["'self'", ...ehrOrigins],
+        formAction: ["'self'", ...ehrOrigins],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}
