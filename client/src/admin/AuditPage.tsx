@@ -1,0 +1,93 @@
+/** Audit log: newest first, filter by action and actor, before/after diff on demand. */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { AdminApi, AuditEntry } from './api.js';
+import { jsonDiff } from './jsonDiff.js';
+import { Banner, formatTime } from './widgets.js';
+
+const KNOWN_ACTIONS = ['mapping.create', 'mapping.update', 'mapping.delete', 'mapping.import', 'draft.create', 'writeback'];
+const when = (e: AuditEntry) => e.at ?? e.time ?? e.createdAt;
+
+export default function AuditPage(props: { api: AdminApi }) {
+  const { api } = props;
+  const [action, setAction] = useState('');
+  const [actor, setActor] = useState('');
+  const [since, setSince] = useState('');
+  const [entries, setEntries] = useState<AuditEntry[]>();
+  const [error, setError] = useState<string>();
+  const [open, setOpen] = useState<Set<number>>(new Set());
+
+  const load = useCallback(async (f: { action: string; actor: string; since: string }) => {
+    setError(undefined);
+    const r = await api.audit({ action: f.action.trim(), actor: f.actor.trim(), since: f.since ? new Date(`${f.since}T00:00:00`).toISOString() : undefined, limit: 200 });
+    if (r.ok) {
+      setEntries(r.data.slice().sort((a, b) => (when(b) ?? '').localeCompare(when(a) ?? '')));
+      setOpen(new Set());
+    } else setError(r.message);
+  }, [api]);
+  useEffect(() => { void load({ action: '', actor: '', since: '' }); }, [load]);
+
+  const apply = (e: FormEvent) => { e.preventDefault(); void load({ action, actor, since }); };
+  const toggle = (i: number) => setOpen((s) => { const n = new Set(s); if (n.has(i)) n.delete(i); else n.add(i); return n; });
+  const actions = [...new Set([...KNOWN_ACTIONS, ...(entries ?? []).map((e) => e.action)])];
+
+  return (
+    <section data-testid="audit-page" aria-labelledby="adm-audit-h">
+      <h1 id="adm-audit-h">Audit log</h1>
+      <form className="adm-filters" onSubmit={apply}>
+        <div className="adm-field">
+          <label htmlFor="adm-audit-action">Action</label>
+          <input id="adm-audit-action" list="adm-audit-actions" value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-filter-action" />
+          <datalist id="adm-audit-actions">{actions.map((a) => <option key={a} value={a} />)}</datalist>
+        </div>
+        <div className="adm-field">
+          <label htmlFor="adm-audit-actor">Actor</label>
+          <input id="adm-audit-actor" value={actor} onChange={(e) => setActor(e.target.value)} data-testid="audit-filter-actor" />
+        </div>
+        <div className="adm-field">
+          <label htmlFor="adm-audit-since">Since</label>
+          <input id="adm-audit-since" type="date" value={since} onChange={(e) => setSince(e.target.value)} data-testid="audit-filter-since" />
+        </div>
+        <button type="submit" className="adm-btn" data-testid="audit-apply">Filter</button>
+      </form>
+      {error && <Banner kind="error" testId="audit-error">{error}</Banner>}
+      {!entries && !error && <p aria-busy="true">Loading…</p>}
+      {entries && (
+        <table className="adm-table" data-testid="audit-table">
+          <caption className="adm-sr">Audit entries, newest first</caption>
+          <thead><tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col"><span className="adm-sr">Changes</span></th></tr></thead>
+          <tbody>
+            {entries.length === 0 && <tr><td colSpan={5} className="adm-muted">No entries.</td></tr>}
+            {entries.map((e, i) => {
+              const hasDiff = e.before !== undefined || e.after !== undefined;
+              const rows = open.has(i) ? jsonDiff(e.before, e.after) : [];
+              return [
+                <tr key={`r${i}`} data-testid={`audit-row-${i}`}>
+                  <td>{formatTime(when(e))}</td>
+                  <td>{e.actor ?? '—'}</td>
+                  <td data-testid={`audit-action-${i}`}>{e.action}</td>
+                  <td>{e.target ?? e.targetId ?? '—'}</td>
+                  <td>{hasDiff && (
+                    <button type="button" className="adm-btn adm-btn--small" aria-expanded={open.has(i)} aria-controls={`adm-audit-diff-${i}`}
+                      onClick={() => toggle(i)} data-testid={`audit-diff-toggle-${i}`}>{open.has(i) ? 'Hide changes' : 'Show changes'}</button>
+                  )}</td>
+                </tr>,
+                open.has(i) && (
+                  <tr key={`d${i}`} id={`adm-audit-diff-${i}`} data-testid={`audit-diff-${i}`}>
+                    <td colSpan={5}>
+                      {rows.length === 0 ? <span className="adm-muted">No field changed.</span> : (
+                        <table className="adm-table adm-diff">
+                          <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
+                          <tbody>{rows.map((r) => <tr key={r.path}><th scope="row">{r.path}</th><td>{r.before}</td><td>{r.after}</td></tr>)}</tbody>
+                        </table>
+                      )}
+                    </td>
+                  </tr>
+                ),
+              ];
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

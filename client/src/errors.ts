@@ -1,0 +1,89 @@
+/**
+ * Every error the review screen can show, in words, with what to do next. One place, so wording stays
+ * consistent and tests assert the same text the clinician sees. Never includes tokens or PHI.
+ */
+import { ApiCallError, ApiUnreachableError } from './api/http';
+import { FhirHttpError, FhirNetworkError, FhirTimeoutError, ForeignUrlError } from './fhir/port';
+import type { ReadNotice, ReadPart } from './fhir/reads';
+import { PlanBlockedError, WriteUncertainError, WrongPatientError } from './writeback/types';
+
+export interface Words { message: string; next: string }
+
+export const RELAUNCH = 'Relaunch Pump Refill Coder from the patient\'s chart in your EHR.';
+export const SESSION_EXPIRED: Words = { message: 'Your session with the EHR has expired.', next: RELAUNCH };
+
+const PART_WORDS: Record<ReadPart, string> = {
+  Patient: 'the patient\'s demographics', Coverage: 'the insurance coverage', Device: 'the implanted pump (Device)',
+  Procedure: 'the visit\'s procedures', MedicationAdministration: 'the drugs given (MedicationAdministration)',
+  Condition: 'the diagnoses (Condition)', Encounter: 'the encounter', Practitioner: 'who performed the visit (Practitioner)',
+  Organization: 'the payer (Organization)',
+};
+
+/** A notice for a part of the record that could not be read; the review goes on without it. */
+export function readNoticeToWords(n: ReadNotice): string {
+  const what = PART_WORDS[n.part];
+  switch (n.kind) {
+    case 'not-granted': return `The EHR did not grant access to ${what}; facts that depend on it use defaults — please confirm them below.`;
+    case 'forbidden': return `The EHR refused to share ${what} (403: scope not granted); facts that depend on it use defaults — please confirm them below.`;
+    case 'not-found': return `The EHR has no ${what} for this launch (404); facts that depend on it use defaults.`;
+    case 'timeout': return `The EHR did not send ${what} within 15 seconds; facts that depend on it use defaults. Relaunch to try again.`;
+    case 'failed': return `The EHR could not send ${what}${n.status ? ` (error ${n.status})` : ''}; facts that depend on it use defaults. Relaunch to try again.`;
+  }
+}
+
+export function evaluateErrorToWords(err: unknown): Words {
+  if (err instanceof ApiCallError) {
+    if (err.status >= 400 && err.status < 500) {
+      return { message: `The app server could not evaluate this visit: ${err.message}.`, next: 'Correct the highlighted facts, or relaunch from the EHR. If it persists, tell your administrator.' };
+    }
+    return { message: `The app server failed while evaluating this visit (${err.status}).`, next: 'Wait a moment and change a fact or relaunch to retry.' };
+  }
+  if (err instanceof ApiUnreachableError) {
+    return { message: err.timedOut ? 'The app server did not answer in time.' : 'The app server could not be reached.', next: 'Check your connection, then change a fact or relaunch to retry.' };
+  }
+  return { message: 'The visit could not be evaluated.', next: 'Relaunch from the EHR. If it persists, tell your administrator.' };
+}
+
+const NOTHING_TWICE = 'Nothing was written twice; you can retry.';
+
+export function writeErrorToWords(err: unknown): Words {
+  if (err instanceof WrongPatientError) {
+    return { message: 'The drafts are not for the patient of this launch, so nothing was written.', next: RELAUNCH };
+  }
+  if (err instanceof PlanBlockedError) return { message: `Nothing was written: ${err.message}.`, next: 'The Claim draft is in the billing worklist.' };
+  if (err instanceof WriteUncertainError) {
+    return {
+      message: `An earlier attempt to write the ${err.resourceType} was interrupted and the EHR could not confirm whether it arrived.`,
+      next: 'Check the patient\'s notes in the EHR before retrying; tell your administrator if you find two copies.',
+    };
+  }
+  if (err instanceof FhirHttpError) {
+    if (err.status === 401) return SESSION_EXPIRED;
+    if (err.status === 403) {
+      return { message: 'The EHR refused: scope not granted for this write.', next: 'Ask your EHR administrator to grant the app permission to create notes (and claims), then relaunch.' };
+    }
+    if (err.status === 400 || err.status === 422 || err.status === 409 || err.status === 412) {
+      return { message: `The EHR rejected the resource${err.outcome ? `: ${err.outcome}` : ''} (${err.status}).`, next: 'Nothing was written. Correct the facts or checklist if the message points at them, then retry; otherwise tell your administrator.' };
+    }
+    if (err.status >= 500) return { message: `The EHR failed while writing (${err.status}).`, next: NOTHING_TWICE };
+    return { message: `The EHR answered ${err.status}.`, next: NOTHING_TWICE };
+  }
+  if (err instanceof FhirTimeoutError) return { message: 'The EHR did not answer in time.', next: NOTHING_TWICE };
+  if (err instanceof FhirNetworkError) return { message: 'The EHR could not be reached.', next: NOTHING_TWICE };
+  if (err instanceof ForeignUrlError) return { message: 'The app refused to send your sign-in to an address outside the EHR.', next: 'Tell your administrator.' };
+  if (err instanceof ApiCallError) {
+    if (err.status === 401) return { message: 'The app server did not accept your sign-in (it may have expired).', next: RELAUNCH };
+    if (err.status === 403) return { message: `The app server refused: ${err.message}.`, next: 'Ask your administrator for access.' };
+    if (err.status >= 500) return { message: `The app server failed (${err.status}).`, next: NOTHING_TWICE };
+    return { message: `The app server could not prepare the drafts: ${err.message}.`, next: 'Correct the facts and retry.' };
+  }
+  if (err instanceof ApiUnreachableError) return { message: err.timedOut ? 'The app server did not answer in time.' : 'The app server could not be reached.', next: NOTHING_TWICE };
+  return { message: 'The write did not complete.', next: NOTHING_TWICE };
+}
+
+export const launchWords = {
+  noState: { message: 'This page was opened without a launch from the EHR (or the launch has ended).', next: RELAUNCH },
+  noPatient: { message: 'The EHR did not give a patient with this launch.', next: 'Open Pump Refill Coder from a patient\'s chart.' },
+  badToken: (detail: string) => ({ message: `The EHR's sign-in answer was not usable (${detail}).`, next: `${RELAUNCH} If it persists, tell your administrator.` }),
+  authFailed: (detail: string) => ({ message: `Sign-in with the EHR did not complete: ${detail}.`, next: RELAUNCH }),
+} as const;

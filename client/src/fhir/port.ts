@@ -1,0 +1,99 @@
+/**
+ * The one way the app talks to the EHR's FHIR server: fetch with the bearer token, a timeout, a request
+ * counter, one refresh-and-retry on 401 when a refresh token exists, and a guard that the token only ever
+ * goes to URLs under the launch's FHIR base (never to absolute references or foreign `next` links).
+ */
+export class FhirHttpError extends Error {
+  constructor(readonly status: number, readonly outcome: string | undefined, readonly url: string) {
+    super(`FHIR server answered ${status}${outcome ? `: ${outcome}` : ''}`);
+  }
+}
+export class FhirTimeoutError extends Error { constructor(readonly url: string) { super('FHIR request timed out'); } }
+export class FhirNetworkError extends Error { constructor(readonly url: string, cause: string) { super(`FHIR request failed: ${cause}`); } }
+export class ForeignUrlError extends Error { constructor(readonly url: string) { super('refused to send the token outside the FHIR base'); } }
+
+export interface FhirResponse<T> { status: number; body: T; location?: string }
+export interface FhirRequestInit {
+  method?: 'GET' | 'POST' | 'PUT';
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+export interface FhirPort {
+  readonly base: string;
+  request<T = unknown>(path: string, init?: FhirRequestInit): Promise<FhirResponse<T>>;
+  /** number of HTTP requests sent to the FHIR server so far */
+  readonly requestCount: number;
+}
+
+export interface FhirPortOptions {
+  base: string;
+  getToken(): string;
+  /** obtains a new access token (fhirclient's single-flight refresh); undefined when none is possible */
+  refresh?: () => Promise<string | undefined>;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/** Plain text of an OperationOutcome (diagnostics or details.text of each issue). */
+export function operationOutcomeText(body: unknown): string | undefined {
+  const oo = body as { resourceType?: string; issue?: { diagnostics?: string; details?: { text?: string }; code?: string }[] } | null;
+  if (!oo || oo.resourceType !== 'OperationOutcome' || !Array.isArray(oo.issue)) return undefined;
+  const parts = oo.issue.map((i) => i.diagnostics ?? i.details?.text ?? i.code).filter((x): x is string => !!x);
+  return parts.length ? parts.join('; ').slice(0, 500) : undefined;
+}
+
+export function resolveUnderBase(base: string, path: string): string {
+  const b = base.replace(/\/+$/, '');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
+    if (path === b || path.startsWith(`${b}/`) || path.startsWith(`${b}?`)) return path;
+    throw new ForeignUrlError(path);
+  }
+  return `${b}/${path.replace(/^\/+/, '')}`;
+}
+
+export function createFhirPort(opts: FhirPortOptions): FhirPort {
+  const fetchImpl = opts.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  let count = 0;
+  const send = async (url: string, init: FhirRequestInit, token: string): Promise<Response> => {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), init.timeoutMs ?? opts.timeoutMs ?? 15_000);
+    count++;
+    try {
+      return await fetchImpl(url, {
+        method: init.method ?? 'GET',
+        headers: {
+          accept: 'application/fhir+json, application/json',
+          authorization: `Bearer ${token}`,
+          ...(init.body !== undefined ? { 'content-type': 'application/fhir+json' } : {}),
+          ...init.headers,
+        },
+        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+        signal: ctrl.signal,
+        credentials: 'omit',
+      });
+    } catch (err) {
+      if (ctrl.signal.aborted) throw new FhirTimeoutError(url);
+      throw new FhirNetworkError(url, (err as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    base: opts.base.replace(/\/+$/, ''),
+    get requestCount() { return count; },
+    async request<T>(path: string, init: FhirRequestInit = {}): Promise<FhirResponse<T>> {
+      const url = resolveUnderBase(opts.base, path);
+      let res = await send(url, init, opts.getToken());
+      if (res.status === 401 && opts.refresh) {
+        const fresh = await opts.refresh().catch(() => undefined);
+        if (fresh) res = await send(url, init, fresh);
+      }
+      const text = await res.text();
+      let body: unknown;
+      try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
+      if (!res.ok) throw new FhirHttpError(res.status, operationOutcomeText(body), url);
+      return { status: res.status, body: body as T, location: res.headers.get('location') ?? res.headers.get('content-location') ?? undefined };
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Loads everything the review screen needs once the launch is complete: the record (in parallel, each read
+ * isolated), the EHR profile's vendor and the CapabilityStatement (for the write-back plan, before any click).
+ */
+import { EhrVendor } from '../../../launch/profiles';
+import { buildCollectionBundle } from '../fhir/bundle';
+import { createFhirPort, type FhirPort } from '../fhir/port';
+import { readRecord, type ReadNotice } from '../fhir/reads';
+import type { Bundle, Resource } from '../fhir/types';
+import { parseScopes, type GrantedScopes } from '../smart/scopes';
+import type { Launch } from '../smart/session';
+import { parseCapability, UNKNOWN_CAPABILITY, type Capability } from '../writeback/capability';
+
+export interface LoadedVisit {
+  port: FhirPort;
+  bundle: Bundle;
+  patient?: Resource;
+  notices: ReadNotice[];
+  sessionExpired: boolean;
+  scopes: GrantedScopes;
+  vendor: EhrVendor;
+  capability: Capability;
+}
+
+async function vendorFor(serverUrl: string): Promise<EhrVendor> {
+  try {
+    const res = await fetch('/api/ehr-profiles', { headers: { accept: 'application/json' } });
+    const json = (await res.json()) as { profiles?: { vendor?: string; issuers?: string[] }[] };
+    const p = json.profiles?.find((x) => x.issuers?.includes(serverUrl));
+    const v = EhrVendor.safeParse(p?.vendor);
+    return v.success ? v.data : 'generic';
+  } catch {
+    return 'generic';
+  }
+}
+
+export async function loadVisit(launch: Launch, onProgress?: (port: FhirPort) => void): Promise<LoadedVisit> {
+  const { client, token } = launch;
+  const port = createFhirPort({
+    base: launch.serverUrl,
+    getToken: () => String(client.state.tokenResponse?.access_token ?? ''),
+    refresh: client.state.tokenResponse?.refresh_token
+      ? async () => String((await client.refresh()).tokenResponse?.access_token ?? '') || undefined
+      : undefined,
+  });
+  const scopes = parseScopes(token.scope);
+  const [record, capability, vendor] = await Promise.all([
+    readRecord(port, { patientId: token.patient, encounterId: token.encounter, scopes, today: new Date() }),
+    port.request('metadata').then((r) => parseCapability(r.body), () => UNKNOWN_CAPABILITY),
+    vendorFor(launch.serverUrl),
+  ]);
+  onProgress?.(port);
+  const patient = record.resources.find((r) => r.resourceType === 'Patient' && r.id === token.patient);
+  return {
+    port,
+    bundle: buildCollectionBundle(launch.serverUrl, record.resources),
+    patient,
+    notices: record.notices,
+    sessionExpired: record.sessionExpired,
+    scopes,
+    vendor,
+    capability,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Finishes the SMART launch in the browser. State is keyed by launch: the state key comes from the URL on the
+ * redirect and from history.state on a reload (per tab and per frame), never from the shared SMART_KEY slot,
+ * so two launches in two frames or tabs never mix. After ready(), code and state leave the URL.
+ */
+import FHIR from 'fhirclient';
+import type Client from 'fhirclient/lib/Client';
+import { validateTokenResponse, type TokenResponse, fhirUserFromIdToken, relativeReference } from './tokenResponse';
+import { launchWords, type Words } from '../errors';
+
+export interface Launch {
+  client: Client;
+  token: TokenResponse;
+  /** the fhirclient state key: the launch id the server keys drafts and the ledger by */
+  stateKey: string;
+  serverUrl: string;
+  /** the signed-in user, relative ("Practitioner/123") */
+  fhirUser?: string;
+}
+
+const HISTORY_KEY = 'prcStateKey';
+
+export type LaunchOutcome = { ok: true; launch: Launch } | { ok: false; words: Words };
+
+function cleanUrl(stateKey: string | undefined): void {
+  const url = new URL(location.href);
+  for (const p of ['code', 'state', 'session_state', 'error', 'error_description', 'iss']) url.searchParams.delete(p);
+  history.replaceState(stateKey ? { [HISTORY_KEY]: stateKey } : null, '', url.pathname + url.search + url.hash);
+}
+
+export async function completeLaunch(): Promise<LaunchOutcome> {
+  FHIR.oauth2.settings.fullSessionStorageSupport = false;
+  FHIR.oauth2.settings.replaceBrowserHistory = false;
+  const params = new URLSearchParams(location.search);
+  const fromHistory = (history.state as Record<string, unknown> | null)?.[HISTORY_KEY];
+  const stateKey = params.get('state') ?? (typeof fromHistory === 'string' ? fromHistory : undefined);
+  if (!stateKey || !sessionStorage.getItem(stateKey)) {
+    cleanUrl(undefined);
+    return { ok: false, words: launchWords.noState };
+  }
+  let client: Client;
+  try {
+    client = await FHIR.oauth2.ready({ stateKey });
+  } catch (err) {
+    cleanUrl(undefined);
+    sessionStorage.removeItem(stateKey);
+    return { ok: false, words: launchWords.authFailed(String((err as Error).message ?? err).slice(0, 200)) };
+  }
+  cleanUrl(stateKey);
+  const check = validateTokenResponse(client.state.tokenResponse);
+  if (!check.ok) return { ok: false, words: check.reason === 'no-patient' ? launchWords.noPatient : launchWords.badToken(check.detail) };
+  const user = fhirUserFromIdToken(check.token.id_token);
+  return {
+    ok: true,
+    launch: {
+      client, token: check.token, stateKey, serverUrl: client.state.serverUrl.replace(/\/+$/, ''),
+      fhirUser: user ? relativeReference(user) : undefined,
+    },
+  };
+}

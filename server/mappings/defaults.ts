@@ -1,0 +1,18 @@
+/** The product's default payer mappings (defaults.json), validated against the contract at load. */
+import { z } from 'zod';
+import { PayerMappingInput, type PayerMapping } from '../contracts/index';
+import raw from './defaults.json';
+
+export const DefaultMappingsFile = z.object({
+  mappings: z.array(PayerMappingInput.extend({ id: z.string().regex(/^[a-z0-9-]{1,100}$/) })).min(1),
+}).strict();
+
+/** parsed once; throws at startup if the file is broken (a test guards it) */
+export function defaultMappings(): (PayerMappingInput & { id: string })[] {
+  return DefaultMappingsFile.parse(raw).mappings;
+}
+
+/** the defaults as stored mappings (version 1), e.g. for evaluating without a store */
+export function defaultMappingsAsStored(): PayerMapping[] {
+  return defaultMappings().map((m) => ({ ...m, version: 1 }));
+}

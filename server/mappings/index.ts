@@ -1,0 +1,5 @@
+export { resolveMapping, mappingMatches, type ResolveOptions } from './resolve';
+export { nameMatches, globMatchNormalized, normalizeName, isGlob } from './glob';
+export { coverageMatchInputFromFacts, coverageMatchInputFromFhir, resolvePolicyContext, SOPT_SYSTEMS, NAIC_SYSTEM } from './input';
+export { defaultMappings, defaultMappingsAsStored, DefaultMappingsFile } from './defaults';
+export { createMappingSource, type MappingSource } from './source';
