@@ -3,7 +3,7 @@
  * stays tiny: no React, no zod. It checks the issuer against the configured EHR profiles, refuses launch-URL
  * overrides, pins the discovery document, and hands fhirclient one exact-match configuration per issuer.
  */
-import FHIR from 'fhirclient';
+import { FHIR } from './fhirclientPure';
 import type { fhirclient } from 'fhirclient/lib/types';
 import {
   buildAuthorizeConfigs, checkDiscovery, checkLaunchUrl, describeProblem, parseProfiles, randomStateKey,

@@ -16,7 +16,7 @@ const PART_WORDS: Record<ReadPart, string> = {
   Patient: 'the patient\'s demographics', Coverage: 'the insurance coverage', Device: 'the implanted pump (Device)',
   Procedure: 'the visit\'s procedures', MedicationAdministration: 'the drugs given (MedicationAdministration)',
   Condition: 'the diagnoses (Condition)', Encounter: 'the encounter', Practitioner: 'who performed the visit (Practitioner)',
-  Organization: 'the payer (Organization)',
+  Organization: 'the payer (Organization)', Location: 'where the visit took place (Location)',
 };
 
 /** A notice for a part of the record that could not be read; the review goes on without it. */

@@ -453,8 +453,9 @@ export function extractVisit(input: unknown, opts: { today?: string } = {}): Ext
       src.set(`drugs.${i}.name`, ccText(concept) ? 'record' : 'default', m, ccText(concept) ? undefined : 'The drug is not named; enter it.');
       const value = num(dose.value);
       const unit = doseUnit(dose);
-      if (value !== undefined && value >= 0 && unit) {
-        drug.amount = unit === 'g' ? value * 1000 : value;
+      const amount = value !== undefined && unit === 'g' ? value * 1000 : value;
+      if (amount !== undefined && Number.isFinite(amount) && amount >= 0 && unit) {
+        drug.amount = amount;
         drug.unit = unit === 'g' ? 'mg' : unit;
         src.set(`drugs.${i}.amount`, 'record', m);
       } else {
@@ -692,7 +693,7 @@ export function extractVisit(input: unknown, opts: { today?: string } = {}): Ext
       const v = num(rate.value);
       const u = (str(rate.code) ?? str(rate.unit) ?? '').toLowerCase().replace(/\s/g, '');
       if (v && v > 0 && (u === 'ml/d' || u === 'ml/day')) { dailyVolumeMl = v; src.set('dailyVolumeMl', 'record', m); return; }
-      if (v && v > 0 && (u === 'ml/h' || u === 'ml/hr')) { dailyVolumeMl = v * 24; src.set('dailyVolumeMl', 'derived', m, 'Hourly rate × 24.'); return; }
+      if (v && v > 0 && Number.isFinite(v * 24) && (u === 'ml/h' || u === 'ml/hr')) { dailyVolumeMl = v * 24; src.set('dailyVolumeMl', 'derived', m, 'Hourly rate × 24.'); return; }
     }
     src.set('dailyVolumeMl', 'default', undefined, 'The programmed daily volume is not on the record; enter it to check the refill interval.');
   }, undefined, 'enter the daily volume.');

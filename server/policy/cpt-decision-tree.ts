@@ -75,12 +75,14 @@ export function selectPumpService(facts: VisitFacts, meaning: ReprogrammingMeani
   const systemic = device.route === 'intravenous' || device.route === 'intra-arterial';
   const nonProgrammable = device.kind === 'implanted-nonprogrammable-pump' || device.kind === 'implanted-reservoir';
   const analysisPerformed = services.electronicAnalysis || services.reprogramming !== 'none';
-  result.programmable = !systemic && !nonProgrammable && (device.kind === 'implanted-programmable-pump' || (device.kind === 'unknown' && analysisPerformed));
+  // 62367-62370 describe programmable pumps "for intrathecal or epidural drug infusion" only
+  const spinal = device.route !== 'intraventricular';
+  result.programmable = !systemic && spinal && !nonProgrammable && (device.kind === 'implanted-programmable-pump' || (device.kind === 'unknown' && analysisPerformed));
 
   // ---- route
   if (device.route === 'intraventricular') {
     b.warn('route-not-described-by-code', 'warning',
-      'The pump delivers into the brain ventricles (intraventricular). 95990/95991 describe brain (intraventricular) refills, but 62367-62370 describe only intrathecal or epidural pumps, and the payer policies here address intrathecal/epidural pumps: confirm coverage with the payer before billing.',
+      'The pump delivers into the brain ventricles (intraventricular). 95990/95991 describe brain (intraventricular) refills, but 62367-62370 describe only intrathecal or epidural pumps, so no 6236x code is suggested (an analysis or reprogramming without refill has no code here), and the payer policies address intrathecal/epidural pumps: confirm coverage with the payer before billing.',
       [UUHP.codes95990, ICARE.code62367, UUHP.location]);
   } else if (device.route === 'unknown') {
     b.warn('route-not-described-by-code', 'warning',
@@ -144,12 +146,12 @@ export function selectPumpService(facts: VisitFacts, meaning: ReprogrammingMeani
     // non-programmable pump, reservoir, or unknown kind without analysis
     if (services.refill) {
       code = skillDocumented ? '95991' : '95990';
-      rationale = 'Refill of an implanted ' + (device.kind === 'implanted-reservoir' ? 'reservoir' : device.kind === 'unknown' ? 'pump (kind not recorded; no electronic analysis performed)' : 'non-programmable pump') +
+      rationale = 'Refill of an implanted ' + (!spinal ? 'intraventricular (brain) pump or reservoir' : device.kind === 'implanted-reservoir' ? 'reservoir' : device.kind === 'unknown' ? 'pump (kind not recorded; no electronic analysis performed)' : device.kind === 'implanted-programmable-pump' ? 'programmable pump' : 'non-programmable pump') +
         ': ' + code + (skillDocumented ? ', with the documented need for physician/QHP skill ("' + performer.physicianSkillReason!.trim() + '").' : ' (the staff-level code), because ' + staffLevelReason(performer)) +
-        ' The 6236x codes describe electronic analysis of a programmable pump, so none is added.';
+        (spinal ? ' The 6236x codes describe electronic analysis of a programmable pump, so none is added.' : ' 95990/95991 include the electronic analysis when performed; the 6236x codes describe intrathecal or epidural pumps only.');
       citations = skillDocumented ? [UUHP.codes95991, ICARE.programmable] : [UUHP.codes95990, ICARE.programmable];
-    } else if (analysisPerformed && nonProgrammable) {
-      b.notes.push('An electronic analysis or reprogramming was recorded for a ' + (device.kind === 'implanted-reservoir' ? 'reservoir' : 'non-programmable pump') + ', which the 6236x codes (programmable pumps) do not describe.');
+    } else if (analysisPerformed && (nonProgrammable || !spinal)) {
+      b.notes.push('An electronic analysis or reprogramming was recorded for ' + (!spinal ? 'an intraventricular pump' : device.kind === 'implanted-reservoir' ? 'a reservoir' : 'a non-programmable pump') + ', which the 6236x codes (programmable intrathecal/epidural pumps) do not describe.');
     }
   }
 

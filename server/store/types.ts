@@ -134,13 +134,15 @@ export interface WriteLedgerRepository {
   get(visitKey: string): Promise<LedgerEntry[]>;
 }
 
-export interface Store {
+export interface Repositories {
   mappings: MappingRepository;
   audit: AuditRepository;
   worklist: WorklistRepository;
   ledger: WriteLedgerRepository;
+}
+export interface Store extends Repositories {
   /** runs fn with repositories bound to one transaction (e.g. a mapping change and its audit entry) */
-  transaction<T>(fn: (tx: Omit<Store, 'close' | 'transaction'>) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   readonly driver: 'pglite' | 'postgres';
   close(): Promise<void>;
 }

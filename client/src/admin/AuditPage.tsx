@@ -65,7 +65,7 @@ export default function AuditPage(props: { api: AdminApi }) {
                   <td>{formatTime(when(e))}</td>
                   <td>{e.actor ?? '—'}</td>
                   <td data-testid={`audit-action-${i}`}>{e.action}</td>
-                  <td>{e.target ?? e.targetId ?? '—'}</td>
+                  <td>{[e.entityType, e.entityId ?? e.target].filter(Boolean).join(' ') || '—'}</td>
                   <td>{hasDiff && (
                     <button type="button" className="adm-btn adm-btn--small" aria-expanded={open.has(i)} aria-controls={`adm-audit-diff-${i}`}
                       onClick={() => toggle(i)} data-testid={`audit-diff-toggle-${i}`}>{open.has(i) ? 'Hide changes' : 'Show changes'}</button>

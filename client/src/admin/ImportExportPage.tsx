@@ -13,6 +13,7 @@ export default function ImportExportPage(props: { api: AdminApi }) {
   const [fileName, setFileName] = useState<string>();
   const [serverProblems, setServerProblems] = useState<ImportProblem[]>([]);
   const [busy, setBusy] = useState(false);
+  const [removalOk, setRemovalOk] = useState(false);
 
   const exportNow = async () => {
     setError(undefined); setDone(undefined);
@@ -23,7 +24,7 @@ export default function ImportExportPage(props: { api: AdminApi }) {
   };
 
   const readFile = async (file: File | undefined) => {
-    setSummary(undefined); setServerProblems([]); setError(undefined); setDone(undefined);
+    setSummary(undefined); setServerProblems([]); setError(undefined); setDone(undefined); setRemovalOk(false);
     if (!file) return;
     setFileName(file.name);
     const [text, current] = await Promise.all([file.text(), api.listMappings()]);
@@ -32,7 +33,7 @@ export default function ImportExportPage(props: { api: AdminApi }) {
   };
 
   const commit = async () => {
-    if (!summary?.ok) return;
+    if (!summary?.ok || (summary.notInFile.length > 0 && !removalOk)) return;
     setBusy(true);
     const r = await api.importMappings(summary.rows);
     setBusy(false);
@@ -55,7 +56,7 @@ export default function ImportExportPage(props: { api: AdminApi }) {
       </div>
       <div className="adm-card">
         <h2>Import</h2>
-        <p>Mappings in the file replace those with the same id; new ids are added. The file is checked here first; the server then imports all rows or none.</p>
+        <p>The file <strong>replaces every current mapping</strong>: mappings not in the file are removed. The file is checked here first; the server then imports all rows or none. Export first to keep a copy.</p>
         <div className="adm-field">
           <label htmlFor="adm-import-file">Mappings file (JSON)</label>
           <input id="adm-import-file" type="file" accept="application/json,.json" onChange={(e) => void readFile(e.target.files?.[0])} data-testid="import-file" />
@@ -69,10 +70,16 @@ export default function ImportExportPage(props: { api: AdminApi }) {
                 <li data-testid="import-added">New: {summary.added.length ? summary.added.join(', ') : 'none'}</li>
                 <li data-testid="import-changed">Changed: {summary.changed.length ? summary.changed.join(', ') : 'none'}</li>
                 <li>Unchanged: {summary.unchanged.length}</li>
-                <li>Current mappings not in the file: {summary.notInFile.length ? summary.notInFile.join(', ') : 'none'}</li>
+                <li data-testid="import-removed">Removed (not in the file): {summary.notInFile.length ? summary.notInFile.join(', ') : 'none'}</li>
               </ul>
             )}
-            <button type="button" className="adm-btn adm-btn--primary" disabled={!summary.ok || busy} onClick={() => void commit()} data-testid="import-commit">
+            {summary.ok && summary.notInFile.length > 0 && (
+              <label className="adm-radio">
+                <input type="checkbox" checked={removalOk} onChange={(e) => setRemovalOk(e.target.checked)} data-testid="import-confirm-removal" />
+                I understand that {summary.notInFile.length} mapping{summary.notInFile.length === 1 ? '' : 's'} not in the file will be removed
+              </label>
+            )}
+            <button type="button" className="adm-btn adm-btn--primary" disabled={!summary.ok || busy || (summary.notInFile.length > 0 && !removalOk)} onClick={() => void commit()} data-testid="import-commit">
               {busy ? 'Importing…' : `Import ${summary.rows.length} mapping${summary.rows.length === 1 ? '' : 's'}`}
             </button>
           </div>

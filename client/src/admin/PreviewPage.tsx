@@ -100,6 +100,12 @@ export default function PreviewPage(props: { api: AdminApi }) {
             <dt>Line of business</dt>
             <dd data-testid="preview-lob">{lob ?? 'unknown'}</dd>
           </dl>
+          {result.input && (
+            <details data-testid="preview-input">
+              <summary>What was read from the Coverage</summary>
+              <pre className="adm-code adm-pre">{JSON.stringify(result.input, null, 2)}</pre>
+            </details>
+          )}
           {lost.length > 0 && (
             <>
               <h2>Matched but lost</h2>

@@ -41,6 +41,8 @@ export const PreviewResult = z.object({
   }).optional(),
   /** some servers answer the resolved line of business beside the policy */
   lineOfBusiness: LineOfBusiness.optional(),
+  /** what the server read from the Coverage (payer ids, names, plans, types, state) */
+  input: z.record(z.string(), z.unknown()).optional(),
 });
 export type PreviewResult = z.infer<typeof PreviewResult>;
 
@@ -51,8 +53,9 @@ export const AuditEntry = z.looseObject({
   createdAt: z.string().optional(),
   actor: z.string().optional(),
   action: z.string(),
+  entityType: z.string().optional(),
+  entityId: z.string().optional(),
   target: z.string().optional(),
-  targetId: z.string().optional(),
   before: z.unknown().optional(),
   after: z.unknown().optional(),
 });

@@ -25,7 +25,7 @@ export interface ImportSummary {
   added: string[];
   changed: string[];
   unchanged: string[];
-  /** current mappings the file does not mention */
+  /** current mappings the file does not mention: the import (replace-all) removes them */
   notInFile: string[];
 }
 

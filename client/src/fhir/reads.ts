@@ -9,7 +9,7 @@ import type { Bundle, Reference, Resource } from './types';
 import type { GrantedScopes } from '../smart/scopes';
 
 export type ReadPart = 'Patient' | 'Coverage' | 'Device' | 'Procedure' | 'MedicationAdministration' | 'Condition'
-  | 'Encounter' | 'Practitioner' | 'Organization';
+  | 'Encounter' | 'Practitioner' | 'Organization' | 'Location';
 export type NoticeKind = 'not-granted' | 'forbidden' | 'not-found' | 'failed' | 'timeout';
 export interface ReadNotice { part: ReadPart; kind: NoticeKind; status?: number }
 
@@ -52,6 +52,10 @@ export function performerIds(procedures: Resource[]): string[] {
 }
 export function payorIds(coverages: Resource[]): string[] {
   return refIds(coverages.flatMap((c) => (c.payor as Reference[] | undefined) ?? []), 'Organization');
+}
+
+export function locationIds(encounter: Resource | undefined): string[] {
+  return refIds(((encounter?.location as { location?: Reference }[] | undefined) ?? []).map((l) => l.location), 'Location');
 }
 
 export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<RecordRead> {
@@ -109,7 +113,10 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
       }),
       search('MedicationAdministration', `patient=${pid}&_count=50`),
       search('Condition', `patient=${pid}`),
-      ctx.encounterId ? read('Encounter', ctx.encounterId) : Promise.resolve(undefined),
+      ctx.encounterId ? read('Encounter', ctx.encounterId).then(async (enc) => {
+        // The encounter's Location gives the place of service; optional, read only when granted (no notice).
+        if (granted('Location')) await Promise.all(locationIds(enc).map((id) => read('Location', id)));
+      }) : Promise.resolve(undefined),
     ]);
   } catch (err) {
     if (err instanceof SessionExpired) return { resources, notices, sessionExpired: true };

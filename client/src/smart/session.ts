@@ -3,7 +3,7 @@
  * redirect and from history.state on a reload (per tab and per frame), never from the shared SMART_KEY slot,
  * so two launches in two frames or tabs never mix. After ready(), code and state leave the URL.
  */
-import FHIR from 'fhirclient';
+import { FHIR } from '../../../launch/fhirclientPure';
 import type Client from 'fhirclient/lib/Client';
 import { validateTokenResponse, type TokenResponse, fhirUserFromIdToken, relativeReference } from './tokenResponse';
 import { launchWords, type Words } from '../errors';

@@ -1,0 +1,105 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { http, HttpResponse, delay } from 'msw';
+import { setupServer } from 'msw/node';
+import { createFhirPort } from './port';
+import { readRecord, visitProcedures } from './reads';
+import { buildCollectionBundle } from './bundle';
+import { parseScopes } from '../smart/scopes';
+
+const BASE = 'https://ehr.test/fhir';
+const ALL = 'patient/*.rs';
+const searchset = (...resources: object[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
+const seen: string[] = [];
+const auth: (string | null)[] = [];
+
+const handlers = [
+  http.get(`${BASE}/Patient/p1`, ({ request }) => { auth.push(request.headers.get('authorization')); return HttpResponse.json({ resourceType: 'Patient', id: 'p1' }); }),
+  http.get(`${BASE}/Coverage`, () => HttpResponse.json(searchset({ resourceType: 'Coverage', id: 'c1', status: 'active', payor: [{ reference: 'Organization/o1' }] }))),
+  http.get(`${BASE}/Organization/o1`, () => HttpResponse.json({ resourceType: 'Organization', id: 'o1' })),
+  http.get(`${BASE}/Device`, () => HttpResponse.json(searchset({ resourceType: 'Device', id: 'd1' }))),
+  http.get(`${BASE}/Procedure`, ({ request }) => {
+    seen.push(new URL(request.url).search);
+    return HttpResponse.json(searchset(
+      { resourceType: 'Procedure', id: 'pr-today', performedDateTime: '2026-03-02T10:00:00Z', performer: [{ actor: { reference: 'Practitioner/dr1' } }] },
+      { resourceType: 'Procedure', id: 'pr-old', performedDateTime: '2025-11-02', performer: [{ actor: { reference: 'Practitioner/dr-old' } }] },
+      { resourceType: 'Procedure', id: 'pr-bad', status: 'entered-in-error', performedDateTime: '2025-10-02' },
+    ));
+  }),
+  http.get(`${BASE}/Practitioner/dr1`, () => HttpResponse.json({ resourceType: 'Practitioner', id: 'dr1' })),
+  http.get(`${BASE}/MedicationAdministration`, () => new HttpResponse(null, { status: 403 })),
+  http.get(`${BASE}/Condition`, () => HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ diagnostics: 'boom' }] }, { status: 500 })),
+  http.get(`${BASE}/Encounter/e1`, () => new HttpResponse(null, { status: 404 })),
+];
+const server = setupServer(...handlers);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => { server.resetHandlers(); seen.length = 0; auth.length = 0; });
+afterAll(() => server.close());
+
+const port = () => createFhirPort({ base: BASE, getToken: () => 'tok' });
+const ctx = (scope = ALL) => ({ patientId: 'p1', encounterId: 'e1', scopes: parseScopes(scope), today: new Date('2026-03-02T12:00:00Z') });
+
+describe('readRecord', () => {
+  it('reads everything in parallel, isolates failures as notices, and follows performer and payor references', async () => {
+    const p = port();
+    const r = await readRecord(p, ctx());
+    expect(r.sessionExpired).toBe(false);
+    const ids = r.resources.map((x) => `${x.resourceType}/${x.id}`).sort();
+    expect(ids).toEqual(expect.arrayContaining(['Patient/p1', 'Coverage/c1', 'Organization/o1', 'Device/d1', 'Procedure/pr-today', 'Practitioner/dr1']));
+    expect(ids).not.toContain('Practitioner/dr-old'); // only the visit's (latest day's) performer
+    expect(r.notices).toEqual(expect.arrayContaining([
+      { part: 'MedicationAdministration', kind: 'forbidden', status: 403 },
+      { part: 'Condition', kind: 'failed', status: 500 },
+      { part: 'Encounter', kind: 'not-found', status: 404 },
+    ]));
+    expect(seen[0]).toBe('?patient=p1&date=ge2025-03-02&_sort=-date&_count=50');
+    expect(auth[0]).toBe('Bearer tok');
+    expect(p.requestCount).toBe(9);
+  });
+
+  it('does not ask for resource types the EHR did not grant', async () => {
+    const p = port();
+    const r = await readRecord(p, ctx('patient/Patient.read patient/Device.rs'));
+    expect(r.notices.filter((n) => n.kind === 'not-granted').map((n) => n.part).sort())
+      .toEqual(['Condition', 'Coverage', 'Encounter', 'MedicationAdministration', 'Procedure']);
+    expect(p.requestCount).toBe(2);
+  });
+
+  it('reports an expired session on 401', async () => {
+    server.use(http.get(`${BASE}/Device`, () => new HttpResponse(null, { status: 401 })));
+    expect((await readRecord(port(), ctx())).sessionExpired).toBe(true);
+  });
+
+  it('times out a slow read after the limit and keeps the rest', async () => {
+    server.use(http.get(`${BASE}/Device`, async () => { await delay(500); return HttpResponse.json(searchset()); }));
+    const p = createFhirPort({ base: BASE, getToken: () => 'tok', timeoutMs: 100 });
+    const r = await readRecord(p, ctx());
+    expect(r.notices).toContainEqual({ part: 'Device', kind: 'timeout' });
+    expect(r.resources.some((x) => x.resourceType === 'Patient')).toBe(true);
+  });
+
+  it('never sends the token to a foreign next link', async () => {
+    let foreign = 0;
+    server.use(
+      http.get(`${BASE}/Device`, () => HttpResponse.json({ ...searchset({ resourceType: 'Device', id: 'd1' }), link: [{ relation: 'next', url: 'https://evil.test/fhir/Device?page=2' }] })),
+      http.get('https://evil.test/*', () => { foreign++; return HttpResponse.json(searchset()); }),
+    );
+    await readRecord(port(), ctx());
+    expect(foreign).toBe(0);
+  });
+});
+
+describe('buildCollectionBundle', () => {
+  it('makes a collection of unique resources without entered-in-error ones', () => {
+    const b = buildCollectionBundle(`${BASE}/`, [
+      { resourceType: 'Patient', id: 'p1' }, { resourceType: 'Patient', id: 'p1' },
+      { resourceType: 'Procedure', id: 'x', status: 'entered-in-error' },
+      { resourceType: 'Condition', id: 'c', verificationStatus: { coding: [{ code: 'entered-in-error' }] } },
+      { resourceType: 'Device', id: 'd1' },
+    ]);
+    expect(b.type).toBe('collection');
+    expect(b.entry?.map((e) => e.fullUrl)).toEqual([`${BASE}/Patient/p1`, `${BASE}/Device/d1`]);
+  });
+  it('picks the latest day\'s procedures as the visit', () => {
+    expect(visitProcedures([{ resourceType: 'Procedure', id: 'a', performedPeriod: { start: '2026-01-01T09:00' } }, { resourceType: 'Procedure', id: 'b', performedDateTime: '2025-01-01' }]).map((p) => p.id)).toEqual(['a']);
+  });
+});

@@ -1,0 +1,25 @@
+/** The app's entry: `/admin*` → the admin screens (lazy), everything else → the clinician's review. */
+import { startMetrics } from './metrics';
+import { StrictMode, Suspense, lazy, type ComponentType } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ReviewApp } from './ReviewApp';
+import './styles.css';
+
+startMetrics();
+
+const AdminApp = lazy(() => import('./admin/AdminApp').then((m) => {
+  const mod = m as unknown as { default?: ComponentType; AdminApp?: ComponentType };
+  return { default: (mod.default ?? mod.AdminApp) as ComponentType };
+}));
+
+const isAdmin = /^\/admin(\/|$)/.test(location.pathname);
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      {isAdmin
+        ? <Suspense fallback={<p className="loading">Loading the admin screens…</p>}><AdminApp /></Suspense>
+        : <ReviewApp />}
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,50 @@
+/** Look-ups the authorization server and the home page make in the repository (no scopes: sandbox internals). */
+import { Operator } from '@medplum/core';
+import type { MemoryRepository } from '@medplum/fhir-router';
+import type { Claim, Coverage, Device, DocumentReference, Encounter, Organization, Patient, Practitioner } from '@medplum/fhirtypes';
+import { SANDBOX_USERS } from './users.js';
+
+export function patientName(p: Patient): string {
+  const n = p.name?.find((x) => x.use === 'official') ?? p.name?.[0];
+  return [n?.given?.join(' '), n?.family].filter(Boolean).join(' ') || n?.text || (p.id ?? '');
+}
+
+export class Directory {
+  constructor(private readonly repo: MemoryRepository) {}
+
+  async patients(): Promise<Patient[]> {
+    const list = await this.repo.searchResources<Patient>({ resourceType: 'Patient' });
+    return list.sort((a, b) => patientName(a).localeCompare(patientName(b)));
+  }
+
+  async patient(id: string): Promise<Patient | undefined> {
+    if (!/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return undefined;
+    return this.repo.readResource<Patient>('Patient', id).catch(() => undefined);
+  }
+
+  users(): Practitioner[] {
+    return SANDBOX_USERS;
+  }
+
+  /** The patient's most recent Encounter (by period.start), the visit an EHR launch happens in. */
+  async latestEncounterId(patientId: string): Promise<string | undefined> {
+    const list = await this.repo.searchResources<Encounter>({
+      resourceType: 'Encounter',
+      filters: [{ code: 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }],
+    });
+    list.sort((a, b) => (b.period?.start ?? '').localeCompare(a.period?.start ?? ''));
+    return list[0]?.id;
+  }
+
+  async byPatient<T extends Coverage | Device | Claim | DocumentReference>(resourceType: T['resourceType'], patientId: string): Promise<T[]> {
+    return this.repo.searchResources<T>({
+      resourceType,
+      filters: [{ code: 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }],
+    });
+  }
+
+  async organization(ref: string | undefined): Promise<Organization | undefined> {
+    const m = /^Organization\/(.+)$/.exec(ref ?? '');
+    return m ? this.repo.readResource<Organization>('Organization', m[1]!).catch(() => undefined) : undefined;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The sandbox home page (/sandbox/): the synthetic patients with Launch buttons per vendor mode, and what the app
+ * wrote back (Claim drafts, DocumentReferences with their text). Also the launch endpoints and a small JSON API.
+ */
+import type { Claim, Coverage, Device, DocumentReference, Patient } from '@medplum/fhirtypes';
+import express, { type Request, type Response } from 'express';
+import type { SandboxUrls } from './bases.js';
+import { MODES } from './bases.js';
+import { Directory, patientName } from './directory.js';
+import { html, page, type SafeHtml } from './html.js';
+import type { ModeId } from './modes/types.js';
+import { TENANT_PATTERN } from './modes/oracle.js';
+import type { AuthState } from './state.js';
+import { CLINICIAN_ID } from './users.js';
+
+interface HomeDeps {
+  urls: SandboxUrls;
+  state: AuthState;
+  directory: Directory;
+  reset(): Promise<void>;
+}
+
+const MODE_IDS = Object.keys(MODES) as ModeId[];
+
+function decodeText(data: string | undefined): string {
+  return data ? Buffer.from(data, 'base64').toString('utf8') : '';
+}
+
+async function patientSummary(directory: Directory, p: Patient) {
+  const coverages = await directory.byPatient<Coverage>('Coverage', p.id!);
+  const coverage = coverages.find((c) => c.status === 'active') ?? coverages[0];
+  const payer = await directory.organization(coverage?.payor?.[0]?.reference);
+  const plan = coverage?.class?.find((c) => c.type?.coding?.some((x) => x.code === 'plan'));
+  const devices = await directory.byPatient<Device>('Device', p.id!);
+  const device = devices[0];
+  return {
+    payer: payer?.name ?? coverage?.payor?.[0]?.display ?? '',
+    plan: plan?.name ?? plan?.value ?? '',
+    device: device ? [device.deviceName?.[0]?.name ?? device.type?.text ?? device.type?.coding?.[0]?.display, device.modelNumber && `model ${device.modelNumber}`].filter(Boolean).join(', ') : '',
+    state: p.address?.[0]?.state ?? '',
+  };
+}
+
+function claimRows(claims: Claim[]): SafeHtml {
+  if (claims.length === 0) return html`<p class="muted">No Claim drafts written.</p>`;
+  return html`<table><thead><tr><th>Claim</th><th>Status</th><th>Created</th><th>Lines (code, modifiers × quantity)</th></tr></thead><tbody>
+${claims.map((c) => html`<tr><td>${c.id}</td><td>${c.status}</td><td>${c.created}</td><td><ul>
+${(c.item ?? []).map((it) => html`<li>${it.productOrService?.coding?.[0]?.code ?? it.productOrService?.text ?? '?'}${(it.modifier ?? []).length ? html` ${(it.modifier ?? []).map((m) => m.coding?.[0]?.code ?? m.text).join(' ')}` : ''} × ${it.quantity?.value ?? 1}${it.quantity?.unit ? html` ${it.quantity.unit}` : ''}</li>`)}
+</ul></td></tr>`)}
+</tbody></table>`;
+}
+
+function documentRows(docs: DocumentReference[]): SafeHtml {
+  if (docs.length === 0) return html`<p class="muted">No DocumentReferences written.</p>`;
+  return html`${docs.map((d) => html`<article class="document">
+<h4>DocumentReference ${d.id}</h4>
+<p>status ${d.status} · docStatus ${d.docStatus ?? '(none)'} · date ${d.date ?? '(none)'} · author ${(d.author ?? []).map((a) => a.display ?? a.reference).join(', ') || '(none)'}${d.type?.text ? html` · ${d.type.text}` : ''}</p>
+${(d.content ?? []).map((c) => {
+    const a = c.attachment;
+    const type = (a?.contentType ?? '').split(';')[0]!.trim();
+    if (type === 'text/plain' && a?.data) return html`<pre>${decodeText(a.data)}</pre>`;
+    return html`<p class="muted">${a?.title ?? 'attachment'}: ${a?.contentType ?? 'unknown type'}${a?.data ? `, ${Buffer.from(a.data, 'base64').length} bytes` : ''}</p>`;
+  })}
+</article>`)}`;
+}
+
+export function createHomeRouter(deps: HomeDeps): express.Router {
+  const { urls, state, directory } = deps;
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  async function createLaunch(patientId: string, mode: ModeId, tenant?: string) {
+    const base = urls.base(mode, tenant);
+    const encounterId = await directory.latestEncounterId(patientId);
+    const launch = state.createLaunch({
+      patientId, encounterId, userId: CLINICIAN_ID, needPatientBanner: base.mode.needPatientBanner, base: base.url,
+    });
+    return { launch, iss: base.url, launchUrl: urls.launchUrl(base, launch) };
+  }
+
+  async function launchFromBrowser(req: Request, res: Response, params: Record<string, unknown>) {
+    const patient = await directory.patient(String(params.patient ?? ''));
+    const mode = String(params.mode ?? 'generic') as ModeId;
+    if (!patient?.id || !MODE_IDS.includes(mode)) {
+      res.status(400).type('html').send(page('Sandbox EHR', html`<h1>Cannot launch</h1><p class="error">Unknown patient or mode.</p><p><a href="${urls.sandboxPath}/">Back</a></p>`));
+      return;
+    }
+    const { launchUrl } = await createLaunch(patient.id, mode);
+    res.set('Cache-Control', 'no-store').redirect(req.method === 'GET' ? 302 : 303, launchUrl);
+  }
+
+  router.post('/launch', form, (req, res, next) => { launchFromBrowser(req, res, req.body ?? {}).catch(next); });
+  router.get('/launch', (req, res, next) => { launchFromBrowser(req, res, req.query).catch(next); });
+
+  router.post('/reset', async (_req, res, next) => {
+    try {
+      await deps.reset();
+      res.redirect(303, `${urls.sandboxPath}/`);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get('/api/patients', async (_req, res, next) => {
+    try {
+      const patients = await directory.patients();
+      res.set('Cache-Control', 'no-store').json({
+        patients: patients.map((p) => ({
+          id: p.id,
+          name: patientName(p),
+          launchUrls: Object.fromEntries(MODE_IDS.map((m) => [m, `${urls.sandbox}/launch?patient=${encodeURIComponent(p.id!)}&mode=${m}`])),
+          iss: Object.fromEntries(MODE_IDS.map((m) => [m, urls.base(m).url])),
+        })),
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/api/launch', express.json({ limit: '16kb' }), async (req, res, next) => {
+    try {
+      const body = (req.body ?? {}) as { patientId?: unknown; mode?: unknown; tenant?: unknown };
+      const mode = (body.mode ?? 'generic') as ModeId;
+      const tenant = typeof body.tenant === 'string' ? body.tenant : undefined;
+      const patient = typeof body.patientId === 'string' ? await directory.patient(body.patientId) : undefined;
+      if (!patient?.id || !MODE_IDS.includes(mode) || (tenant !== undefined && !TENANT_PATTERN.test(tenant))) {
+        res.status(400).json({ error: { code: 'bad-request', message: 'patientId must name a sandbox patient; mode generic|epic|oracle; tenant a UUID' } });
+        return;
+      }
+      res.set('Cache-Control', 'no-store').json(await createLaunch(patient.id, mode, tenant));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get('/', async (_req, res, next) => {
+    try {
+      const patients = await directory.patients();
+      const sections = await Promise.all(patients.map(async (p) => {
+        const s = await patientSummary(directory, p);
+        const claims = (await directory.byPatient<Claim>('Claim', p.id!)).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
+        const docs = (await directory.byPatient<DocumentReference>('DocumentReference', p.id!)).sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+        return { p, s, claims, docs };
+      }));
+      res.set('Cache-Control', 'no-store').type('html').send(page('Sandbox EHR', html`
+<h1>Sandbox EHR</h1>
+<p>Synthetic patients for trying Pump Refill Coder. “Launch” opens the app as the EHR would (clinician: Practitioner/${CLINICIAN_ID}).
+Epic and Oracle Health modes follow those EHRs' documented rules (no Claim write; their DocumentReference rules).</p>
+<p><a href="${urls.publicUrl}/admin">Sign in as administrator</a></p>
+<table><thead><tr><th>Patient</th><th>Payer / plan</th><th>Device</th><th>State</th><th>Launch</th></tr></thead><tbody>
+${sections.map(({ p, s }) => html`<tr><td><a href="#${p.id}">${patientName(p)}</a><br><span class="muted">${p.id}</span></td>
+<td>${s.payer}${s.plan ? html`<br><span class="muted">${s.plan}</span>` : ''}</td><td>${s.device}</td><td>${s.state}</td>
+<td>${MODE_IDS.map((m) => html`<form class="inline" method="post" action="${urls.sandboxPath}/launch">
+<input type="hidden" name="patient" value="${p.id}"><input type="hidden" name="mode" value="${m}">
+<button type="submit" aria-label="Launch ${patientName(p)} (${MODES[m].label})">Launch${m === 'generic' ? '' : html` (${MODES[m].label})`}</button></form>`)}</td></tr>`)}
+</tbody></table>
+<h2>Written back by the app</h2>
+${sections.map(({ p, claims, docs }) => html`<section class="patient" id="${p.id}">
+<h3>${patientName(p)} <span class="muted">(${p.id})</span></h3>
+<h4>Claim drafts</h4>${claimRows(claims)}
+<h4>Documents</h4>${documentRows(docs)}
+</section>`)}
+<form method="post" action="${urls.sandboxPath}/reset"><button type="submit">Reset sandbox data</button>
+<span class="muted">reloads the fixtures and removes everything written</span></form>`));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  return router;
+}

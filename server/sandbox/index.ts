@@ -1,0 +1,73 @@
+/**
+ * The embedded sandbox EHR: a FHIR R4 server (Medplum's router over its in-memory repository), a SMART
+ * authorization server, vendor modes (generic, Epic, Oracle Health) and a home page. Mounted by the app at /sandbox:
+ *
+ *   const sandbox = await createSandbox({ publicUrl });
+ *   app.use('/sandbox', sandbox.router);
+ *
+ * Production code never imports this module except at server start-up.
+ */
+import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { SandboxUrls } from './bases.js';
+import { Directory } from './directory.js';
+import { createFhirEndpoint } from './fhir-pipeline.js';
+import { createHomeRouter } from './home.js';
+import { TENANT_PATTERN } from './modes/oracle.js';
+import { createOAuthRouter, createSigningKey } from './oauth.js';
+import { DEFAULT_FIXTURES_DIR, indexFhirDefinitions, seed } from './repository.js';
+import { AuthState } from './state.js';
+
+export interface SandboxOptions {
+  /** the app's public URL, e.g. "http://localhost:8080" (no trailing slash) */
+  publicUrl: string;
+  /** directory of fixture Bundles (*.json); default server/sandbox/fixtures */
+  fixturesDir?: string;
+}
+
+export interface Sandbox {
+  router: express.Router;
+  /** the FHIR repository behind every mode (for tests) */
+  repo: MemoryRepository;
+  /** the sandbox's URLs (FHIR bases, authorize, token …) */
+  urls: SandboxUrls;
+  /** removes everything written and reloads the fixtures (tokens and launches stay valid) */
+  reset(): Promise<void>;
+}
+
+export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  indexFhirDefinitions();
+  const urls = new SandboxUrls(opts.publicUrl);
+  const fixturesDir = opts.fixturesDir ?? DEFAULT_FIXTURES_DIR;
+  const repo = new MemoryRepository();
+  await seed(repo, fixturesDir);
+  const fhir = new FhirRouter();
+  const state = new AuthState();
+  const directory = new Directory(repo);
+  const key = await createSigningKey();
+  const reset = async () => {
+    repo.clear();
+    await seed(repo, fixturesDir);
+  };
+
+  const router = express.Router();
+  router.use(createOAuthRouter({ urls, state, directory, key }));
+  router.use('/fhir', createFhirEndpoint({ urls, state, repo, fhir, baseOf: () => urls.base('generic') }));
+  router.use('/epic/fhir', createFhirEndpoint({ urls, state, repo, fhir, baseOf: () => urls.base('epic') }));
+  router.use('/oracle/:tenant/fhir', createFhirEndpoint({
+    urls, state, repo, fhir,
+    baseOf: (req) => {
+      const tenant = req.params.tenant;
+      return typeof tenant === 'string' && TENANT_PATTERN.test(tenant) && tenant === tenant.toLowerCase() ? urls.base('oracle', tenant) : undefined;
+    },
+  }));
+  router.use(createHomeRouter({ urls, state, directory, reset }));
+  router.use((req: Request, res: Response) => {
+    res.status(404).type('text/plain').send('Not found in the sandbox EHR');
+  });
+  router.use((_err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(500).type('text/plain').send('Sandbox EHR error');
+  });
+
+  return { router, repo, urls, reset };
+}
