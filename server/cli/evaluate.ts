@@ -3,8 +3,7 @@
  * using the default payer mappings. Bad input → one line on stderr naming the problem, exit code 2.
  */
 import { readFileSync } from 'node:fs';
-import { PayerMapping } from '../contracts/index.js';
-import defaultMappings from '../mappings/defaults.json' with { type: 'json' };
+import { defaultMappingsAsStored } from '../mappings/defaults.js';
 import { determine, readVisit } from '../http/evaluate.js';
 import { HttpError } from '../http/errors.js';
 
@@ -26,7 +25,7 @@ try {
 const isBundle = typeof raw === 'object' && raw !== null && (raw as { resourceType?: unknown }).resourceType === 'Bundle';
 try {
   const visit = readVisit(isBundle ? { bundle: raw } : { facts: raw });
-  const { determination } = determine(visit.facts, PayerMapping.array().parse(defaultMappings));
+  const { determination } = determine(visit.facts, defaultMappingsAsStored());
   process.stdout.write(JSON.stringify({ facts: visit.facts, determination }, null, 2) + '\n');
 } catch (err) {
   if (err instanceof HttpError) {

@@ -11,10 +11,9 @@ import type { AppConfig } from '../config.js';
 import { loadEhrProfiles } from '../config.js';
 import { openStore, type Store } from '../store/index.js';
 import { createMappingSource } from '../mappings/source.js';
-import defaultMappings from '../mappings/defaults.json' with { type: 'json' };
-import { PayerMapping } from '../contracts/index.js';
+import { defaultMappings } from '../mappings/defaults.js';
 import { POLICY_MODULES } from '../policy/index.js';
-import { createAuth } from '../auth/index.js';
+import { requireUser } from '../auth/index.js';
 import { createAdminRouter } from './admin/index.js';
 import { createWorklistRouter } from './worklist.js';
 import { createEvaluateRouter } from './evaluate.js';
@@ -36,9 +35,12 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
 
   const profiles = loadEhrProfiles(config, publicUrl);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await store.mappings.installDefaultsIfEmpty(PayerMapping.array().parse(defaultMappings));
+  await store.mappings.installDefaultsIfEmpty(defaultMappings());
   const mappingSource = createMappingSource(store);
-  const auth = createAuth({ profiles, adminToken: config.adminToken, adminUsers: config.adminUsers, billingUsers: config.billingUsers, publicOrigin: new URL(publicUrl).origin });
+  const access = {
+    store, profiles, adminToken: config.adminToken, adminUsers: config.adminUsers, billingUsers: config.billingUsers,
+    publicOrigin: new URL(publicUrl).origin,
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -63,9 +65,9 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   api.get('/ehr-profiles', (_req, res) => { res.json({ profiles }); });
   api.get('/policies', (_req, res) => { res.json({ policies: POLICY_MODULES }); });
   api.use(createEvaluateRouter(mappingSource));
-  api.use(createDraftsRouter({ store, profiles, requireUser: auth.requireUser }));
-  api.use('/admin', createAdminRouter({ store, auth }));
-  api.use('/worklist', createWorklistRouter({ store, auth }));
+  api.use(createDraftsRouter({ store, profiles, requireUser: requireUser(access) }));
+  api.use('/admin', createAdminRouter(access));
+  api.use('/worklist', createWorklistRouter(access));
   api.use(notFound);
   app.use('/api', api);
 

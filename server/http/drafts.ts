@@ -11,11 +11,10 @@ import type { Store } from '../store/index.js';
 import type { EhrProfile } from '../../launch/profiles.js';
 import { HttpError, badRequestFromZod } from './errors.js';
 
-interface SignedInUser { fhirUser: string; iss: string }
-const userOf = (req: Request): SignedInUser => {
-  const user = (req as Request & { user?: SignedInUser }).user;
-  if (!user) throw new HttpError(401, 'unauthenticated', 'Sign in through the EHR first');
-  return user;
+const userOf = (req: Request) => {
+  const user = req.user;
+  if (!user?.iss) throw new HttpError(401, 'unauthenticated', 'Sign in through the EHR first');
+  return { ...user, iss: user.iss };
 };
 
 /** "https://ehr/fhir/Practitioner/1" → "Practitioner/1": references inside the EHR are relative. */
@@ -42,7 +41,7 @@ export function createDraftsRouter(deps: { store: Store; profiles: EhrProfile[];
     } catch (err) {
       throw new HttpError(400, 'draft-not-buildable', (err as Error).message);
     }
-    const codes = input.acceptedLines.map((l) => [l.code, ...l.modifiers].join('-') + (l.units > 1 ? `x${l.units}` : ''));
+    const codes = input.acceptedLines.map(({ code, system, modifiers, units }) => ({ code, system, modifiers, units }));
     await store.worklist.upsert({
       visitKey: drafts.visitKey,
       launchId: input.launchId,
@@ -54,7 +53,7 @@ export function createDraftsRouter(deps: { store: Store; profiles: EhrProfile[];
     });
     await store.audit.record({
       actor: user.fhirUser, action: 'draft.created', entityType: 'claim-draft', entityId: drafts.visitKey,
-      patientId: input.facts.patient.id, codes,
+      patientId: input.facts.patient.id, codes: codes.map((c) => c.code),
     });
     res.json(drafts);
   });
@@ -68,6 +67,10 @@ export function createDraftsRouter(deps: { store: Store; profiles: EhrProfile[];
     if (!body.success) throw badRequestFromZod(body.error, 'Invalid ledger request');
     if (!profiles.some((p) => p.issuers.includes(body.data.ehrBase))) {
       throw new HttpError(400, 'unknown-ehr', 'That EHR is not one of the configured EHR profiles');
+    }
+    // Writes follow a draft: a ledger entry for a visit with no draft in the worklist is refused.
+    if (!(await store.worklist.get(visitKey.data))) {
+      throw new HttpError(409, 'no-draft', 'Create the drafts (POST /api/drafts) before writing them to the EHR');
     }
     if (req.params.step === 'reserve') {
       res.json(await store.ledger.reserve(visitKey.data, kind.data, body.data.ehrBase));

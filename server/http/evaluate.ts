@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { EvaluateRequest, VisitFacts, type EvaluateResponse, type FactSources } from '../contracts/index.js';
 import { extractVisit, applyOverrides, BadBundleError } from '../fhir/extract.js';
 import { evaluateVisit } from '../policy/index.js';
-import { coverageMatchInputFromFacts, resolveMapping, resolvePolicyContext } from '../mappings/resolve.js';
+import { coverageMatchInputFromFacts, resolveMapping, resolvePolicyContext } from '../mappings/index.js';
 import type { PayerMapping } from '../contracts/index.js';
 import { HttpError, badRequestFromZod } from './errors.js';
 
@@ -11,7 +11,7 @@ export interface MappingSource { current(): Promise<PayerMapping[]> }
 
 /** Facts → determination through the payer mappings in force. Shared by the API and the CLI. */
 export function determine(facts: VisitFacts, mappings: PayerMapping[]) {
-  const resolution = resolveMapping(mappings, coverageMatchInputFromFacts(facts));
+  const resolution = resolveMapping(mappings, coverageMatchInputFromFacts(facts), { reasons: false });
   const context = resolvePolicyContext(resolution, facts);
   return { determination: evaluateVisit(facts, context), context, resolution };
 }

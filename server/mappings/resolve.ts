@@ -132,9 +132,22 @@ function evaluate(c: Compiled, input: PreparedInput, withText: boolean): { ok: b
   return { ok, parts };
 }
 
+/** the allocation-free check used when no reason text is wanted */
+function holds(c: Compiled, input: PreparedInput): boolean {
+  const id = c.identifier;
+  if (id && !input.identifiers.some((i) => i.value === id.value && (id.system === undefined || i.system === id.system))) return false;
+  const pn = c.payerName;
+  if (pn && !input.payerNames.some((n) => nameHit(pn, n.norm))) return false;
+  const pl = c.planName;
+  if (pl && !input.planNames.some((n) => nameHit(pl, n.norm))) return false;
+  if (c.types && !c.types.some((t) => input.types.some((x) => (t.numeric && x.numeric ? x.norm.startsWith(t.norm) : x.norm === t.norm)))) return false;
+  if (c.states && (input.state === undefined || !c.states.has(input.state))) return false;
+  return true;
+}
+
 /** Does one mapping's match hold (ignoring `enabled`)? */
 export function mappingMatches(mapping: PayerMapping, input: CoverageMatchInput): boolean {
-  return evaluate(compile(mapping), prepare(input), false).ok;
+  return holds(compile(mapping), prepare(input));
 }
 
 const byPriorityThenId = (a: PayerMapping, b: PayerMapping) =>
@@ -154,7 +167,7 @@ export function resolveMapping(mappings: PayerMapping[], input: CoverageMatchInp
   const texts = new Map<string, { ok: boolean; text: string }>();
 
   for (const m of mappings) {
-    const r = evaluate(compile(m), prepared, withText);
+    const r = withText ? evaluate(compile(m), prepared, true) : { ok: holds(compile(m), prepared), parts: [] };
     if (r.ok && m.enabled) matched.push(m);
     if (withText) {
       const body = r.parts.length ? r.parts.join('; ') : 'no conditions: matches every coverage';

@@ -65,8 +65,10 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   router.use((req: Request, res: Response) => {
     res.status(404).type('text/plain').send('Not found in the sandbox EHR');
   });
-  router.use((_err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(500).type('text/plain').send('Sandbox EHR error');
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) res.status(status).type('text/plain').send('Bad request to the sandbox EHR');
+    else res.status(500).type('text/plain').send('Sandbox EHR error');
   });
 
   return { router, repo, urls, reset };

@@ -290,7 +290,8 @@ ${patients.map((pt) => html`<tr><td>${patientName(pt)}</td><td>${pt.birthDate ??
         const token = str(p, 'refresh_token') ?? '';
         const grant = state.refreshTokens.get(token);
         if (!grant) return oauthError('invalid_grant', 'the refresh token is unknown, expired or already used');
-        if (clientId !== grant.clientId) return oauthError('invalid_client', 'client_id does not match the refresh token', 401);
+        // fhirclient sends no client_id on refresh for public clients (refreshTokenWithClientId is off by default)
+        if (clientId !== undefined && clientId !== grant.clientId) return oauthError('invalid_client', 'client_id does not match the refresh token', 401);
         state.refreshTokens.delete(token); // rotation: each refresh token works once
         const requested = str(p, 'scope');
         const scopes = requested ? splitScopes(requested).filter((s) => grant.scopes.includes(s)) : grant.scopes;

@@ -134,3 +134,29 @@ export async function getSandboxToken(baseUrl: string, opts: SandboxTokenOptions
   if (!res.ok) throw new Error(`sandbox token failed: ${res.status} ${JSON.stringify(body)}`);
   return { ...body, fhirBase };
 }
+
+export interface RunningSandbox {
+  /** the public URL, e.g. http://localhost:43210 (the sandbox is at `${url}/sandbox`) */
+  url: string;
+  sandbox: import('./index.js').Sandbox;
+  close(): Promise<void>;
+}
+
+/** Starts an express server on a free port with only the sandbox mounted at /sandbox (for the sandbox's own tests). */
+export async function startSandboxServer(opts: { fixturesDir?: string } = {}): Promise<RunningSandbox> {
+  const [{ createServer }, { default: express }, { createSandbox }] = await Promise.all([
+    import('node:http'), import('express'), import('./index.js'),
+  ]);
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://localhost:${(server.address() as { port: number }).port}`;
+  const sandbox = await createSandbox({ publicUrl: url, fixturesDir: opts.fixturesDir });
+  const app = express();
+  app.use('/sandbox', sandbox.router);
+  server.on('request', app);
+  return {
+    url,
+    sandbox,
+    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}

@@ -39,14 +39,17 @@ describe('POST /api/evaluate', () => {
   });
 
   it('re-evaluates with the clinician\'s overrides and marks them as the clinician\'s', async () => {
-    const { bundle } = fixtures[0]!;
+    const { bundle } = fixtures.find((f) => f.file === 'pt-uuhp-commercial.json')!;
     const base = EvaluateResponse.parse(await (await post('/api/evaluate', { bundle })).json());
     const overridden = EvaluateResponse.parse(await (await post('/api/evaluate', {
       bundle, overrides: { services: { electronicAnalysis: true, refill: false, reprogramming: 'none' } },
     })).json());
     expect(overridden.facts.services.refill).toBe(false);
     expect(overridden.factSources['services.refill']?.status).toBe('clinician');
-    expect(overridden.determination.lines.map((l) => l.code)).not.toEqual(base.determination.lines.map((l) => l.code));
+    expect(base.determination.lines.map((l) => l.code)).toContain('62370');
+    // analysis only, no refill, no reprogramming → 62367 (AMA CPT), and the refill code is gone
+    expect(overridden.determination.lines.map((l) => l.code)).toContain('62367');
+    expect(overridden.determination.lines.map((l) => l.code)).not.toContain('62370');
   });
 
   it.each([

@@ -109,14 +109,14 @@ export default function MappingsPage(props: { api: AdminApi; navigate: Navigate 
                   </td>
                   <td data-testid={`mapping-policy-${m.id}`}>{policyName(m.policyId)}</td>
                   <td>{m.lineOfBusiness}</td>
-                  <td className="adm-note">{m.note}</td>
-                  <td className="adm-rowactions">
+                  <td><div className="adm-note" title={m.note}>{m.note}</div></td>
+                  <td><div className="adm-rowactions">
                     <a href={`/admin/mappings/${encodeURIComponent(m.id)}`} className="adm-btn adm-btn--small" data-testid={`mapping-edit-${m.id}`}
                       onClick={(e) => { e.preventDefault(); navigate(`/admin/mappings/${encodeURIComponent(m.id)}`); }}>Edit<span className="adm-sr"> {m.id}</span></a>
                     <button type="button" className="adm-btn adm-btn--small adm-btn--danger" onClick={() => setConfirming(m)} data-testid={`mapping-delete-${m.id}`}>
                       Delete<span className="adm-sr"> {m.id}</span>
                     </button>
-                  </td>
+                  </div></td>
                 </tr>
               );
             })}

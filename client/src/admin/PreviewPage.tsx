@@ -1,6 +1,6 @@
 /** Preview: which mapping and policy a Coverage resolves to, the mappings that matched and lost, and why. */
-import { useState, type FormEvent } from 'react';
-import type { AdminApi, PreviewResult } from './api.js';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { AdminApi, PolicyInfo, PreviewResult } from './api.js';
 import { describeMatch } from './mappingForm.js';
 import { sampleCoverages } from './sampleCoverages.js';
 import { Banner, Field } from './widgets.js';
@@ -14,6 +14,8 @@ export default function PreviewPage(props: { api: AdminApi }) {
   const [error, setError] = useState<string>();
   const [result, setResult] = useState<PreviewResult>();
   const [busy, setBusy] = useState(false);
+  const [policies, setPolicies] = useState<PolicyInfo[]>([]);
+  useEffect(() => { void props.api.policies().then((r) => { if (r.ok) setPolicies(r.data); }); }, [props.api]);
 
   const pickSample = (id: string) => {
     setSample(id);
@@ -50,6 +52,10 @@ export default function PreviewPage(props: { api: AdminApi }) {
   const winnerId = result?.winner?.id;
   const lost = result ? result.matched.filter((m) => m.id !== winnerId) : [];
   const reasonOf = (id: string) => result?.reasons.find((r) => r.mappingId === id)?.reason;
+  const policyId = result?.policy?.id ?? result?.winner?.policyId ?? 'cpt-default';
+  const policyInfo = policies.find((p) => p.id === policyId);
+  const policyLabel = `${result?.policy?.name ?? policyInfo?.name ?? policyId}${(result?.policy?.version ?? policyInfo?.version) ? ` (${result?.policy?.version ?? policyInfo?.version})` : ''} — ${policyId}`;
+  const reasons = result ? [...result.reasons].sort((a, b) => Number(b.matched) - Number(a.matched)) : [];
   const lob = result?.policy?.lineOfBusiness ?? result?.lineOfBusiness ?? result?.winner?.lineOfBusiness;
 
   return (
@@ -96,7 +102,7 @@ export default function PreviewPage(props: { api: AdminApi }) {
             <dt>Winner</dt>
             <dd data-testid="preview-winner">{result.winner ? <><strong>{result.winner.id}</strong> (priority {result.winner.priority}) — {describeMatch(result.winner.match)}</> : 'No mapping matched: CPT rules only (cpt-default), with a warning.'}</dd>
             <dt>Policy</dt>
-            <dd data-testid="preview-policy">{result.policy ? `${result.policy.name ?? result.policy.id}${result.policy.version ? ` (${result.policy.version})` : ''}` : (result.winner?.policyId ?? 'cpt-default')}</dd>
+            <dd data-testid="preview-policy">{policyLabel}</dd>
             <dt>Line of business</dt>
             <dd data-testid="preview-lob">{lob ?? 'unknown'}</dd>
           </dl>
@@ -114,11 +120,11 @@ export default function PreviewPage(props: { api: AdminApi }) {
               </ul>
             </>
           )}
-          <h2>Every mapping</h2>
+          <h2>Every mapping (matched first)</h2>
           <table className="adm-table">
             <thead><tr><th scope="col">Mapping</th><th scope="col">Matched</th><th scope="col">Why</th></tr></thead>
             <tbody>
-              {result.reasons.map((r) => (
+              {reasons.map((r) => (
                 <tr key={r.mappingId} data-testid={`preview-reason-${r.mappingId}`} className={r.mappingId === winnerId ? 'adm-winner' : ''}>
                   <th scope="row">{r.mappingId}{r.mappingId === winnerId ? ' (winner)' : ''}</th>
                   <td>{r.matched ? 'yes' : 'no'}</td>

@@ -3,8 +3,10 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AdminApi, WorklistItem } from './api.js';
 import { Banner, downloadText, formatTime } from './widgets.js';
 
-const KNOWN_STATUSES = ['draft', 'written', 'exported'];
-const codesOf = (item: WorklistItem) => (item.codes ?? []).map((c) => (typeof c === 'string' ? c : c.code)).join(', ');
+const KNOWN_STATUSES = ['draft', 'exported', 'written-to-ehr'];
+/** "62370-26 ×1, J2275 ×20" */
+const codesOf = (item: WorklistItem) => (item.codes ?? []).map((c) => (typeof c === 'string' ? c
+  : `${c.code}${c.modifiers?.length ? `-${c.modifiers.join('-')}` : ''}${c.units ? ` ×${c.units}` : ''}`)).join(', ');
 
 export default function WorklistPage(props: { api: AdminApi }) {
   const { api } = props;

@@ -65,7 +65,8 @@ export const WorklistItem = z.looseObject({
   visitKey: z.string(),
   patientId: z.string().optional(),
   serviceDate: z.string().optional(),
-  codes: z.array(z.union([z.string(), z.looseObject({ code: z.string() })])).optional(),
+  codes: z.array(z.union([z.string(), z.looseObject({ code: z.string(), modifiers: z.array(z.string()).optional(), units: z.number().optional() })])).optional(),
+  createdBy: z.string().optional(),
   status: z.string().optional(),
   createdAt: z.string().optional(),
 });

@@ -87,3 +87,13 @@ describe('ties and search', () => {
     expect(searchMappings([healthyU, medicare], ' ')).toHaveLength(2);
   });
 });
+
+describe('name overlap', () => {
+  it('treats different plan names as disjoint and globs by their literal text', async () => {
+    const { namesMayOverlap } = await import('./mappingForm.js');
+    expect(namesMayOverlap('Healthy U', 'Advantage U')).toBe(false);
+    expect(namesMayOverlap('U*of U* Health Plan*', 'University of Utah Health Plans')).toBe(true);
+    expect(namesMayOverlap('Peach State', 'Peach State Health Plan')).toBe(true);
+    expect(namesMayOverlap('iCare', 'Centene')).toBe(false);
+  });
+});

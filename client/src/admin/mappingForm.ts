@@ -170,13 +170,33 @@ export function reapply(base: MappingFormValues, yours: MappingFormValues, curre
 
 // ---------------------------------------------------------------- ties
 
-/** True when no Coverage can satisfy both mappings' match conditions (a conservative check: false = may overlap). */
+/** Literal text of a name pattern: globs' wildcards become gaps. */
+const literal = (pattern: string) => pattern.toLowerCase().split(/[*?]+/).map((x) => x.trim()).filter(Boolean);
+
+/**
+ * Could one payer or plan name satisfy both patterns (case-insensitive substring or glob)? A practical check:
+ * they may overlap when every literal piece of one occurs in the other's text, or the other way round.
+ */
+export function namesMayOverlap(a: string, b: string): boolean {
+  const la = literal(a); const lb = literal(b);
+  const ta = la.join(' '); const tb = lb.join(' ');
+  return la.every((x) => tb.includes(x)) || lb.every((x) => ta.includes(x));
+}
+
+/** SOPT codes are hierarchical ("5" covers "512"): two lists overlap when a code of one is a prefix of one of the other. */
+const codesMayOverlap = (x: string[], y: string[]) => x.some((a) => y.some((b) => a.startsWith(b) || b.startsWith(a)));
+
+/**
+ * True when no Coverage can satisfy both mappings' match conditions: they differ on a condition both set
+ * (payer id, payer name, plan name, coverage type, state). False = they may both match one Coverage.
+ */
 export function provablyDisjoint(a: PayerMapping['match'], b: PayerMapping['match']): boolean {
   const ai = a.payerIdentifier; const bi = b.payerIdentifier;
   if (ai && bi && (ai.value.toLowerCase() !== bi.value.toLowerCase() || (ai.system && bi.system && ai.system !== bi.system))) return true;
-  const disjointSets = (x?: string[], y?: string[]) => !!x?.length && !!y?.length && !x.some((v) => y.map((w) => w.toUpperCase()).includes(v.toUpperCase()));
-  if (disjointSets(a.states, b.states)) return true;
-  if (disjointSets(a.coverageType, b.coverageType)) return true;
+  if (a.payerName && b.payerName && !namesMayOverlap(a.payerName, b.payerName)) return true;
+  if (a.planName && b.planName && !namesMayOverlap(a.planName, b.planName)) return true;
+  if (a.coverageType?.length && b.coverageType?.length && !codesMayOverlap(a.coverageType, b.coverageType)) return true;
+  if (a.states?.length && b.states?.length && !a.states.some((s) => b.states!.some((t) => t.toUpperCase() === s.toUpperCase()))) return true;
   return false;
 }
 

@@ -9,7 +9,8 @@ export function WritePanel({ plan, state, onWrite, disabled, disabledReason }: P
   const doc = state.status === 'done' ? state.result.written.find((w) => w.resourceType === 'DocumentReference') : undefined;
   const claim = state.status === 'done' ? state.result.written.find((w) => w.resourceType === 'Claim') : undefined;
   return (
-    <section className="card write" data-testid="write-panel">
+    <section className="card write" data-testid="write-panel" data-status={state.status}
+      data-attempt={state.status === 'done' || state.status === 'error' ? state.attempt : 0}>
       <h2>Write to EHR</h2>
       <p data-testid="write-plan" data-vendor={plan.vendor} data-claim-to-ehr={String(!plan.claimInWorklistOnly)}>{plan.summary}</p>
       <button type="button" data-testid="write-button" onClick={onWrite} disabled={disabled || writing || !!plan.blocked} aria-busy={writing}>

@@ -11,8 +11,8 @@ import type { LoadedVisit } from './loadVisit';
 export type WriteState =
   | { status: 'idle' }
   | { status: 'writing' }
-  | { status: 'done'; result: WriteResult }
-  | { status: 'error'; words: Words };
+  | { status: 'done'; result: WriteResult; attempt: number }
+  | { status: 'error'; words: Words; attempt: number };
 
 export function useWriteBack(launch: Launch, visit: LoadedVisit) {
   const adapter = useMemo(() => adapterFor(visit.vendor), [visit.vendor]);
@@ -22,12 +22,13 @@ export function useWriteBack(launch: Launch, visit: LoadedVisit) {
   );
   const [state, setState] = useState<WriteState>({ status: 'idle' });
   const busy = useRef(false);
+  const attempts = useRef(0);
 
   const write = useCallback(async (request: Omit<DraftRequest, 'launchId' | 'author'>) => {
     if (busy.current) return;
     const idToken = launch.token.id_token;
     if (!idToken || !launch.fhirUser) {
-      setState({ status: 'error', words: { message: 'The EHR did not say who you are (no id_token with fhirUser), so the app cannot sign the drafts.', next: 'Ask your administrator to grant the "openid fhirUser" scopes, then relaunch.' } });
+      setState({ status: 'error', attempt: ++attempts.current, words: { message: 'The EHR did not say who you are (no id_token with fhirUser), so the app cannot sign the drafts.', next: 'Ask your administrator to grant the "openid fhirUser" scopes, then relaunch.' } });
       return;
     }
     busy.current = true;
@@ -42,9 +43,9 @@ export function useWriteBack(launch: Launch, visit: LoadedVisit) {
         encounterId: launch.token.encounter,
         fhirUser: launch.fhirUser,
       });
-      setState({ status: 'done', result });
+      setState({ status: 'done', result, attempt: ++attempts.current });
     } catch (err) {
-      setState({ status: 'error', words: writeErrorToWords(err) });
+      setState({ status: 'error', words: writeErrorToWords(err), attempt: ++attempts.current });
     } finally {
       busy.current = false;
     }

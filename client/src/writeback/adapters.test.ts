@@ -200,7 +200,7 @@ describe('epic adapter (no conditional create)', () => {
     expect(creates).toBe(0);
   });
   it('prepareForEpic keeps only the first text attachment', () => {
-    const d = prepareForEpic(drafts().documentReference, 'e9', 'p1') as { content: unknown[] };
+    const d = prepareForEpic(drafts().documentReference, "e9", "p1") as unknown as { content: unknown[] };
     expect(d.content).toEqual([{ attachment: { contentType: 'text/plain', data: 'Y2hlY2tsaXN0' } }]);
   });
 });

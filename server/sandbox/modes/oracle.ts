@@ -31,8 +31,9 @@ export const oracleMode: VendorMode = {
   adjustScope: (scope) => (scope.resourceType === '*' || WRITABLE.has(scope.resourceType) ? scope.raw : withoutWrite(scope)),
   async checkWrite({ resource, userRef }) {
     if (resource.resourceType !== 'DocumentReference') return { ok: true, resource };
+    // R4 types DocumentReference.date as instant (validation already rejects a bare date); Oracle also requires it.
     if (!resource.date || !/T\d{2}:\d{2}/.test(resource.date)) {
-      return refusal(400, 'Oracle mode: DocumentReference.date must carry a time (e.g. 2026-11-20T10:30:00Z)', 'required');
+      return refusal(400, 'Oracle mode: DocumentReference.date is required and must carry a time (e.g. 2026-11-20T10:30:00Z)', 'required');
     }
     const authors = resource.author ?? [];
     if (authors.length !== 1) return refusal(400, 'Oracle mode: exactly one author is required for provider access');

@@ -1,0 +1,125 @@
+/**
+ * Launch safety in a real browser: an unknown issuer or a launch-URL override gets a clear page and no
+ * navigation away; two patients launched in two tabs (and in two frames sharing one sessionStorage) never mix.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, lineCodes, newContext, startApp, tokenOf, waitForLines, writeAndWait, tickAllChecklist, fhirSearch, type RunningApp } from './helpers';
+
+let app: RunningApp;
+let browser: Browser;
+beforeAll(async () => { app = await startApp(); browser = await launchBrowser(); }, 90_000);
+afterAll(async () => { await browser?.close(); await app?.close(); });
+
+function foreignRequests(page: Page, origin: string): string[] {
+  const seen: string[] = [];
+  page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) seen.push(r.url()); });
+  return seen;
+}
+
+describe('launch page', () => {
+  it('shows a clear page for an unknown issuer and goes nowhere', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const foreign = foreignRequests(page, app.url);
+    const launchUrl = `${app.url}/launch.html?iss=https://evil.example/fhir&launch=x`;
+    await page.goto(launchUrl);
+    await page.waitForSelector('[data-testid="launch-error"]');
+    expect(await page.textContent('[data-testid="launch-error"]'))
+      .toBe('This EHR (https://evil.example/fhir) is not configured for Pump Refill Coder. Ask your administrator to add it.');
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe(launchUrl);
+    expect(foreign).toEqual([]);
+    await context.close();
+  });
+
+  it('refuses launch-URL overrides (fhirServiceUrl, clientId, patientId) even with a configured issuer', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const foreign = foreignRequests(page, app.url);
+    const iss = `${app.url}/sandbox/fhir`;
+    for (const extra of ['fhirServiceUrl=https://evil.example/fhir', 'clientId=attacker', 'patientId=someone-else']) {
+      const launchUrl = `${app.url}/launch.html?iss=${encodeURIComponent(iss)}&launch=x&${extra}`;
+      await page.goto(launchUrl);
+      await page.waitForSelector('[data-testid="launch-error"]');
+      expect(await page.textContent('[data-testid="launch-error"]')).toContain('only the EHR configuration may set');
+      await page.waitForTimeout(200);
+      expect(page.url()).toBe(launchUrl);
+    }
+    expect(foreign).toEqual([]);
+    await context.close();
+  });
+
+  it('opening the app without a launch says to relaunch from the EHR', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${app.url}/`);
+    await page.waitForSelector('[data-testid="app-error"]');
+    expect(await page.textContent('[data-testid="app-error"]')).toContain('Relaunch');
+    await context.close();
+  });
+});
+
+describe('two launches side by side', () => {
+  const A = 'pt-uuhp-commercial';
+  const B = 'pt-healthyu-medicaid';
+
+  it('two tabs show and write their own patient', async () => {
+    const context = await newContext(browser);
+    const [pa, pb] = [await context.newPage(), await context.newPage()];
+    await Promise.all([pa.goto(`${app.url}/sandbox/launch?patient=${A}&mode=generic`), pb.goto(`${app.url}/sandbox/launch?patient=${B}&mode=generic`)]);
+    await Promise.all([waitForLines(pa), waitForLines(pb)]);
+    expect(await pa.getAttribute('[data-testid="review"]', 'data-patient-id')).toBe(A);
+    expect(await pb.getAttribute('[data-testid="review"]', 'data-patient-id')).toBe(B);
+    expect(await lineCodes(pa)).toContain('62370');
+    expect(await lineCodes(pb)).toContain('62369');
+    expect(await lineCodes(pb)).not.toContain('62370');
+
+    await Promise.all([tickAllChecklist(pa), tickAllChecklist(pb)]);
+    const [wa, wb] = await Promise.all([writeAndWait(pa), writeAndWait(pb)]);
+    expect(wa.visitKey).not.toBe(wb.visitKey);
+    const [ta, tb] = [await tokenOf(pa), await tokenOf(pb)];
+    expect(ta.patient).toBe(A);
+    expect(tb.patient).toBe(B);
+    const docA = await fhirSearch<{ subject?: { reference?: string } }>(ta, `DocumentReference?_id=${wa.doc}`);
+    const docB = await fhirSearch<{ subject?: { reference?: string } }>(tb, `DocumentReference?_id=${wb.doc}`);
+    expect(docA[0]?.subject?.reference).toBe(`Patient/${A}`);
+    expect(docB[0]?.subject?.reference).toBe(`Patient/${B}`);
+
+    // a reload of tab A stays on patient A
+    await pa.reload();
+    await waitForLines(pa);
+    expect(await pa.getAttribute('[data-testid="review"]', 'data-patient-id')).toBe(A);
+    await context.close();
+  }, 120_000);
+
+  it('two frames of one page (one shared sessionStorage) keep their own patient', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${app.url}/sandbox/`);
+    await page.evaluate(({ a, b }) => {
+      document.body.replaceChildren();
+      for (const [id, p] of [['fa', a], ['fb', b]] as const) {
+        const f = document.createElement('iframe');
+        f.id = id; f.width = '1024'; f.height = '700';
+        f.src = `/sandbox/launch?patient=${p}&mode=generic`;
+        document.body.append(f);
+      }
+    }, { a: A, b: B });
+    const frame = async (id: string) => {
+      const handle = await page.waitForSelector(`#${id}`);
+      const f = await handle.contentFrame();
+      if (!f) throw new Error('no frame');
+      await f.waitForSelector('[data-testid="lines"][data-state="ready"]', { timeout: 30_000 });
+      return f;
+    };
+    const [fa, fb] = await Promise.all([frame('fa'), frame('fb')]);
+    expect(await fa.getAttribute('[data-testid="review"]', 'data-patient-id')).toBe(A);
+    expect(await fb.getAttribute('[data-testid="review"]', 'data-patient-id')).toBe(B);
+    const codesA = await fa.locator('[data-testid="line"]').evaluateAll((r) => r.map((x) => x.getAttribute('data-code')));
+    const codesB = await fb.locator('[data-testid="line"]').evaluateAll((r) => r.map((x) => x.getAttribute('data-code')));
+    expect(codesA).toContain('62370');
+    expect(codesB).not.toContain('62370');
+    await context.close();
+  }, 120_000);
+});

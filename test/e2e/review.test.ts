@@ -1,0 +1,140 @@
+/**
+ * The clinician's flow in a real browser against the real server and the sandbox EHR:
+ * launch → review (policy, lines) → correct facts (codes change) → checklist → Write to EHR → read back;
+ * no duplicates after a second click or a reload; Epic mode writes only the note.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import {
+  ROOT, decodeAttachmentText, fhirSearch, launchBrowser, launchFromSandbox, lineCodes, metricsOf, newContext, settledCodes,
+  startApp, tickAllChecklist, tokenOf, waitForLines, writeAndWait, type RunningApp,
+} from './helpers';
+
+const SYSTEM = 'urn:pump-refill-coder:visit';
+const byIdentifier = (type: string, patient: string, value: string) =>
+  `${type}?patient=${encodeURIComponent(patient)}&identifier=${encodeURIComponent(`${SYSTEM}|${value}`)}`;
+
+let app: RunningApp;
+let browser: Browser;
+beforeAll(async () => { app = await startApp(); browser = await launchBrowser(); }, 90_000);
+afterAll(async () => { await browser?.close(); await app?.close(); });
+
+describe('review and write-back (generic SMART sandbox)', () => {
+  it('launches, shows the policy and lines, re-codes on corrections, writes once and reads back', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const clickToLines = await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
+
+    const m = await metricsOf(page);
+    console.log(`METRIC launch-to-suggestions-ms=${m.launchToSuggestionsMs}`);
+    console.log(`METRIC navigation-to-suggestions-ms=${m.navigationToSuggestionsMs}`);
+    console.log(`METRIC click-to-suggestions-ms=${clickToLines}`);
+    console.log(`METRIC fhir-requests=${m.fhirRequests}`);
+    expect(m.fhirRequests).toBeGreaterThan(0);
+
+    // no token material left in the URL; nothing in localStorage
+    const url = new URL(page.url());
+    expect(url.searchParams.has('code')).toBe(false);
+    expect(url.searchParams.has('state')).toBe(false);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+
+    // the policy it resolved to and the suggested lines
+    expect(await page.getAttribute('[data-testid="policy-name"]', 'data-policy-id')).toBe('uuhp');
+    expect(await page.textContent('[data-testid="policy-lob"]')).toBe('commercial');
+    expect(await page.getAttribute('[data-testid="policy-mapping"]', 'data-matched')).toBe('true');
+    expect(await page.textContent('[data-testid="pump-kind"]')).toContain('programmable');
+    const initial = await lineCodes(page);
+    expect(initial).toContain('62370');
+
+    mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, 'docs/review-screen.png'), fullPage: false });
+
+    // physician skill not required → 62370 becomes 62369
+    await page.uncheck('[data-testid="fact-physician-skill"]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="line"]')].some((r) => r.getAttribute('data-code') === '62369'), null, { timeout: 15_000 });
+    const noSkill = await settledCodes(page);
+    expect(noSkill).toContain('62369');
+    expect(noSkill).not.toContain('62370');
+
+    // no dose change → the reprogramming code goes; back to a dose change → it returns
+    await page.selectOption('[data-testid="fact-reprogramming"]', 'none');
+    await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="line"]')].some((r) => r.getAttribute('data-code') === '62369'), null, { timeout: 15_000 });
+    expect(await settledCodes(page)).not.toContain('62369');
+    await page.selectOption('[data-testid="fact-reprogramming"]', 'rate-or-dose-change');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="line"]')].some((r) => r.getAttribute('data-code') === '62369'), null, { timeout: 15_000 });
+    const finalCodes = await settledCodes(page);
+
+    // checklist, plan, write
+    const checklistIds = await tickAllChecklist(page);
+    expect(checklistIds.length).toBeGreaterThan(0);
+    const checklistTexts = await page.locator('[data-testid="checklist-item"] label').allTextContents();
+    const plan = await page.textContent('[data-testid="write-plan"]');
+    console.log(`write plan (generic): ${plan}`);
+    expect(plan).toMatch(/^Will write: DocumentReference/);
+    expect(plan).toContain('Claim draft');
+
+    const first = await writeAndWait(page);
+    expect(first.doc).not.toBe('');
+    expect(first.claim).not.toBe('');
+
+    // read back from the sandbox FHIR server
+    const token = await tokenOf(page);
+    expect(token.patient).toBe('pt-uuhp-commercial');
+    const docs = await fhirSearch<{ id: string; subject?: { reference?: string }; content?: { attachment?: { data?: string } }[] }>(token, byIdentifier('DocumentReference', token.patient, `${first.visitKey}-doc`));
+    const claims = await fhirSearch<{ id: string; patient?: { reference?: string }; item?: { productOrService?: { coding?: { code?: string }[] } }[]; supportingInfo?: { valueReference?: { reference?: string } }[] }>(token, byIdentifier('Claim', token.patient, `${first.visitKey}-claim`));
+    expect(docs.map((d) => d.id)).toEqual([first.doc]);
+    expect(claims.map((c) => c.id)).toEqual([first.claim]);
+    expect(docs[0]?.subject?.reference).toBe('Patient/pt-uuhp-commercial');
+    expect(claims[0]?.patient?.reference).toBe('Patient/pt-uuhp-commercial');
+    const claimCodes = (claims[0]?.item ?? []).map((i) => i.productOrService?.coding?.[0]?.code);
+    for (const c of finalCodes) expect(claimCodes).toContain(c);
+    expect(claims[0]?.supportingInfo?.some((s) => s.valueReference?.reference === `DocumentReference/${first.doc}`)).toBe(true);
+    const text = decodeAttachmentText(docs[0] ?? {});
+    for (const t of checklistTexts) {
+      const core = t.replace(/\s*\(required\)\s*$/, '').trim();
+      expect(text).toContain(core.slice(0, 40));
+    }
+
+    // a second click: same ids, no copies
+    const second = await writeAndWait(page);
+    expect(second).toMatchObject({ doc: first.doc, claim: first.claim, visitKey: first.visitKey });
+
+    // a reload (state from history.state), then write again: same ids, no copies
+    await page.reload();
+    await waitForLines(page);
+    expect(await page.getAttribute('[data-testid="review"]', 'data-patient-id')).toBe('pt-uuhp-commercial');
+    await tickAllChecklist(page);
+    const third = await writeAndWait(page);
+    expect(third).toMatchObject({ doc: first.doc, claim: first.claim, visitKey: first.visitKey });
+    expect(await fhirSearch(token, byIdentifier('DocumentReference', token.patient, `${first.visitKey}-doc`))).toHaveLength(1);
+    expect(await fhirSearch(token, byIdentifier('Claim', token.patient, `${first.visitKey}-claim`))).toHaveLength(1);
+    await context.close();
+  }, 120_000);
+});
+
+describe('Epic mode', () => {
+  it('writes only the DocumentReference and says the Claim stays in the worklist', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await launchFromSandbox(page, app.url, 'pt-uuhp-commercial', 'epic');
+    expect(await page.locator('[data-testid="patient-banner"]').count()).toBe(0); // Epic shows its own banner
+    const plan = await page.textContent('[data-testid="write-plan"]');
+    console.log(`write plan (epic): ${plan}`);
+    expect(plan).toContain('this EHR does not accept Claim');
+    expect(plan).toContain('billing worklist');
+    await tickAllChecklist(page);
+    const w = await writeAndWait(page);
+    expect(w.doc).not.toBe('');
+    expect(w.claim).toBe('');
+    expect(w.text).toContain('billing worklist');
+    const again = await writeAndWait(page);
+    expect(again.doc).toBe(w.doc);
+    const token = await tokenOf(page);
+    const docs = await fhirSearch<{ id: string; docStatus?: string; content?: unknown[] }>(token, byIdentifier('DocumentReference', token.patient, `${w.visitKey}-doc`));
+    expect(docs.map((d) => d.id)).toEqual([w.doc]);
+    expect(docs[0]?.docStatus).toBe('preliminary');
+    await context.close();
+  }, 90_000);
+});
