@@ -237,7 +237,12 @@ async function bundle(ctx: Ctx, body: unknown): Promise<Result> {
 }
 
 async function dispatch(ctx: Ctx, req: Request): Promise<Result> {
-  const segments = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw new FhirError(400, 'Malformed URL');
+  }
   const qIndex = req.originalUrl.indexOf('?');
   const query = new URLSearchParams(qIndex >= 0 ? req.originalUrl.slice(qIndex + 1) : '');
   const [type, id, history, vid] = segments;

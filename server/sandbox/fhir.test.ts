@@ -177,3 +177,32 @@ describe('FHIR server with a patient token', () => {
     expect((await fhir('', { method: 'POST', body: JSON.stringify(foreign) })).status).toBe(403);
   });
 });
+
+describe('bad input never gives a 500', () => {
+  it('junk queries, ids, bodies and methods answer 4xx OperationOutcome (or 200 for ignorable params)', async () => {
+    const cases: [string, RequestInit][] = [
+      ['Procedure?date=not-a-date', {}],
+      ['Procedure?_count=abc', {}],
+      ['Procedure?_sort=nonsense', {}],
+      ['Coverage?_include=Nope:nothing', {}],
+      ['Patient?_id=' + '%00'.repeat(5), {}],
+      ['Claim', { method: 'POST', body: '[]' }],
+      ['Claim', { method: 'POST', body: 'null' }],
+      ['Claim/x', { method: 'PUT', body: JSON.stringify({ resourceType: 'Claim', id: 'y' }) }],
+      ['Claim/x', { method: 'PATCH', body: '[]' }],
+      ['', { method: 'POST', body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: '../../etc' } }] }) }],
+      ['', { method: 'POST', body: JSON.stringify({ resourceType: 'Patient' }) }],
+      ['', {}],
+      ['$graphql', { method: 'POST', body: '{}' }],
+      ['Patient/x/$everything', {}],
+      ['Patient/%E0%A4%A', {}],
+      ['Patient?name=%E0%A4%A', {}],
+      ['DocumentReference', { method: 'POST', body: JSON.stringify({ resourceType: 'DocumentReference' }), headers: { 'if-none-exist': 'bogus-param=1&&&' } }],
+    ];
+    for (const [path, init] of cases) {
+      const res = await fhir(path, init);
+      expect(res.status, `${init.method ?? 'GET'} ${path}`).toBeLessThan(500);
+      if (res.status >= 400) expect(((await res.json()) as { resourceType: string }).resourceType, path).toBe('OperationOutcome');
+    }
+  });
+});

@@ -5,7 +5,8 @@
  * they are not an administrator; an edit that crossed someone else's is shown as a diff and reapplied on top.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -121,11 +122,8 @@ describe('admin screens in Chromium', () => {
     await page.getByTestId('audit-table').waitFor();
     const row = page.locator('tr[data-testid^="audit-row-"]', { hasText: 'uuhp-commercial' }).first();
     await row.waitFor();
-    const toggle = row.locator('button');
-    if (await toggle.count()) {
-      await toggle.click();
-      expect(await page.locator('tr[data-testid^="audit-diff-"]').first().textContent()).toContain('policyId');
-    }
+    await row.locator('button').click();
+    expect(await page.locator('tr[data-testid^="audit-diff-"]').first().textContent()).toMatch(/policyId.*uuhp.*cpt-default/);
 
     // turning the mapping off from the list: U of U commercial falls to the next mapping or to CPT rules
     await page.getByTestId('admin-tab-mappings').click();
@@ -175,6 +173,43 @@ describe('admin screens in Chromium', () => {
 
     const saved = PayerMapping.parse(await (await adminApi('GET', '/api/admin/mappings/uuhp-medicaid')).json());
     expect(saved).toMatchObject({ priority: 260, note: 'Checked with the Healthy U billing desk', version: version + 2 });
+    await page.context().close();
+  }, 60_000);
+
+  it('exports the mappings, refuses a file with a bad row (naming row and field), and imports a good one', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/admin/import-export`);
+    await page.getByTestId('admin-token-input').fill(TEST_ADMIN_TOKEN);
+    await page.getByTestId('admin-token-submit').click();
+    await page.getByTestId('import-export-page').waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-button').click()]);
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { mappings: PayerMapping[] };
+    expect(exported.mappings.length).toBeGreaterThan(5);
+    const dir = mkdtempSync(path.join(tmpdir(), 'prc-admin-e2e-'));
+
+    const bad = { mappings: exported.mappings.map((m, i) => (i === 1 ? { ...m, policyId: 'aetna-2019' } : m)) };
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
+    await page.getByTestId('import-file').setInputFiles(path.join(dir, 'bad.json'));
+    await page.getByTestId('import-problems').waitFor();
+    expect(await page.getByTestId('import-problems').textContent()).toMatch(/2\s*policyId/);
+    expect(await page.getByTestId('import-commit').isDisabled()).toBe(true);
+
+    const target = exported.mappings.find((m) => m.id === 'icare-ma') ?? exported.mappings[0]!;
+    const good = { mappings: exported.mappings.map((m) => (m.id === target.id ? { ...m, note: 'Imported from the billing office' } : m)) };
+    writeFileSync(path.join(dir, 'good.json'), JSON.stringify(good));
+    await page.getByTestId('import-file').setInputFiles(path.join(dir, 'good.json'));
+    await page.getByTestId('import-summary').waitFor();
+    expect(await page.getByTestId('import-changed').textContent()).toContain(target.id);
+    await page.getByTestId('import-commit').click();
+    await page.getByTestId('import-result').waitFor();
+
+    const after = PayerMapping.parse(await (await adminApi('GET', `/api/admin/mappings/${target.id}`)).json());
+    expect(after.note).toBe('Imported from the billing office');
+
+    // the worklist tab answers for an administrator
+    await page.getByTestId('admin-tab-worklist').click();
+    await page.getByTestId('worklist-table').waitFor();
     await page.context().close();
   }, 60_000);
 });
