@@ -45,7 +45,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', Boolean(config.publicUrl));
-  app.use(securityHeaders(profiles));
+  app.use(securityHeaders(profiles, publicUrl));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request'));

@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import type { RequestHandler } from 'express';
 import type { EhrProfile } from '../../launch/profiles.js';
 
-export function securityHeaders(profiles: EhrProfile[]): RequestHandler {
+export function securityHeaders(profiles: EhrProfile[], publicUrl: string): RequestHandler {
   const ehrOrigins = [...new Set(profiles.flatMap((p) => p.issuers.map((i) => new URL(i).origin)))];
   return helmet({
     frameguard: false,
@@ -22,6 +22,8 @@ export function securityHeaders(profiles: EhrProfile[]): RequestHandler {
         formAction: ["'self'", ...ehrOrigins],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
+        // on a plain-http origin (the local sandbox) upgrading would break the sandbox's own form posts
+        upgradeInsecureRequests: publicUrl.startsWith('https:') ? [] : null,
       },
     },
     referrerPolicy: { policy: 'no-referrer' },

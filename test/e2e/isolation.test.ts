@@ -96,16 +96,12 @@ describe('two launches side by side', () => {
   it('two frames of one page (one shared sessionStorage) keep their own patient', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
-    await page.goto(`${app.url}/sandbox/`);
-    await page.evaluate(({ a, b }) => {
-      document.body.replaceChildren();
-      for (const [id, p] of [['fa', a], ['fb', b]] as const) {
-        const f = document.createElement('iframe');
-        f.id = id; f.width = '1024'; f.height = '700';
-        f.src = `/sandbox/launch?patient=${p}&mode=generic`;
-        document.body.append(f);
-      }
-    }, { a: A, b: B });
+    // A stand-in EHR page on the EHR's origin (the sandbox's own pages forbid framing): two app frames side by side.
+    await page.route(`${app.url}/test-ehr-frames`, (route) => route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><title>EHR</title>${[['fa', A], ['fb', B]].map(([id, p]) => `<iframe id="${id}" width="1024" height="700" src="/sandbox/launch?patient=${p}&mode=generic"></iframe>`).join('')}`,
+    }));
+    await page.goto(`${app.url}/test-ehr-frames`);
     const frame = async (id: string) => {
       const handle = await page.waitForSelector(`#${id}`);
       const f = await handle.contentFrame();
