@@ -75,8 +75,13 @@ describe('two launches side by side', () => {
     expect(await lineCodes(pb)).toContain('62369');
     expect(await lineCodes(pb)).not.toContain('62370');
 
-    await Promise.all([tickAllChecklist(pa), tickAllChecklist(pb)]);
-    const [wa, wb] = await Promise.all([writeAndWait(pa), writeAndWait(pb)]);
+    // one tab at a time is in front (a background tab gets no animation frames, which clicks wait for)
+    await pa.bringToFront();
+    await tickAllChecklist(pa);
+    const wa = await writeAndWait(pa);
+    await pb.bringToFront();
+    await tickAllChecklist(pb);
+    const wb = await writeAndWait(pb);
     expect(wa.visitKey).not.toBe(wb.visitKey);
     const [ta, tb] = [await tokenOf(pa), await tokenOf(pb)];
     expect(ta.patient).toBe(A);
@@ -87,6 +92,7 @@ describe('two launches side by side', () => {
     expect(docB[0]?.subject?.reference).toBe(`Patient/${B}`);
 
     // a reload of tab A stays on patient A
+    await pa.bringToFront();
     await pa.reload();
     await waitForLines(pa);
     expect(await pa.getAttribute('[data-testid="review"]', 'data-patient-id')).toBe(A);

@@ -138,3 +138,24 @@ describe('Epic mode', () => {
     await context.close();
   }, 90_000);
 });
+
+describe('Oracle Health mode', () => {
+  it('writes only the DocumentReference, authored by the signed-in user alone', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await launchFromSandbox(page, app.url, 'pt-medicare-ca', 'oracle');
+    const plan = await page.textContent('[data-testid="write-plan"]');
+    expect(plan).toContain('this EHR does not accept Claim');
+    await tickAllChecklist(page);
+    const w = await writeAndWait(page);
+    expect(w.doc).not.toBe('');
+    expect(w.claim).toBe('');
+    const token = await tokenOf(page);
+    const docs = await fhirSearch<{ id: string; author?: { reference?: string }[]; date?: string }>(token, byIdentifier('DocumentReference', token.patient, `${w.visitKey}-doc`));
+    expect(docs.map((d) => d.id)).toEqual([w.doc]);
+    expect(docs[0]?.author).toHaveLength(1);
+    expect(docs[0]?.author?.[0]?.reference).toMatch(/^Practitioner\//);
+    expect(docs[0]?.date).toMatch(/T\d\d:/);
+    await context.close();
+  }, 90_000);
+});

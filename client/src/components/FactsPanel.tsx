@@ -60,7 +60,7 @@ export function FactsPanel({ facts, sources, overrides, onChange }: Props) {
       {facts.drugs.map((d, i) => (
         <div key={i}>
           {row(`drugs.${i}.purchasedBy`, `Who bought ${d.name} (${d.amount} ${d.unit}${d.hcpcs ? `, ${d.hcpcs}` : ''})`, (
-            <select data-testid={`fact-drug-purchased-by-${i}`} value={d.purchasedBy}
+            <select data-testid={`fact-drug-purchased-by-${i}`} value={(Array.isArray(overrides.drugs) ? (overrides.drugs as VisitFacts['drugs'])[i]?.purchasedBy : undefined) ?? d.purchasedBy}
               onChange={(e) => onChange(setDrugOverride(overrides, facts.drugs, i, { purchasedBy: e.target.value as VisitFacts['drugs'][number]['purchasedBy'] }))}>
               <option value="practice">The practice</option><option value="pharmacy">A pharmacy</option>
               <option value="patient">The patient</option><option value="unknown">Unknown</option>
