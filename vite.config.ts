@@ -4,8 +4,8 @@ import react from '@vitejs/plugin-react';
 // Two pages: the app (client/index.html) and the tiny SMART launch page (launch/launch.html).
 export default defineConfig({
   plugins: [react()],
-  // fhirclient's pure build drops polyfills every supported browser already has.
-  define: { 'process.env.FHIRCLIENT_PURE': 'true' },
+  // fhirclient's polyfill-free build is imported directly (launch/fhirclientPure.ts): its FHIRCLIENT_PURE switch is
+  // a global, not process.env, so a `define` here would not reach it.
   build: {
     outDir: 'dist',
     emptyOutDir: true,

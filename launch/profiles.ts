@@ -32,7 +32,7 @@ export const CLINICIAN_SCOPES = [
   'launch', 'openid', 'fhirUser', 'online_access',
   'patient/Patient.rs', 'patient/Coverage.rs', 'patient/Device.rs', 'patient/Procedure.rs',
   'patient/MedicationAdministration.rs', 'patient/Condition.rs', 'patient/Encounter.rs', 'patient/Practitioner.rs',
-  'user/Practitioner.rs', 'patient/Organization.rs',
+  'user/Practitioner.rs', 'patient/Organization.rs', 'patient/Location.rs',
   'patient/Claim.c', 'patient/DocumentReference.c', 'patient/Claim.rs', 'patient/DocumentReference.rs',
 ].join(' ');
 

@@ -624,7 +624,10 @@ export function extractVisit(input: unknown, opts: { today?: string } = {}): Ext
     const reason = skill ? (skill[1] ?? skill[2])?.trim() : undefined;
     if (skill) {
       performer.physicianSkillRequired = true;
-      if (reason) performer.physicianSkillReason = clip(reason, 500);
+      if (reason) {
+        performer.physicianSkillReason = clip(reason, 500);
+        src.set('performer.physicianSkillReason', 'derived', pumpProcedure, 'Quoted from the procedure note.');
+      }
       src.set('performer.physicianSkillRequired', 'derived', pumpProcedure, 'The procedure note documents why physician skill was required.');
     } else {
       src.set('performer.physicianSkillRequired', 'default', pumpProcedure, 'No documented reason why physician skill was required; set it if the note gives one.');

@@ -2,7 +2,7 @@
  * Administrator sign-in through the EHR: a SMART standalone launch asking only for "openid fhirUser".
  * Browser-only (fhirclient redirects the window); the pure parts live in session.ts.
  */
-import FHIR from 'fhirclient';
+import { FHIR } from '../../../launch/fhirclientPure';
 import type { EhrProfileInfo } from './session.js';
 import { sessionFromIdToken, stripAuthParams, type AdminSession } from './session.js';
 import { strings } from './strings.js';
