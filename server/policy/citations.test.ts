@@ -1,12 +1,13 @@
 /** Every quote attributed to a seed file occurs in that file (whitespace-normalised). Skipped when the seeds are absent. */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Citation } from '../contracts/index.js';
 import { ARTICLE, CENTENE, FORUM, ICARE, PUBLIC, SEED, UUHP } from './citations.js';
 import { SCENARIOS } from './scenarios.js';
 
-const SEEDS_DIR = process.env.SEEDS_DIR ?? '/work/shared/seeds';
+// the team's shared/ folder sits beside the repository (in CI too)
+const SEEDS_DIR = process.env.SEEDS_DIR ?? [resolve(import.meta.dirname, '../../../shared/seeds'), '/work/shared/seeds'].find((d) => existsSync(d)) ?? '';
 const haveSeeds = existsSync(join(SEEDS_DIR, SEED.uuhp));
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
