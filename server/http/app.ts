@@ -37,8 +37,11 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await store.mappings.installDefaultsIfEmpty(defaultMappings());
   const mappingSource = createMappingSource(store);
+  // With the sandbox on and no ADMIN_USERS, the sandbox's own admin (full fhirUser URL, so no other EHR's
+  // Practitioner/sandbox-admin qualifies) may administer: a first run can try the admin screens.
+  const adminUsers = config.adminUsers.length || !config.sandbox ? config.adminUsers : [`${publicUrl}/sandbox/fhir/Practitioner/sandbox-admin`];
   const access = {
-    store, profiles, adminToken: config.adminToken, adminUsers: config.adminUsers, billingUsers: config.billingUsers,
+    store, profiles, adminToken: config.adminToken, adminUsers, billingUsers: config.billingUsers,
     publicOrigin: new URL(publicUrl).origin,
   };
 
