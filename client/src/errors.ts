@@ -5,7 +5,7 @@
 import { ApiCallError, ApiUnreachableError } from './api/http';
 import { FhirHttpError, FhirNetworkError, FhirTimeoutError, ForeignUrlError } from './fhir/port';
 import type { ReadNotice, ReadPart } from './fhir/reads';
-import { PlanBlockedError, WriteUncertainError, WrongPatientError } from './writeback/types';
+import { PlanBlockedError, WriteInProgressError, WriteUncertainError, WrongPatientError } from './writeback/types';
 
 export interface Words { message: string; next: string }
 
@@ -51,6 +51,12 @@ export function writeErrorToWords(err: unknown): Words {
     return { message: 'The drafts are not for the patient of this launch, so nothing was written.', next: RELAUNCH };
   }
   if (err instanceof PlanBlockedError) return { message: `Nothing was written: ${err.message}.`, next: 'The Claim draft is in the billing worklist.' };
+  if (err instanceof WriteInProgressError) {
+    return {
+      message: `The ${err.resourceType} of this visit is being written right now (another click or another tab).`,
+      next: 'Wait half a minute, then press "Write to EHR" again: it will show the copy that was written, not make a second one.',
+    };
+  }
   if (err instanceof WriteUncertainError) {
     return {
       message: `An earlier attempt to write the ${err.resourceType} was interrupted and the EHR could not confirm whether it arrived.`,

@@ -13,7 +13,7 @@ export async function createDrafts(req: DraftRequest, idToken: string, opts: Api
 }
 
 export type LedgerKind = 'documentReference' | 'claim';
-export type Reservation = { state: 'new' } | { state: 'pending' | 'done'; resourceId?: string };
+export type Reservation = { state: 'new' } | { state: 'pending' | 'done'; resourceId?: string; reservedAt?: string };
 
 export interface LedgerPort {
   reserve(visitKey: string, kind: LedgerKind): Promise<Reservation>;

@@ -20,7 +20,7 @@ const APP = 'http://app.test';
 
 type Stored = { resourceType: string; id: string; identifier?: { system?: string; value?: string }[]; [k: string]: unknown };
 let store: Stored[] = [];
-let ledger = new Map<string, { state: 'pending' | 'done'; resourceId?: string }>();
+let ledger = new Map<string, { state: 'pending' | 'done'; resourceId?: string; reservedAt?: string }>();
 let conditionalSupported = true;
 let failNextCreate: number | null = null;
 let creates = 0;
@@ -197,6 +197,12 @@ describe('epic adapter (no conditional create)', () => {
     server.use(http.get(`${BASE}/DocumentReference`, () => new HttpResponse(null, { status: 500 })));
     const err = await epicAdapter.write(drafts(), ctx(epicAdapter, { encounterId: 'e1' })).catch((e: unknown) => e);
     expect(writeErrorToWords(err).next).toMatch(/Check the patient's notes/);
+    expect(creates).toBe(0);
+  });
+  it('a write another tab reserved moments ago is not raced: the clinician is asked to wait', async () => {
+    ledger.set(`${visitKey}/documentReference`, { state: 'pending', reservedAt: new Date().toISOString() });
+    const err = await epicAdapter.write(drafts(), ctx(epicAdapter, { encounterId: 'e1' })).catch((e: unknown) => e);
+    expect(writeErrorToWords(err).message).toMatch(/being written right now/);
     expect(creates).toBe(0);
   });
   it('prepareForEpic keeps only the first text attachment', () => {

@@ -48,6 +48,10 @@ export interface WriteBackAdapter {
 export class WriteUncertainError extends Error {
   constructor(readonly resourceType: string) { super(`an earlier ${resourceType} write may have reached the EHR`); }
 }
+/** Another click or tab reserved this write moments ago and may still be writing: wait rather than race it. */
+export class WriteInProgressError extends Error {
+  constructor(readonly resourceType: string) { super(`a ${resourceType} write for this visit is in progress`); }
+}
 /** The drafts do not point at the launch's patient: never written. */
 export class WrongPatientError extends Error { constructor() { super('the drafts are for another patient than this launch'); } }
 export class PlanBlockedError extends Error {}

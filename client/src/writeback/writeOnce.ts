@@ -8,7 +8,7 @@ import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/index';
 import type { LedgerKind } from '../api/drafts';
 import type { Bundle, Resource } from '../fhir/types';
 import { FhirHttpError } from '../fhir/port';
-import { WriteUncertainError, type WriteContext, type WrittenResource } from './types';
+import { WriteInProgressError, WriteUncertainError, type WriteContext, type WrittenResource } from './types';
 
 export function appIdentifier(resource: Resource): string | undefined {
   const ids = resource.identifier as { system?: string; value?: string }[] | undefined;
@@ -29,6 +29,9 @@ export interface WriteOnceOptions {
   conditional: boolean;
 }
 
+/** How long a pending reservation counts as a write still in flight (the FHIR timeout is 15 s). */
+export const IN_PROGRESS_MS = 30_000;
+
 export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Promise<WrittenResource> {
   const { resource, kind, visitKey } = opts;
   const type = resource.resourceType;
@@ -36,6 +39,10 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   const reservation = await ctx.ledger.reserve(visitKey, kind);
   if (reservation.state === 'done' && reservation.resourceId) {
     return { resourceType: type, id: reservation.resourceId, reused: true };
+  }
+  // A reservation younger than this is another click or tab still writing; older ones were interrupted.
+  if (reservation.state === 'pending' && reservation.reservedAt && Date.now() - Date.parse(reservation.reservedAt) < IN_PROGRESS_MS) {
+    throw new WriteInProgressError(type);
   }
   const query = identifier ? `identifier=${encodeURIComponent(`${APP_IDENTIFIER_SYSTEM}|${identifier}`)}` : undefined;
   if (reservation.state !== 'new' && !(opts.conditional && query)) {
