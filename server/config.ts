@@ -39,6 +39,8 @@ export interface AppConfig {
   ehrProfilesFile?: string;
   sandbox: boolean;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** where pino writes (default stdout); tests pass a stream to inspect the log */
+  logDestination?: NodeJS.WritableStream;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);

@@ -2,12 +2,12 @@
  * Starts the whole app for tests: real HTTP on a free port, the sandbox EHR, PGlite in memory (or DATABASE_URL).
  * The sandbox admin user is an administrator; TEST_ADMIN_TOKEN works as the automation token.
  */
-import { configFromEnv } from './config.js';
+import { configFromEnv, type AppConfig } from './config.js';
 import { startServer, type RunningServer } from './http/app.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startTestServer(env: Record<string, string> = {}, extra: Pick<AppConfig, 'logDestination'> = {}): Promise<RunningServer> {
   const config = configFromEnv({
     PORT: '0',
     DATA_DIR: 'memory://',
@@ -16,5 +16,5 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'silent',
     ...env,
   });
-  return startServer(config);
+  return startServer({ ...config, ...extra });
 }

@@ -27,7 +27,8 @@ export interface RunningServer { url: string; server: Server; store: Store; clos
 
 export async function startServer(config: AppConfig): Promise<RunningServer> {
   // Logs carry no request bodies, no query strings with tokens, no PHI: only method, path and status.
-  const log = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const logOptions = { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] };
+  const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as { port: number }).port;
