@@ -217,7 +217,9 @@ export function worklistRepository(db: Db): WorklistRepository {
     },
     async markWritten(visitKey, ids) {
       const r = await db.query(
-        `UPDATE worklist SET status = 'written-to-ehr', ehr_claim_id = COALESCE($2, ehr_claim_id),
+        // the item is 'written-to-ehr' only once the Claim itself is in the EHR; a note alone leaves it for billing
+        `UPDATE worklist SET status = CASE WHEN $2::text IS NOT NULL THEN 'written-to-ehr' ELSE status END,
+           ehr_claim_id = COALESCE($2, ehr_claim_id),
            ehr_document_reference_id = COALESCE($3, ehr_document_reference_id), updated_at = now()
          WHERE visit_key = $1 RETURNING *`, [visitKey, ids.ehrClaimId ?? null, ids.ehrDocumentReferenceId ?? null]);
       if (!r.rows[0]) throw new NotFoundError('worklist item', visitKey);

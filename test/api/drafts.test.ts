@@ -92,6 +92,9 @@ describe('the write ledger', () => {
     expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
     expect((await post(`/api/ledger/${visitKey}/documentReference/complete`, { ehrBase, resourceId: 'doc-1' }, token.id_token)).status).toBe(204);
     expect(await reserve()).toMatchObject({ state: 'done', resourceId: 'doc-1' });
+    // the note is in the EHR but the Claim is not: the worklist item stays a draft for billing, with the note's id
+    const item = await server.store.worklist.get(visitKey);
+    expect(item).toMatchObject({ status: 'draft', ehrDocumentReferenceId: 'doc-1' });
   });
 
   it('refuses EHRs that are not configured', async () => {
