@@ -1,10 +1,10 @@
 /** The app's entry: `/admin*` → the admin screens (lazy), everything else → the clinician's review. */
+import './zodJitless'; // first: before any module parses with zod
 import { startMetrics } from './metrics';
 import { StrictMode, Suspense, lazy, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ReviewApp } from './ReviewApp';
 import './styles.css';
-
 startMetrics();
 
 const AdminApp = lazy(() => import('./admin/AdminApp').then((m) => {

@@ -84,6 +84,11 @@ export function createDraftsRouter(deps: { store: Store; profiles: EhrProfile[];
         resourceIds: [`${kind.data === 'claim' ? 'Claim' : 'DocumentReference'}/${body.data.resourceId}`],
       });
       res.status(204).end();
+    } else if (req.params.step === 'release') {
+      // the EHR definitely refused the write (4xx): drop the pending reservation so a retry need not wait.
+      // Only pending entries are removed; a 'done' entry (with its resource id) is never touched.
+      await store.ledger.release(visitKey.data, kind.data, body.data.ehrBase);
+      res.status(204).end();
     } else {
       throw new HttpError(404, 'not-found', 'No such ledger step');
     }

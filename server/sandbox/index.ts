@@ -18,6 +18,9 @@ import { createOAuthRouter, createSigningKey } from './oauth.js';
 import { DEFAULT_FIXTURES_DIR, indexFhirDefinitions, seed } from './repository.js';
 import { AuthState } from './state.js';
 
+export const SANDBOX_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+  + "form-action 'self'; frame-ancestors 'self'; object-src 'none'; base-uri 'self'";
+
 export interface SandboxOptions {
   /** the app's public URL, e.g. "http://localhost:8080" (no trailing slash) */
   publicUrl: string;
@@ -51,6 +54,12 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   };
 
   const router = express.Router();
+  // The sandbox is a test EHR whose server-rendered pages carry one inline <style> block: it gets its own,
+  // relaxed policy (inline styles only; still no inline script), replacing the app's stricter one.
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Content-Security-Policy', SANDBOX_CSP);
+    next();
+  });
   router.use(createOAuthRouter({ urls, state, directory, key }));
   router.use('/fhir', createFhirEndpoint({ urls, state, repo, fhir, baseOf: () => urls.base('generic') }));
   router.use('/epic/fhir', createFhirEndpoint({ urls, state, repo, fhir, baseOf: () => urls.base('epic') }));

@@ -97,6 +97,21 @@ describe('the write ledger', () => {
     expect(item).toMatchObject({ status: 'draft', ehrDocumentReferenceId: 'doc-1' });
   });
 
+  it('releases a pending reservation after a refused write, but never a finished one', async () => {
+    const token = await getSandboxToken(server.url, { patientId: 'pt-medicare-ca' });
+    const ehrBase = `${server.url}/sandbox/fhir`;
+    const { visitKey } = (await (await post('/api/drafts', await draftRequestFor('pt-medicare-ca', 'launch-release-0001'), token.id_token)).json()) as { visitKey: string };
+    const step = (kind: string, name: string, body: object = {}) => post(`/api/ledger/${visitKey}/${kind}/${name}`, { ehrBase, ...body }, token.id_token);
+    expect(await (await step('documentReference', 'reserve')).json()).toEqual({ state: 'new' });
+    expect((await step('documentReference', 'release')).status).toBe(204);
+    expect(await (await step('documentReference', 'reserve')).json()).toEqual({ state: 'new' });
+
+    expect(await (await step('claim', 'reserve')).json()).toEqual({ state: 'new' });
+    expect((await step('claim', 'complete', { resourceId: 'claim-7' })).status).toBe(204);
+    expect((await step('claim', 'release')).status).toBe(204);
+    expect(await (await step('claim', 'reserve')).json()).toMatchObject({ state: 'done', resourceId: 'claim-7' });
+  });
+
   it('refuses EHRs that are not configured', async () => {
     const token = await getSandboxToken(server.url, { patientId: 'pt-icare-ma-wi' });
     const res = await post(`/api/ledger/${'cd'.repeat(16)}/claim/reserve`, { ehrBase: 'https://evil.example/fhir' }, token.id_token);

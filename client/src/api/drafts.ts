@@ -18,6 +18,8 @@ export type Reservation = { state: 'new' } | { state: 'pending' | 'done'; resour
 export interface LedgerPort {
   reserve(visitKey: string, kind: LedgerKind): Promise<Reservation>;
   complete(visitKey: string, kind: LedgerKind, resourceId: string): Promise<void>;
+  /** drops a pending reservation after the EHR definitely refused the write (nothing was created) */
+  release?(visitKey: string, kind: LedgerKind): Promise<void>;
 }
 
 export function createLedger(ehrBase: string, idToken: string, opts: ApiOptions = {}): LedgerPort {
@@ -34,6 +36,9 @@ export function createLedger(ehrBase: string, idToken: string, opts: ApiOptions 
     },
     async complete(visitKey, kind, resourceId) {
       await apiPost<unknown>(path(visitKey, kind, 'complete'), { ehrBase, resourceId }, { ...opts, bearer: idToken });
+    },
+    async release(visitKey, kind) {
+      await apiPost<unknown>(path(visitKey, kind, 'release'), { ehrBase }, { ...opts, bearer: idToken });
     },
   };
 }

@@ -57,6 +57,10 @@ const server = setupServer(
       if (!cur) { ledger.set(key, { state: 'pending' }); return HttpResponse.json({ state: 'new' }); }
       return HttpResponse.json(cur);
     }
+    if (params.step === 'release') {
+      if (ledger.get(key)?.state === 'pending') ledger.delete(key);
+      return new HttpResponse(null, { status: 204 });
+    }
     ledger.set(key, { state: 'done', resourceId: body.resourceId });
     return new HttpResponse(null, { status: 204 });
   }),
@@ -160,11 +164,20 @@ describe('generic adapter', () => {
     await expect(genericAdapter.write(drafts('p2'), ctx())).rejects.toThrow(/another patient/);
     expect(creates).toBe(0);
   });
-  it('a 422 keeps the ledger pending and the words carry the OperationOutcome text', async () => {
+  it('a 422 releases the reservation (nothing was created) and the words carry the OperationOutcome text', async () => {
     failNextCreate = 422;
     const err = await genericAdapter.write(drafts(), ctx()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FhirHttpError);
     expect(writeErrorToWords(err).message).toBe('The EHR rejected the resource: content type not supported (422).');
+    // a definite refusal frees the reservation, so the retry goes ahead at once (not "being written right now")
+    expect(ledger.has(`${visitKey}/documentReference`)).toBe(false);
+    const r = await genericAdapter.write(drafts(), ctx());
+    expect(r.written.map((w) => w.resourceType)).toContain('DocumentReference');
+    expect(store.filter((s) => s.resourceType === 'DocumentReference')).toHaveLength(1);
+  });
+  it('a 500 keeps the ledger pending (the write may have landed)', async () => {
+    failNextCreate = 500;
+    await genericAdapter.write(drafts(), ctx()).catch((e: unknown) => e);
     expect(ledger.get(`${visitKey}/documentReference`)).toEqual({ state: 'pending' });
   });
 });

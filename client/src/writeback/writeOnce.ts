@@ -61,11 +61,22 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
       return { resourceType: type, id: existing, reused: true };
     }
   }
-  const res = await ctx.fhir.request<Resource>(type, {
-    method: 'POST',
-    body: resource,
-    headers: opts.conditional && query ? { 'if-none-exist': query } : {},
-  });
+  let res;
+  try {
+    res = await ctx.fhir.request<Resource>(type, {
+      method: 'POST',
+      body: resource,
+      headers: opts.conditional && query ? { 'if-none-exist': query } : {},
+    });
+  } catch (err) {
+    // A definite refusal (400/403/409/412/422…: nothing was created) frees the reservation, so a retry after
+    // the fix goes ahead at once instead of reporting "being written right now". 401, 5xx, timeouts and network
+    // errors stay pending: the write may have landed, and the next attempt checks before writing.
+    if (err instanceof FhirHttpError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 408 && err.status !== 429) {
+      await ctx.ledger.release?.(visitKey, kind).catch(() => undefined);
+    }
+    throw err;
+  }
   const id = idFrom(res.body, res.location, type);
   if (!id) throw new FhirHttpError(502, `the EHR did not say which ${type} it created`, type);
   await ctx.ledger.complete(visitKey, kind, id);
