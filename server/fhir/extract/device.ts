@@ -1,0 +1,127 @@
+/**
+ * device.kind, model, reservoirVolumeMl: the Device the pump Procedure manipulated (focalDevice), else any active
+ * Device. Device.type HCPCS codes, then SNOMED CT where confirmed, then the description text (flagged 'derived').
+ * device.route: MedicationAdministration.dosage.route (SNOMED CT, then text), then the procedure/device text.
+ */
+import type { VisitFacts } from '../../contracts/index.js';
+import { ccText, clip, codesIn, num, obj, objs, refTo, str, SYSTEMS, type Resource } from './record.js';
+import { guarded } from './sources.js';
+import type { Visit } from './visit.js';
+
+type DeviceKind = VisitFacts['device']['kind'];
+const KIND_BY_HCPCS: Record<string, DeviceKind> = {
+  E0783: 'implanted-programmable-pump', E0786: 'implanted-programmable-pump', C1772: 'implanted-programmable-pump',
+  E0782: 'implanted-nonprogrammable-pump', C1891: 'implanted-nonprogrammable-pump', C2626: 'implanted-nonprogrammable-pump',
+  A4301: 'implanted-reservoir',
+  A4305: 'external-disposable-pump', A4306: 'external-disposable-pump',
+};
+const KIND_BY_SNOMED: Record<string, DeviceKind> = { '712576005': 'implanted-reservoir' };
+const INSULIN_PUMP_SNOMED = '69805005';
+
+const ROUTE_BY_SNOMED: Record<string, VisitFacts['device']['route']> = {
+  '72607000': 'intrathecal',
+  '404820008': 'epidural',
+  '420719007': 'intraventricular',
+  '47625008': 'intravenous',
+  '58100008': 'intra-arterial',
+};
+/** SNOMED CT's "intraventricular route – cardiac": not the brain ventricles a reservoir reaches. */
+const CARDIAC_INTRAVENTRICULAR_SNOMED = '420287000';
+
+export function readDevice(visit: Visit, medAdmins: Resource[]): VisitFacts['device'] {
+  const { index, src, references, todaysProcedures, todaysNotes, pumpProcedure } = visit;
+  const deviceFacts: VisitFacts['device'] = { kind: 'unknown', route: 'unknown' };
+
+  guarded(src, 'device.kind', () => {
+    const focal = todaysProcedures.flatMap((p) => objs(p.focalDevice).map((f) => index.resolve(f.manipulated, 'Device')));
+    const devices = index.ofType('Device').filter((d) => !['entered-in-error', 'inactive'].includes(str(d.status) ?? ''));
+    const candidates = [...focal.filter((d): d is Resource => !!d), ...devices];
+    // A coded kind wins at once; a kind read from text only stands until a coded one turns up.
+    let best: { device: Resource; kind: DeviceKind; status: 'record' | 'derived'; note?: string } | undefined;
+    let insulin: Resource | undefined;
+    for (const d of candidates) {
+      const hcpcs = codesIn(d.type, SYSTEMS.hcpcs).map((c) => KIND_BY_HCPCS[c.toUpperCase()]).find(Boolean);
+      const sct = codesIn(d.type, SYSTEMS.snomed);
+      if (sct.includes(INSULIN_PUMP_SNOMED)) { insulin = d; continue; }
+      const bySct = sct.map((c) => KIND_BY_SNOMED[c]).find(Boolean);
+      if (hcpcs || bySct) { best = { device: d, kind: (hcpcs ?? bySct) as DeviceKind, status: 'record' }; break; }
+      const text = [ccText(d.type), str(d.modelNumber), ...objs(d.deviceName).map((n) => str(n.name)), str(d.manufacturer)].filter(Boolean).join(' ');
+      const kind = kindFromText(text);
+      if (kind && !best) best = { device: d, kind, status: 'derived', note: `Read from the device description "${clip(text, 120)}"; confirm.` };
+    }
+    const device = best?.device ?? candidates[0];
+    if (device && str(device.id)) references.device = refTo(device);
+    if (best) {
+      deviceFacts.kind = best.kind;
+      src.set('device.kind', best.status, best.device, best.note);
+    } else {
+      src.set('device.kind', 'default', device ?? insulin,
+        insulin && !device ? 'The only device on record is an insulin pump, not a spinal drug pump; confirm the pump.' : 'The pump type is not in the record; choose programmable, non-programmable, reservoir or external.');
+    }
+    if (device) {
+      const model = str(device.modelNumber) ?? objs(device.deviceName).map((n) => str(n.name)).find(Boolean);
+      if (model) { deviceFacts.model = clip(model, 200); src.set('device.model', 'record', device); }
+      const volume = reservoirVolume(device);
+      if (volume) { deviceFacts.reservoirVolumeMl = volume; src.set('device.reservoirVolumeMl', 'record', device); }
+    }
+    if (!deviceFacts.reservoirVolumeMl) src.set('device.reservoirVolumeMl', 'default', device, 'Reservoir volume not on the record; enter it to check the refill interval.');
+  }, undefined, 'choose the pump type.');
+
+  guarded(src, 'device.route', () => {
+    for (const m of medAdmins) {
+      const route = obj(obj(m.dosage).route);
+      const sct = codesIn(route, SYSTEMS.snomed);
+      const mapped = sct.map((c) => ROUTE_BY_SNOMED[c]).find(Boolean);
+      if (mapped) { deviceFacts.route = mapped; src.set('device.route', 'record', m); return; }
+      if (sct.includes(CARDIAC_INTRAVENTRICULAR_SNOMED)) {
+        src.set('device.route', 'default', m, 'The record codes the cardiac intraventricular route (420287000); for a brain reservoir choose intraventricular.');
+        return;
+      }
+      const fromText = routeFromText(ccText(route) ?? '');
+      if (fromText) { deviceFacts.route = fromText; src.set('device.route', 'derived', m, 'Read from the route text; confirm.'); return; }
+    }
+    const text = [todaysNotes, ...index.ofType('Device').map((d) => ccText(d.type) ?? '')].join('\n');
+    const fromText = routeFromText(text);
+    if (fromText) {
+      deviceFacts.route = fromText;
+      src.set('device.route', 'derived', pumpProcedure, 'Read from the procedure or device description; confirm.');
+    } else {
+      src.set('device.route', 'default', undefined, 'The route (intrathecal, epidural, intraventricular …) is not on the record; choose it.');
+    }
+  }, undefined, 'choose the route.');
+
+  return deviceFacts;
+}
+
+function kindFromText(text: string): DeviceKind | undefined {
+  if (!text) return undefined;
+  if (/insulin/i.test(text)) return undefined;
+  if (/elastomeric|disposable|on-?q\b|external|ambulatory infusion/i.test(text)) return 'external-disposable-pump';
+  if (/non-?programmable|constant[- ]flow|fixed[- ]rate/i.test(text)) return 'implanted-nonprogrammable-pump';
+  if (/programmable|synchromed|prometra|\b8637\b/i.test(text)) return 'implanted-programmable-pump';
+  if (/reservoir|\bport\b|ommaya/i.test(text)) return 'implanted-reservoir';
+  return undefined;
+}
+
+function routeFromText(text: string): VisitFacts['device']['route'] | undefined {
+  if (/intrathecal|subarachnoid/i.test(text)) return 'intrathecal';
+  if (/epidural/i.test(text)) return 'epidural';
+  if (/intraventricular|intracerebroventricular|ommaya/i.test(text)) return 'intraventricular';
+  if (/intra-?arterial|hepatic artery/i.test(text)) return 'intra-arterial';
+  if (/intravenous|\bIV\b/.test(text)) return 'intravenous';
+  return undefined;
+}
+
+/** Device.property whose type says reservoir / capacity / volume, in mL (cm3, cc). */
+function reservoirVolume(device: Resource): number | undefined {
+  for (const p of objs(device.property)) {
+    const label = `${ccText(p.type) ?? ''}`.toLowerCase();
+    if (!/reservoir|capacity|volume/.test(label)) continue;
+    for (const q of objs(p.valueQuantity)) {
+      const v = num(q.value);
+      const u = (str(q.code) ?? str(q.unit) ?? '').toLowerCase();
+      if (v && v > 0 && v < 10_000 && (u === 'ml' || u === 'cm3' || u === 'cc')) return v;
+    }
+  }
+  return undefined;
+}
