@@ -56,7 +56,7 @@ describe('EHR faults during the reads', () => {
     expect(await page.locator('[data-testid="review"]').count()).toBe(1);
     expect(await page.locator('[data-testid="write-panel"]').count()).toBe(1);
     expect(await page.locator('[data-testid="checklist"]').count()).toBe(1);
-    // reads are not retried (no retry storm): one request per faulted type
+    // reads are retried a bounded number of times (429/5xx: at most 3 attempts; a timeout or a 403 never)
     console.log(`METRIC fault-reads=${JSON.stringify(hits)} notices=${notices.length} click-to-review-ms=${ms}`);
     for (const t of Object.keys(faults)) expect(hits[t], t).toBeLessThanOrEqual(3);
     await context.close();

@@ -1,7 +1,8 @@
 /**
  * The one way the app talks to the EHR's FHIR server: fetch with the bearer token, a timeout, a request
- * counter, one refresh-and-retry on 401 when a refresh token exists, and a guard that the token only ever
- * goes to URLs under the launch's FHIR base (never to absolute references or foreign `next` links).
+ * counter, one refresh-and-retry on 401 when a refresh token exists, bounded retries of reads (never of writes:
+ * those go through the write ledger), and a guard that the token only ever goes to URLs under the launch's FHIR
+ * base (never to absolute references or foreign `next` links).
  */
 export class FhirHttpError extends Error {
   constructor(readonly status: number, readonly outcome: string | undefined, readonly url: string) {
@@ -33,6 +34,21 @@ export interface FhirPortOptions {
   refresh?: () => Promise<string | undefined>;
   fetchImpl?: typeof fetch;
   timeoutMs?: number;
+  /** waits between read retries (tests pass a fake) */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A read is sent at most this many times; a timeout is never repeated (it already took the full timeout). */
+export const MAX_READ_ATTEMPTS = 3;
+const RETRYABLE_READ_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** Retry-After in seconds (or an HTTP date), capped at 2 s so the review never stalls; else a short backoff. */
+export function retryDelayMs(retryAfter: string | null, attempt: number, now = Date.now()): number {
+  const backoff = 250 * 2 ** (attempt - 1);
+  if (!retryAfter) return backoff;
+  const seconds = Number(retryAfter);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 2000) : backoff;
 }
 
 /** Plain text of an OperationOutcome (diagnostics or details.text of each issue). */
@@ -54,6 +70,7 @@ export function resolveUnderBase(base: string, path: string): string {
 
 export function createFhirPort(opts: FhirPortOptions): FhirPort {
   const fetchImpl = opts.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let count = 0;
   const send = async (url: string, init: FhirRequestInit, token: string): Promise<Response> => {
     const ctrl = new AbortController();
@@ -84,7 +101,20 @@ export function createFhirPort(opts: FhirPortOptions): FhirPort {
     get requestCount() { return count; },
     async request<T>(path: string, init: FhirRequestInit = {}): Promise<FhirResponse<T>> {
       const url = resolveUnderBase(opts.base, path);
-      let res = await send(url, init, opts.getToken());
+      const isRead = (init.method ?? 'GET') === 'GET';
+      let res: Response | undefined;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          res = await send(url, init, opts.getToken());
+        } catch (err) {
+          if (!(err instanceof FhirNetworkError) || !isRead || attempt >= MAX_READ_ATTEMPTS) throw err;
+          await sleep(retryDelayMs(null, attempt));
+          continue;
+        }
+        if (!isRead || !RETRYABLE_READ_STATUS.has(res.status) || attempt >= MAX_READ_ATTEMPTS) break;
+        await res.arrayBuffer().catch(() => undefined); // drain before the next attempt
+        await sleep(retryDelayMs(res.headers.get('retry-after'), attempt));
+      }
       if (res.status === 401 && opts.refresh) {
         const fresh = await opts.refresh().catch(() => undefined);
         if (fresh) res = await send(url, init, fresh);
