@@ -64,7 +64,7 @@ export default function MappingsPage(props: { api: AdminApi; navigate: Navigate 
         <h1 id="adm-mappings-h">Payer mappings</h1>
         <button type="button" className="adm-btn adm-btn--primary" onClick={() => navigate('/admin/mappings/new')} data-testid="mappings-new">New mapping</button>
       </div>
-      <p className="adm-muted">Each mapping sends the Coverages it matches to a policy module. The enabled mapping with the highest priority wins; two matching at the same priority are an error.</p>
+      <p className="adm-muted">Each mapping sends the Coverages it matches to a policy module. The enabled mapping with the highest priority wins; two that match one Coverage at the same priority but send it to different policies are an error (flagged here and in Preview).</p>
       {error && <Banner kind="error" testId="mappings-error">{error}</Banner>}
       {notice && <Banner kind="success" testId="mappings-notice">{notice}</Banner>}
       {ties.size > 0 && (

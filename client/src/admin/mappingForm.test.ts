@@ -81,6 +81,12 @@ describe('ties and search', () => {
     expect(findTies([medicare, otherPayerId]).size).toBe(0);
   });
 
+  it('does not flag same-priority mappings that send a Coverage to the same policy and line of business', () => {
+    const alias = { ...healthyU, id: 'uuhp-healthy-u-alias', match: { planName: 'Healthy U' } };
+    expect(findTies([healthyU, alias]).size).toBe(0);
+    expect(findTies([healthyU, { ...alias, lineOfBusiness: 'chip' as const }]).get('uuhp-healthy-u')).toEqual(['uuhp-healthy-u-alias']);
+  });
+
   it('searches payer, plan and policy case-insensitively', () => {
     expect(searchMappings([healthyU, medicare], 'healthy').map((m) => m.id)).toEqual(['uuhp-healthy-u']);
     expect(searchMappings([healthyU, medicare], 'CMS-MEDICARE').map((m) => m.id)).toEqual(['medicare']);

@@ -201,8 +201,9 @@ export function provablyDisjoint(a: PayerMapping['match'], b: PayerMapping['matc
 }
 
 /**
- * Enabled mappings with the same priority that a single Coverage could match both of: the resolver would
- * report a tie. Returns mapping id → ids it may tie with.
+ * Enabled mappings with the same priority that a single Coverage could match both of and that would send it to
+ * different results (policy, line of business or options): the resolver would report a tie. Mappings that agree
+ * are not ambiguous. Returns mapping id → ids it may tie with.
  */
 export function findTies(mappings: PayerMapping[]): Map<string, string[]> {
   const ties = new Map<string, string[]>();
@@ -210,13 +211,16 @@ export function findTies(mappings: PayerMapping[]): Map<string, string[]> {
   for (let i = 0; i < enabled.length; i++) {
     for (let j = i + 1; j < enabled.length; j++) {
       const a = enabled[i]!; const b = enabled[j]!;
-      if (a.priority !== b.priority || provablyDisjoint(a.match, b.match)) continue;
+      if (a.priority !== b.priority || sameOutcome(a, b) || provablyDisjoint(a.match, b.match)) continue;
       ties.set(a.id, [...(ties.get(a.id) ?? []), b.id]);
       ties.set(b.id, [...(ties.get(b.id) ?? []), a.id]);
     }
   }
   return ties;
 }
+
+const sameOutcome = (a: PayerMapping, b: PayerMapping) => a.policyId === b.policyId && a.lineOfBusiness === b.lineOfBusiness
+  && (a.options?.reprogrammingMeaning ?? 'rate-or-dose-only') === (b.options?.reprogrammingMeaning ?? 'rate-or-dose-only');
 
 /** One line describing what a mapping matches, for lists and previews. */
 export function describeMatch(m: PayerMapping['match']): string {
