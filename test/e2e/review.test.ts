@@ -117,6 +117,36 @@ describe('review and write-back (generic SMART sandbox)', () => {
   }, 120_000);
 });
 
+describe('codes the clinician types', () => {
+  it('checks a typed code against the suggestion and says why it is not suggested (the physician who wants 62370)', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await launchFromSandbox(page, app.url, 'pt-medicare-ca');
+    expect(await settledCodes(page)).toContain('62369');
+    const warningsAbout = (code: string) => page.locator('[data-testid="warning"]').evaluateAll(
+      (els, c) => els.filter((e) => (e.textContent ?? '').includes(c)).map((e) => e.getAttribute('data-warning-id')), code);
+    const before = await warningsAbout('62370');
+
+    await page.fill('[data-testid="add-proposed-code"]', '6237');
+    await page.click('[data-testid="add-proposed-code-button"]');
+    expect(await page.textContent('[data-testid="add-proposed-code-error"]')).toContain('not a CPT or HCPCS code');
+
+    await page.fill('[data-testid="add-proposed-code"]', '62370');
+    await page.click('[data-testid="add-proposed-code-button"]');
+    await page.waitForSelector('[data-testid="proposed-code"][data-code="62370"]');
+    expect(await settledCodes(page)).toContain('62369');   // a typed code never becomes a line by itself
+    expect(await settledCodes(page)).not.toContain('62370');
+    const after = await warningsAbout('62370');
+    expect(after.length).toBeGreaterThan(before.length);
+
+    await page.click('[data-testid="remove-proposed-62370"]');
+    await page.waitForSelector('[data-testid="proposed-code"][data-code="62370"]', { state: 'detached' });
+    await settledCodes(page);
+    expect(await warningsAbout('62370')).toEqual(before);
+    await context.close();
+  });
+});
+
 describe('Epic mode', () => {
   it('writes only the DocumentReference and says the Claim stays in the worklist', async () => {
     const context = await newContext(browser);

@@ -62,7 +62,7 @@ export function ReviewPage({ launch, visit }: { launch: Launch; visit: LoadedVis
             <LinesTable determination={result.determination} accepted={accepted} loading={evaluation.loading}
               onToggle={(k, on) => setAccepted((a) => ({ ...a, [k]: on }))} />
             <Warnings warnings={result.determination.warnings} />
-            <CodesCompare facts={result.facts} determination={result.determination} />
+            <CodesCompare facts={result.facts} determination={result.determination} overrides={overrides} onChange={setOverrides} />
             <Checklist items={result.determination.checklist} checked={checked} onToggle={(id, on) => setChecked((c) => ({ ...c, [id]: on }))} />
             <WritePanel plan={writeBack.plan} state={writeBack.state} onWrite={onWrite}
               disabled={evaluation.loading} disabledReason="Waiting for the codes to update…" />

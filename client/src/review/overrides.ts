@@ -34,3 +34,32 @@ export function overriddenPaths(overrides: Overrides, prefix = ''): string[] {
 }
 
 export type { VisitFacts };
+
+export type ProposedCode = NonNullable<VisitFacts['proposedCodes']>[number];
+
+/** CPT (5 digits, or 4 digits + F/T/U) or HCPCS Level II (a letter + 4 digits); modifiers are 2 characters. */
+const CODE = /^(\d{5}|\d{4}[FTU]|[A-V]\d{4})$/;
+const MODIFIER = /^[0-9A-Z]{2}$/;
+
+/**
+ * Adds a code the clinician typed to the codes on the record (arrays replace as a whole, so the list is copied).
+ * Returns an error in words instead when the code or a modifier is not well formed.
+ */
+export function addProposedCode(overrides: Overrides, current: readonly ProposedCode[], codeText: string, modifierText = ''):
+  { overrides: Overrides } | { error: string } {
+  const code = codeText.trim().toUpperCase();
+  if (!CODE.test(code)) return { error: `"${codeText.trim()}" is not a CPT or HCPCS code (e.g. 62370, J2274).` };
+  const modifiers = modifierText.toUpperCase().split(/[\s,-]+/).filter(Boolean);
+  const bad = modifiers.find((m) => !MODIFIER.test(m));
+  if (bad) return { error: `"${bad}" is not a modifier (two characters, e.g. 25, JW).` };
+  const list = proposedList(overrides, current);
+  const entry: ProposedCode = modifiers.length ? { code, modifiers } : { code };
+  return { overrides: { ...overrides, proposedCodes: [...list, entry] } };
+}
+
+export function removeProposedCode(overrides: Overrides, current: readonly ProposedCode[], index: number): Overrides {
+  return { ...overrides, proposedCodes: proposedList(overrides, current).filter((_, i) => i !== index) };
+}
+
+const proposedList = (overrides: Overrides, current: readonly ProposedCode[]): ProposedCode[] =>
+  Array.isArray(overrides.proposedCodes) ? overrides.proposedCodes as ProposedCode[] : [...current];
