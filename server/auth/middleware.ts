@@ -12,6 +12,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { EhrProfile } from '../../launch/profiles';
+import { sendError } from '../http/errors.js';
 import { AuthError, verifyIdToken, type VerifyOptions } from './idToken';
 
 export type Role = 'admin' | 'billing';
@@ -46,9 +47,6 @@ export interface AuthDeps {
 /** "a, b ,c" → ['a','b','c'] (for ADMIN_USERS / BILLING_USERS) */
 export const parseUserList = (v: string | undefined): string[] => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-export function sendError(res: Response, status: number, code: string, message: string, details?: unknown) {
-  res.status(status).json(details === undefined ? { error: { code, message } } : { error: { code, message, details } });
-}
 
 function unauthorized(res: Response, message: string, invalid: boolean) {
   res.setHeader('WWW-Authenticate', invalid

@@ -1,10 +1,12 @@
 /**
  * One error shape for the whole API: { error: { code, message, details? } }, a 4xx for bad input, never a 500
  * for anything a caller sent. Unexpected failures answer 500 with no internals and are logged without PHI.
+ * Every router (evaluate, drafts, admin, worklist) and the auth middleware answer through these helpers.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
+import { ConflictError, NotFoundError, StaleVersionError } from '../store/index.js';
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
@@ -12,41 +14,56 @@ export class HttpError extends Error {
   }
 }
 
-export const zodDetails = (err: ZodError) =>
-  err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+export interface FieldIssue { path: string; message: string }
 
-export function badRequestFromZod(err: ZodError, what: string): HttpError {
-  const details = zodDetails(err);
-  const first = details[0];
-  return new HttpError(400, 'invalid', `${what}: ${first ? `${first.path}: ${first.message}` : 'invalid'}`, details);
+/** zod issues → [{ path: "a.b.0", message }]; `prefix` places them inside a larger body (e.g. import rows) */
+export function zodIssues(err: ZodError, prefix: (string | number)[] = []): FieldIssue[] {
+  return err.issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.') || '(body)', message: i.message }));
 }
 
+export function sendError(res: Response, status: number, code: string, message: string, details?: unknown) {
+  res.status(status).json(details === undefined ? { error: { code, message } } : { error: { code, message, details } });
+}
+
+const summarise = (lead: string, issues: FieldIssue[]) =>
+  `${lead}: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`;
+
+/** 400 naming every bad field */
+export function sendInvalid(res: Response, issues: FieldIssue[], lead = 'invalid input') {
+  sendError(res, 400, 'invalid', summarise(lead, issues), issues);
+}
+
+export function badRequestFromZod(err: ZodError, what: string): HttpError {
+  const issues = zodIssues(err);
+  return new HttpError(400, 'invalid', summarise(what, issues), issues);
+}
+
+/** ETag of a stored version; If-Match accepts "3", W/"3" or 3 */
+export const etag = (version: number) => `"${version}"`;
+
 export const notFound: RequestHandler = (_req, res) => {
-  res.status(404).json({ error: { code: 'not-found', message: 'No such route' } });
+  sendError(res, 404, 'not-found', 'No such route');
 };
 
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/** Known errors → their 4xx; anything else → a generic 500 (no stack, no details), logged when a logger is given. */
+export function errorHandler(log?: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     if (res.headersSent) return;
-    if (err instanceof HttpError) {
-      res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
-      return;
+    if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message, err.details);
+    if (err instanceof ZodError) return sendInvalid(res, zodIssues(err));
+    if (err instanceof StaleVersionError) {
+      res.setHeader('ETag', etag(err.current.version));
+      return sendError(res, 412, 'stale', `${err.message}. Reload to see the current version.`, { current: err.current });
     }
-    if (err instanceof ZodError) {
-      const e = badRequestFromZod(err, 'Invalid input');
-      res.status(400).json({ error: { code: e.code, message: e.message, details: e.details } });
-      return;
-    }
-    // body-parser errors: malformed JSON, too large, wrong charset
-    const status = (err as { status?: number; statusCode?: number })?.status ?? (err as { statusCode?: number })?.statusCode;
-    const type = (err as { type?: string })?.type;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      const message = type === 'entity.parse.failed' ? 'The body is not valid JSON'
-        : type === 'entity.too.large' ? 'The body is too large' : 'Bad request';
-      res.status(status).json({ error: { code: type ?? 'bad-request', message } });
-      return;
-    }
-    log.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
-    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side; nothing was saved. Please retry.' } });
+    if (err instanceof NotFoundError) return sendError(res, 404, 'not-found', err.message);
+    if (err instanceof ConflictError) return sendError(res, 409, 'conflict', err.message);
+    // body-parser: malformed JSON, too large, wrong charset
+    const e = err as { type?: string; status?: number };
+    if (e?.type === 'entity.parse.failed') return sendError(res, 400, 'invalid-json', 'The body is not valid JSON');
+    if (e?.type === 'entity.too.large') return sendError(res, 413, 'too-large', 'The body is too large');
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad-request', 'The request could not be read');
+    const { name, message, stack } = (err ?? {}) as Error;
+    log?.error({ err: { name, message, stack } }, 'unhandled error');
+    return sendError(res, 500, 'internal', 'Something went wrong on our side; nothing was saved. Please retry.');
   };
 }

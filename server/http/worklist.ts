@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { EhrProfile } from '../../launch/profiles';
 import { requireRole, sameOriginJsonOnly, type VerifyOptions } from '../auth/index';
 import { WorklistStatus, type Store, type WorklistItem } from '../store/index';
-import { apiErrorHandler, sendError, sendInvalid, zodIssues } from './admin/common';
+import { errorHandler, sendError, sendInvalid, zodIssues } from './errors.js';
 
 export interface WorklistRouterDeps {
   store: Store;
@@ -120,6 +120,6 @@ export function createWorklistRouter(deps: WorklistRouterDeps): Router {
   });
 
   router.use((_req, res) => sendError(res, 404, 'not-found', 'no such worklist route'));
-  router.use(apiErrorHandler);
+  router.use(errorHandler());
   return router;
 }

@@ -7,9 +7,11 @@ export const DefaultMappingsFile = z.object({
   mappings: z.array(PayerMappingInput.extend({ id: z.string().regex(/^[a-z0-9-]{1,100}$/) })).min(1),
 }).strict();
 
-/** parsed once; throws at startup if the file is broken (a test guards it) */
+let parsed: (PayerMappingInput & { id: string })[] | undefined;
+/** parsed once; throws at startup if the file is broken (a test guards it). Callers get their own copy. */
 export function defaultMappings(): (PayerMappingInput & { id: string })[] {
-  return DefaultMappingsFile.parse(raw).mappings;
+  parsed ??= DefaultMappingsFile.parse(raw).mappings;
+  return structuredClone(parsed);
 }
 
 /** the defaults as stored mappings (version 1), e.g. for evaluating without a store */

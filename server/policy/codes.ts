@@ -3,12 +3,11 @@
  * shown only where the deployment holds a CPT licence). Sources: 001 (all codes), 000 (62369/62370,
  * 95990/95991), 003 (62367-62370).
  */
-export const PUMP_ANALYSIS_CODES = ['62367', '62368', '62369', '62370'] as const;
-export const PUMP_REFILL_CODES = ['95990', '95991'] as const;
-export const SYSTEMIC_REFILL_CODE = '96522';
-export const PUMP_SERVICE_CODES: ReadonlySet<string> = new Set([...PUMP_ANALYSIS_CODES, ...PUMP_REFILL_CODES, SYSTEMIC_REFILL_CODE]);
+const PUMP_ANALYSIS_CODES: ReadonlySet<string> = new Set(['62367', '62368', '62369', '62370']);
+const PUMP_REFILL_CODES: ReadonlySet<string> = new Set(['95990', '95991']);
+export const PUMP_SERVICE_CODES: ReadonlySet<string> = new Set([...PUMP_ANALYSIS_CODES, ...PUMP_REFILL_CODES, '96522']);
+/** codes that include a refill */
 export const REFILL_CODES: ReadonlySet<string> = new Set(['62369', '62370', '95990', '95991', '96522']);
-export const PHYSICIAN_SKILL_CODES: ReadonlySet<string> = new Set(['62370', '95991']);
 
 export const CPT_DISPLAY: Readonly<Record<string, string>> = {
   '62367': 'Electronic analysis of programmable, implanted pump for intrathecal or epidural drug infusion (includes evaluation of reservoir status, alarm status, drug prescription status); without reprogramming or refill',
@@ -20,12 +19,8 @@ export const CPT_DISPLAY: Readonly<Record<string, string>> = {
   '96522': 'Refilling and maintenance of implantable pump or reservoir for drug delivery, systemic (eg, intravenous, intra-arterial)',
 };
 
-export function isPumpAnalysisCode(code: string): boolean {
-  return code === '62367' || code === '62368' || code === '62369' || code === '62370';
-}
-export function isPumpRefillCode(code: string): boolean {
-  return code === '95990' || code === '95991';
-}
+export const isPumpAnalysisCode = (code: string): boolean => PUMP_ANALYSIS_CODES.has(code);
+export const isPumpRefillCode = (code: string): boolean => PUMP_REFILL_CODES.has(code);
 /** Office/outpatient and other E/M codes (99202-99499). */
 export function isEvaluationAndManagementCode(code: string): boolean {
   return /^99[2-4]\d\d$/.test(code);

@@ -29,9 +29,6 @@ export const S0093: SizedDrugCode = {
 };
 export const J7999 = { hcpcs: 'J7999', display: 'Compounded drug, not otherwise classified', citations: [ARTICLE.j7999] } as const;
 
-/** HCPCS drug codes this engine knows from the seeds. */
-export const SOURCED_DRUG_CODES: ReadonlySet<string> = new Set(['J2274', 'S0093', 'J7999']);
-
 export const isMorphine = (drug: Drug): boolean => /morphine|infumorph|duramorph|mitigo/i.test(drug.name);
 export const isBaclofen = (drug: Drug): boolean => /baclofen|gablofen|lioresal/i.test(drug.name);
 /** a drug HCPCS code: J-codes, S-codes for drugs, or the code the record gives for one of the visit's drugs */
@@ -63,8 +60,6 @@ export function addDrugLines(facts: VisitFacts, options: DrugOptions, b: Determi
   return outcome;
 }
 
-function unitWord(unit: Drug['unit']): string { return unit; }
-
 function addDrugLine(drug: Drug, options: DrugOptions, b: DeterminationBuilder): string | undefined {
   if (!(drug.amount > 0)) return undefined;
   if (drug.purchasedBy !== 'practice') {
@@ -76,7 +71,7 @@ function addDrugLine(drug: Drug, options: DrugOptions, b: DeterminationBuilder):
     return undefined;
   }
 
-  const amountText = drug.amount + ' ' + unitWord(drug.unit) + ' of ' + drug.name;
+  const amountText = drug.amount + ' ' + drug.unit + ' of ' + drug.name;
   b.check('drug-verification',
     'Record the drug, volume and concentration checked against the order before the refill.',
     false, [FORUM.vignetteDrugCheck]);

@@ -1,2 +1,2 @@
 export { createAdminRouter, type AdminRouterDeps } from './router';
-export { apiErrorHandler, etag, parseIfMatch, sendInvalid, zodIssues, type FieldIssue } from './common';
+export { etag, parseIfMatch } from './common';

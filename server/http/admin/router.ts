@@ -11,7 +11,8 @@ import { requireAdmin, sameOriginJsonOnly } from '../../auth/index';
 import type { VerifyOptions } from '../../auth/index';
 import { coverageMatchInputFromFhir, resolveMapping } from '../../mappings/index';
 import type { Store } from '../../store/index';
-import { apiErrorHandler, etag, parseIfMatch, sendError, sendInvalid, zodIssues, type FieldIssue } from './common';
+import { errorHandler, sendError, sendInvalid, zodIssues, type FieldIssue } from '../errors.js';
+import { etag, parseIfMatch } from './common';
 
 export interface AdminRouterDeps {
   store: Store;
@@ -20,8 +21,6 @@ export interface AdminRouterDeps {
   adminUsers: string[];
   /** the app's own origin, e.g. https://coder.example.org (state-changing requests from other origins are refused) */
   publicOrigin: string;
-  /** called after every committed mapping change (e.g. to log or to push to open admin screens) */
-  onMappingsChanged?: () => void;
   verifyOptions?: VerifyOptions;
 }
 
@@ -57,7 +56,6 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   const router = express.Router();
   const authDeps = { profiles: deps.profiles, adminToken: deps.adminToken, adminUsers: deps.adminUsers,
     ...(deps.verifyOptions ? { verifyOptions: deps.verifyOptions } : {}) };
-  const changed = () => { try { deps.onMappingsChanged?.(); } catch { /* a listener must not break the API */ } };
 
   router.use((_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   router.use(sameOriginJsonOnly(deps.publicOrigin));
@@ -91,7 +89,6 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       await tx.audit.record({ actor: actorOf(req), action: 'mapping.create', entityType: 'PayerMapping', entityId: m.id, after: m });
       return m;
     });
-    changed();
     res.status(201).setHeader('ETag', etag(created.version));
     res.setHeader('Location', `${req.baseUrl}/mappings/${encodeURIComponent(created.id)}`);
     res.json(created);
@@ -146,7 +143,6 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
         entityId: `${after.length} mappings`, before, after });
       return after;
     });
-    changed();
     res.json({ mappings: result });
   });
 
@@ -166,7 +162,6 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       await tx.audit.record({ actor: actorOf(req), action: 'mapping.update', entityType: 'PayerMapping', entityId: m.id, before, after: m });
       return m;
     });
-    changed();
     res.setHeader('ETag', etag(updated.version));
     res.json(updated);
   });
@@ -179,7 +174,6 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       const gone: PayerMapping = await tx.mappings.delete(req.params.id, expected);
       await tx.audit.record({ actor: actorOf(req), action: 'mapping.delete', entityType: 'PayerMapping', entityId: gone.id, before: gone });
     });
-    changed();
     res.status(204).end();
   });
 
@@ -196,6 +190,6 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   });
 
   router.use((_req, res) => sendError(res, 404, 'not-found', 'no such admin route'));
-  router.use(apiErrorHandler);
+  router.use(errorHandler());
   return router;
 }

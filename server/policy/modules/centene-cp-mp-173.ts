@@ -48,7 +48,7 @@ export const centeneCpMp173: PolicyModule = {
     }
     return {};
   },
-  apply(facts, lob, visit, b) {
+  apply(facts, _lob, visit, b) {
     const baclofen = facts.drugs.find(isBaclofen);
     if (baclofen) {
       b.warn('refer-to-other-policy', 'info',
@@ -83,6 +83,5 @@ export const centeneCpMp173: PolicyModule = {
       const line = b.lines.find((l) => l.code === code);
       if (line) line.citations.push(CENTENE.code62369);
     }
-    void lob;
   },
 };
