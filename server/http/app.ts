@@ -36,7 +36,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
 
   const profiles = loadEhrProfiles(config, publicUrl);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await store.mappings.installDefaultsIfEmpty(defaultMappings());
+  await store.mappings.installDefaultsOnFirstStart(defaultMappings());
   const mappingSource = createMappingSource(store);
   // With the sandbox on and no ADMIN_USERS, the sandbox's own admin (full fhirUser URL, so no other EHR's
   // Practitioner/sandbox-admin qualifies) may administer: a first run can try the admin screens.

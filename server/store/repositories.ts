@@ -101,17 +101,22 @@ export function mappingRepository(db: Db): MappingRepository {
         return out;
       });
     },
-    installDefaultsIfEmpty(defaults) {
+    installDefaultsOnFirstStart(defaults) {
       return db.transaction(async (tx) => {
         // serialise concurrent first starts of several instances
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['pump-refill-coder:default-mappings']);
+        const st = await tx.query<{ done: boolean }>('SELECT defaults_installed AS done FROM mapping_state WHERE id = 1');
+        if (st.rows[0]?.done) return false;
         const n = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM payer_mappings');
-        if (Number(n.rows[0]?.n ?? 0) > 0) return false;
-        for (const m of defaults) {
-          const { id, ...input } = m;
-          await insert(tx, input, id ?? randomUUID(), 1);
+        const empty = Number(n.rows[0]?.n ?? 0) === 0;
+        if (empty) {
+          for (const m of defaults) {
+            const { id, ...input } = m;
+            await insert(tx, input, id ?? randomUUID(), 1);
+          }
         }
-        return true;
+        await tx.query('UPDATE mapping_state SET defaults_installed = true WHERE id = 1');
+        return empty;
       });
     },
     async changeCount() {

@@ -35,7 +35,7 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
       await store?.close();
     });
     beforeEach(async () => {
-      await db.exec('TRUNCATE payer_mappings, audit_log, worklist, write_ledger');
+      await db.exec('TRUNCATE payer_mappings, audit_log, worklist, write_ledger; UPDATE mapping_state SET defaults_installed = false');
     });
 
     it('migrations are idempotent and recorded', async () => {
@@ -117,10 +117,17 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
         expect(await store.mappings.list()).toEqual(before);
       });
 
-      it('installDefaultsIfEmpty installs once', async () => {
-        expect(await store.mappings.installDefaultsIfEmpty([{ ...input(), id: 'd1' }])).toBe(true);
-        expect(await store.mappings.installDefaultsIfEmpty([{ ...input(), id: 'd2' }])).toBe(false);
+      it('installDefaultsOnFirstStart installs once', async () => {
+        expect(await store.mappings.installDefaultsOnFirstStart([{ ...input(), id: 'd1' }])).toBe(true);
+        expect(await store.mappings.installDefaultsOnFirstStart([{ ...input(), id: 'd2' }])).toBe(false);
         expect((await store.mappings.list()).map((m) => m.id)).toEqual(['d1']);
+      });
+
+      it('never reinstalls the defaults after an administrator removed every mapping', async () => {
+        expect(await store.mappings.installDefaultsOnFirstStart([{ ...input(), id: 'd1' }])).toBe(true);
+        await store.mappings.delete('d1', 1);
+        expect(await store.mappings.installDefaultsOnFirstStart([{ ...input(), id: 'd1' }])).toBe(false);
+        expect(await store.mappings.list()).toEqual([]);
       });
 
       it('the change counter moves with every committed change, not with a rolled-back one', async () => {

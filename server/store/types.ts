@@ -38,7 +38,11 @@ export interface MappingRepository {
    */
   replaceAll(mappings: (PayerMappingInput & { id?: string })[]): Promise<PayerMapping[]>;
   /** installs the defaults when the table is empty (first start); returns true when it did */
-  installDefaultsIfEmpty(defaults: (PayerMappingInput & { id?: string })[]): Promise<boolean>;
+  /**
+   * Installs the defaults on the store's first start only (true when it did). Later starts never reinstall them,
+   * even when an administrator has removed every mapping.
+   */
+  installDefaultsOnFirstStart(defaults: (PayerMappingInput & { id?: string })[]): Promise<boolean>;
   /** a counter that moves with every committed mapping change (cheap per-evaluation freshness check) */
   changeCount(): Promise<number>;
 }

@@ -24,7 +24,7 @@ const validInput = {
 beforeAll(async () => {
   issuer = await startTestIssuer();
   store = await openStore({ dataDir: 'memory://' });
-  await store.mappings.installDefaultsIfEmpty(defaultMappings());
+  await store.mappings.installDefaultsOnFirstStart(defaultMappings());
   app = express();
   const common = { store, profiles: [issuer.profile], adminToken: ADMIN_TOKEN, adminUsers: ['Practitioner/admin-1'], publicOrigin: ORIGIN };
   app.use('/api/admin', createAdminRouter(common));
