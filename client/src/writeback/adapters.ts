@@ -28,10 +28,15 @@ function summarize(steps: PlanStep[], claimReason: string | undefined, blocked: 
   return writeS.planSummary(parts);
 }
 
+/** why the DocumentReference cannot be written at all (scope not granted, or the EHR offers no create) */
+function docBlocked(cap: Capability, scopes: GrantedScopes): string | undefined {
+  if (!scopes.has('DocumentReference', 'c')) return writeS.docScopeMissing;
+  if (cap.known && !cap.create.DocumentReference) return writeS.docNotOffered;
+  return undefined;
+}
+
 function docPlan(vendor: Vendor, cap: Capability, scopes: GrantedScopes, step: PlanStep, claimReason: string, extraBlock?: string): Plan {
-  let blocked = extraBlock;
-  if (!scopes.has('DocumentReference', 'c')) blocked = writeS.docScopeMissing;
-  else if (cap.known && !cap.create.DocumentReference) blocked = writeS.docNotOffered;
+  const blocked = docBlocked(cap, scopes) ?? extraBlock;
   return { vendor, steps: blocked ? [] : [step], claimInWorklistOnly: true, claimReason, blocked, summary: summarize(blocked ? [] : [step], claimReason, blocked) };
 }
 
@@ -88,9 +93,7 @@ export const genericAdapter: WriteBackAdapter = {
     const claimOffered = cap.known && cap.create.Claim;
     const claimGranted = scopes.has('Claim', 'c');
     const claimReason = !claimOffered ? writeS.claimNotOffered : !claimGranted ? writeS.claimScopeMissing : undefined;
-    let blocked: string | undefined;
-    if (!scopes.has('DocumentReference', 'c')) blocked = writeS.docScopeMissing;
-    else if (cap.known && !cap.create.DocumentReference) blocked = writeS.docNotOffered;
+    const blocked = docBlocked(cap, scopes);
     const steps: PlanStep[] = blocked ? [] : [doc];
     if (!blocked && !claimReason) steps.push({ kind: 'claim', resourceType: 'Claim', label: writeS.claimLabel, conditionalCreate: true });
     return { vendor: 'generic', steps, claimInWorklistOnly: !!claimReason || !!blocked, claimReason, blocked, summary: summarize(steps, claimReason, blocked) };
