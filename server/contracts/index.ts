@@ -43,13 +43,26 @@ export const Drug = z.object({
   purchasedBy: z.enum(['practice', 'pharmacy', 'patient', 'unknown']),
   wastedAmount: z.number().finite().nonnegative().optional(),
   singleDoseContainer: z.boolean().optional(),
+  /** added: strength of the product, amount per perMl mL (Medication.ingredient.strength or "25 mg/mL"), so a dose in mL converts */
+  concentration: z.object({
+    amount: z.number().finite().positive(),
+    unit: z.enum(['mg', 'mcg']),
+    perMl: z.number().finite().positive(),
+  }).optional(),
+  /** added: National Drug Code of the product given (claim note for NOC codes) */
+  ndc: z.string().min(1).max(20).optional(),
+  /** added: ingredient names (a compounded mixture, or a product's active ingredient) */
+  ingredients: z.array(z.string().min(1).max(100)).max(10).optional(),
+  /** added: an intrathecal screening (trial) bolus rather than a pump refill (baclofen → J0476) */
+  trial: z.boolean().optional(),
 });
 export type Drug = z.infer<typeof Drug>;
 
 export const ProposedCode = z.object({
   code,
   modifiers: z.array(z.string().min(1).max(4)).max(4).optional(),
-  units: z.number().int().positive().optional(),
+  /** whole numbers are expected; a fractional number (e.g. 14.5 from a charge) is accepted and warned about */
+  units: z.number().finite().positive().max(100_000).optional(),
 });
 export type ProposedCode = z.infer<typeof ProposedCode>;
 
@@ -152,6 +165,7 @@ export const WARNING_IDS = [
   'drug-not-practice-expense', 'same-claim-required', 'compounded-ingredient-codes', 'compounded-code-varies',
   'duplicate-drug-codes', 'drug-waste-modifier', 'mutually-exclusive-codes', 'separate-em-needs-modifier-25',
   'em-not-separately-identifiable', 'diagnosis-not-supported', 'proposed-code-not-supported',
+  'diagnosis-missing',
 ] as const;
 export type WarningId = (typeof WARNING_IDS)[number];
 
@@ -162,16 +176,26 @@ export const CHECKLIST_IDS = [
   'same-claim', 'physician-skill-reason', 'performer-credentials', 'residual-volume', 'refill-date-estimate',
   'refill-interval-justification', 'interrogation-reason', 'separate-em-documentation', 'diagnosis-supports-coverage',
   'implant-medical-necessity', 'prior-authorization',
+  'diagnosis-code',
 ] as const;
 export type ChecklistId = (typeof CHECKLIST_IDS)[number];
 
 /** Policy context handed to the engine once the payer mapping is resolved. */
 export const ReprogrammingMeaning = z.enum(['rate-or-dose-only', 'any-settings-update']);
 export type ReprogrammingMeaning = z.infer<typeof ReprogrammingMeaning>;
+/** added: the code billed for a compounded mixture (J7999 default; some MACs want J7799 or J3490) */
+export const CompoundedDrugCode = z.enum(['J7999', 'J7799', 'J3490']);
+export type CompoundedDrugCode = z.infer<typeof CompoundedDrugCode>;
+/** added: per-mapping drug-coding options; absent = the sourced default (J7999, no KD) */
+export const DrugCodingOptions = {
+  compoundedDrugCode: CompoundedDrugCode.optional(),
+  /** KD "drug or biological infused through DME" on every pump drug line (some MACs ask for it) */
+  kdModifier: z.boolean().optional(),
+};
 export const PolicyContext = z.object({
   policyId: PolicyId,
   lineOfBusiness: LineOfBusiness,
-  options: z.object({ reprogrammingMeaning: ReprogrammingMeaning.optional() }).optional(),
+  options: z.object({ reprogrammingMeaning: ReprogrammingMeaning.optional(), ...DrugCodingOptions }).optional(),
   /** false when no mapping matched and cpt-default is used (→ warning no-matching-policy) */
   mappingMatched: z.boolean(),
   mappingId: z.string().optional(),
@@ -224,7 +248,7 @@ export const PayerMappingInput = z.object({
   }).strict(),
   policyId: PolicyId,
   lineOfBusiness: LineOfBusiness,
-  options: z.object({ reprogrammingMeaning: ReprogrammingMeaning.optional() }).strict().optional(),
+  options: z.object({ reprogrammingMeaning: ReprogrammingMeaning.optional(), ...DrugCodingOptions }).strict().optional(),
   note: z.string().max(1000).optional(),
 }).strict();
 export type PayerMappingInput = z.infer<typeof PayerMappingInput>;

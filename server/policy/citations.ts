@@ -6,6 +6,9 @@
  * One constant per passage, grouped by source, so a coder can check the code against the policy text.
  */
 import type { Citation } from '../contracts/index.js';
+import { cptPumpCode, TERMINOLOGY_CITATIONS } from '../terminology/index.js';
+
+export { TERMINOLOGY_CITATIONS };
 
 export const SEED = {
   uuhp: '000_79e2bd03f86c6506.txt',
@@ -120,10 +123,33 @@ export const FORUM = {
   vignetteResponse: cite(SEED.forum, CPT_CHANGES_2012, "with special attention to patient's response to drug delivery via implanted infusion pump."),
 } as const;
 
+// ------------------------------------------------------------------ code descriptors (neutral: the code set, not a payer's text)
+// DESIGN.md "Citations shown to people": a payer's text never appears on another payer's determination except as
+// the code descriptor, so descriptors are cited as the code set's own words (quoted as the seeds print them).
+const cptDescriptor = (code: string): Citation => cptPumpCode(code)!.citation;
+export const CPT = {
+  c62367: cptDescriptor('62367'), c62368: cptDescriptor('62368'), c62369: cptDescriptor('62369'), c62370: cptDescriptor('62370'),
+  c95990: cptDescriptor('95990'), c95991: cptDescriptor('95991'), c96522: cptDescriptor('96522'),
+  a4305: cite('CMS HCPCS Level II code set', 'A4305 descriptor', 'A4305 Disposable drug delivery system, flow rate of 50 ml or greater per hour'),
+  a4306: cite('CMS HCPCS Level II code set', 'A4306 descriptor', 'A4306 Disposable drug delivery system, flow rate of less than 50 ml per hour'),
+} as const;
+
+/** The policy module whose own text a seed is; other seeds (002, 004) and public sources belong to no payer. */
+export const PAYER_SEEDS: Readonly<Record<string, string>> = Object.freeze({
+  [SEED.uuhp]: 'uuhp', [SEED.icare]: 'icare-ma', [SEED.centene]: 'centene-cp-mp-173',
+});
+/** the module whose payer text a citation quotes, if any */
+export function payerOfCitation(c: Citation): string | undefined {
+  const direct = PAYER_SEEDS[c.source];
+  if (direct) return direct;
+  for (const [file, id] of Object.entries(PAYER_SEEDS)) if (c.source.includes(file)) return id;
+  return undefined;
+}
+
 // ------------------------------------------------------------------ public sources named where the seeds are silent
 export const PUBLIC = {
   macMap: cite('CMS MAC jurisdiction map', 'A/B MAC jurisdictions by state (general knowledge; not in the seeds)'),
-  jwjz: cite('CMS JW/JZ modifier policy (Medicare Claims Processing Manual Ch. 17 \u00a740)', 'Discarded drug amounts from single-dose containers (descriptors not in the seeds; terminology.md lists JW/JZ as "Not found")'),
+  jwjz: cite('CMS JW/JZ modifier policy (Medicare Claims Processing Manual Ch. 17 \u00a740)', 'Discarded drug amounts from single-dose containers (CR of 2 Jun 2023: "requirements for the new JZ modifier beginning July 1, 2023")'),
   ncd28014: cite('CMS NCD 280.14', 'Infusion Pumps (named in ' + SEED.icare + ')'),
   incidentTo: cite('CMS Medicare Benefit Policy Manual Ch. 15 \u00a760 (incident-to)', 'Direct supervision of auxiliary personnel (named here as general knowledge; 002 asks whether incident-to guidelines are met)'),
 } as const;

@@ -13,7 +13,7 @@
  * "Reprogramming" means a change of rate or dose unless the mapping widens it to any settings update.
  */
 import type { ReprogrammingMeaning, VisitFacts, Citation } from '../contracts/index.js';
-import { ARTICLE, FORUM, ICARE, UUHP } from './citations.js';
+import { ARTICLE, CPT, FORUM, ICARE, UUHP } from './citations.js';
 import { CPT_DISPLAY } from './codes.js';
 import type { DeterminationBuilder } from './determination-builder.js';
 
@@ -68,7 +68,7 @@ export function selectPumpService(facts: VisitFacts, meaning: ReprogrammingMeani
   if (device.kind === 'external-disposable-pump') {
     b.warn('not-an-implanted-pump', 'error',
       'The device is an external disposable (postoperative) pump, not an implanted pump: the pump refill and analysis codes (62367-62370, 95990, 95991) do not apply. Bill the disposable pump supply (A4305/A4306) only where the payer allows it.',
-      [ICARE.disposable, ICARE.a4305, ICARE.a4306]);
+      [ICARE.disposable, CPT.a4305, CPT.a4306]);
     return result;
   }
 
@@ -83,11 +83,11 @@ export function selectPumpService(facts: VisitFacts, meaning: ReprogrammingMeani
   if (device.route === 'intraventricular') {
     b.warn('route-not-described-by-code', 'warning',
       'The pump delivers into the brain ventricles (intraventricular). 95990/95991 describe brain (intraventricular) refills, but 62367-62370 describe only intrathecal or epidural pumps, so no 6236x code is suggested (an analysis or reprogramming without refill has no code here), and the payer policies address intrathecal/epidural pumps: confirm coverage with the payer before billing.',
-      [UUHP.codes95990, ICARE.code62367, UUHP.location]);
+      [CPT.c95990, CPT.c62367, UUHP.location]);
   } else if (device.route === 'unknown') {
     b.warn('route-not-described-by-code', 'warning',
       'The record does not say where the pump delivers the drug. The codes suggested assume an intrathecal or epidural pump; record the route (intrathecal, epidural, intraventricular, or intravenous/intra-arterial for 96522) before billing.',
-      [ICARE.code62367, UUHP.codes95990, ICARE.code96522]);
+      [CPT.c62367, CPT.c95990, CPT.c96522]);
   }
 
   // ---- a settings-only update is not reprogramming under the default reading
@@ -108,11 +108,11 @@ export function selectPumpService(facts: VisitFacts, meaning: ReprogrammingMeani
     if (services.refill) {
       code = '96522';
       rationale = 'Refill and maintenance of an implanted pump delivering systemically (' + device.route + '): 96522, the systemic refill code, rather than the spinal codes.';
-      citations = [ICARE.code96522];
+      citations = [CPT.c96522];
     } else if (analysisPerformed) {
       b.warn('route-not-described-by-code', 'warning',
         'The pump delivers ' + device.route + 'ly: 62367/62368 describe intrathecal or epidural pumps only, and 96522 describes a refill. No pump code is suggested for an analysis or reprogramming without refill; check the payer\'s rules.',
-        [ICARE.code62367, ICARE.code96522]);
+        [CPT.c62367, CPT.c96522]);
     }
   } else if (result.programmable) {
     if (services.refill && reprogrammingCounts) {
@@ -121,26 +121,27 @@ export function selectPumpService(facts: VisitFacts, meaning: ReprogrammingMeani
         (skillDocumented
           ? '62370, because the skill of a physician or other QHP was required and the reason is documented ("' + performer.physicianSkillReason!.trim() + '").'
           : '62369 (the staff-level code), because ' + staffLevelReason(performer));
-      citations = skillDocumented ? [ICARE.code62370, FORUM.scenario3Skill, UUHP.covers] : [ICARE.code62369, UUHP.covers];
+      citations = skillDocumented ? [CPT.c62370, FORUM.scenario3Skill] : [CPT.c62369];
     } else if (services.refill) {
       code = skillDocumented ? '95991' : '95990';
       rationale = 'Refill of a programmable implanted pump without reprogramming: ' + (skillDocumented
         ? '95991, because the skill of a physician or other QHP was required and the reason is documented ("' + performer.physicianSkillReason!.trim() + '").'
         : '95990 (the staff-level code), because ' + staffLevelReason(performer)) + ' The refill code includes the electronic analysis when performed, so no 6236x code is added.';
-      citations = skillDocumented ? [UUHP.codes95991, ARTICLE.code95991] : [UUHP.codes95990, ARTICLE.code95990];
-      if (settingsOnly) citations.push(FORUM.reprogrammingExample);
+      citations = skillDocumented ? [CPT.c95991, ARTICLE.code95991] : [CPT.c95990, ARTICLE.code95990];
+      if (settingsOnly) citations.push(FORUM.rateDoseOnly);
     } else if (reprogrammingCounts) {
       code = '62368';
       rationale = 'Electronic analysis with reprogramming, no refill: 62368.' + (services.electronicAnalysis ? '' : ' Reprogramming is done through the programmer after the pump is interrogated, so the analysis is part of it.');
-      citations = [ICARE.code62368, FORUM.analysis];
+      citations = [CPT.c62368, FORUM.analysis];
     } else if (analysisPerformed) {
       code = '62367';
       rationale = 'Electronic analysis only (reservoir, alarm and prescription status), no reprogramming or refill: 62367, as in CPT Assistant clinical scenario 6.';
-      citations = [ICARE.code62367, FORUM.scenario6];
+      citations = [CPT.c62367, FORUM.scenario6];
     }
     if (code && (code === '62368' || code === '62369' || code === '62370' || services.reprogramming !== 'none')) {
       rationale += ' ' + reading;
-      citations.push(services.reprogramming === 'settings-update-only' && meaning === 'any-settings-update' ? FORUM.settingsView : FORUM.reprogrammingExample);
+      // a line with reprogramming cites the reading applied, never the "no reprogramming … or refill" example
+      citations.push(services.reprogramming === 'settings-update-only' && meaning === 'any-settings-update' ? FORUM.settingsView : FORUM.rateDoseOnly);
     }
   } else {
     // non-programmable pump, reservoir, or unknown kind without analysis
@@ -149,7 +150,7 @@ export function selectPumpService(facts: VisitFacts, meaning: ReprogrammingMeani
       rationale = 'Refill of an implanted ' + (!spinal ? 'intraventricular (brain) pump or reservoir' : device.kind === 'implanted-reservoir' ? 'reservoir' : device.kind === 'unknown' ? 'pump (kind not recorded; no electronic analysis performed)' : device.kind === 'implanted-programmable-pump' ? 'programmable pump' : 'non-programmable pump') +
         ': ' + code + (skillDocumented ? ', with the documented need for physician/QHP skill ("' + performer.physicianSkillReason!.trim() + '").' : ' (the staff-level code), because ' + staffLevelReason(performer)) +
         (spinal ? ' The 6236x codes describe electronic analysis of a programmable pump, so none is added.' : ' 95990/95991 include the electronic analysis when performed; the 6236x codes describe intrathecal or epidural pumps only.');
-      citations = skillDocumented ? [UUHP.codes95991, ICARE.programmable] : [UUHP.codes95990, ICARE.programmable];
+      citations = skillDocumented ? [CPT.c95991, ICARE.programmable] : [CPT.c95990, ICARE.programmable];
     } else if (analysisPerformed && (nonProgrammable || !spinal)) {
       b.notes.push('An electronic analysis or reprogramming was recorded for ' + (!spinal ? 'an intraventricular pump' : device.kind === 'implanted-reservoir' ? 'a reservoir' : 'a non-programmable pump') + ', which the 6236x codes (programmable intrathecal/epidural pumps) do not describe.');
     }

@@ -6,6 +6,7 @@
 import type {
   ChecklistId, Citation, Determination, DeterminationLine, LineOfBusiness, WarningId,
 } from '../contracts/index.js';
+import { payerOfCitation } from './citations.js';
 
 type Severity = 'info' | 'warning' | 'error';
 type Warning = Determination['warnings'][number];
@@ -45,9 +46,23 @@ export class DeterminationBuilder {
     return removed;
   }
 
+  /** a second entry for the same code keeps the first reason and adds its citations */
   addNotCovered(code: string, reason: string, citations: readonly Citation[]): void {
-    if (this.notCovered.some((n) => n.code === code)) return;
+    const existing = this.notCovered.find((n) => n.code === code);
+    if (existing) { mergeCitations(existing.citations, citations); return; }
     this.notCovered.push({ code, reason, citations: [...citations] });
+  }
+
+  /**
+   * DESIGN.md "Citations shown to people": the governing payer's text first, another payer's text never.
+   * Shared rules may name a seed payer's passage; on another payer's determination it is dropped (the code
+   * descriptors are cited from the code sets, so a rule always keeps a citation of its own).
+   */
+  private governCitations(citations: Citation[]): Citation[] {
+    const own = this.policy.id;
+    const kept = citations.filter((c) => { const p = payerOfCitation(c); return p === undefined || p === own; });
+    const list = kept.length > 0 ? kept : citations;
+    return [...list.filter((c) => payerOfCitation(c) === own), ...list.filter((c) => payerOfCitation(c) !== own)];
   }
 
   warn(id: WarningId, severity: Severity, message: string, citations: readonly Citation[]): void {
@@ -79,6 +94,9 @@ export class DeterminationBuilder {
     if (this.notes.length > 0 && this.lines.length > 0) {
       const first = this.lines[0]!;
       first.rationale += ' ' + this.notes.join(' ');
+    }
+    for (const part of [...this.lines, ...this.notCovered, ...this.warningList, ...this.checklistList]) {
+      part.citations = this.governCitations(part.citations);
     }
     const policy: Determination['policy'] = { ...this.policy, lineOfBusiness: this.lineOfBusiness };
     if (this.jurisdiction) policy.jurisdiction = this.jurisdiction;

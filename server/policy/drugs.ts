@@ -1,162 +1,276 @@
 /**
- * Drug lines: the HCPCS code and billing units from the amount given, from a sourced code table.
+ * Drug lines (DESIGN.md "Drug lines"; research/drug-codes.md): the HCPCS code for the drug put into the
+ * pump, from the one code table (server/terminology), picked by ingredient, trial vs refill and date of
+ * service; units = ceil(dose in the descriptor's unit ÷ unit size), for every code including one from the
+ * record (never copied); a dose in mL converts with the concentration, and without one there is no line.
  *
- *   morphine sulfate, preservative free (intrathecal/epidural) ... J2274 per 10 mg      (003)
- *   morphine sulfate, loading dose for infusion pump ............. S0093 per 500 mg     (003; only when the record names S0093)
- *   any compounded mixture ....................................... J7999, NOC          (002)
+ *   baclofen refill J0475 / 10 mg · baclofen trial J0476 / 50 mcg · ziconotide J2278 / 1 mcg ·
+ *   morphine PF J2274 / 10 mg (J2275, Q9974 before 2015) · hydromorphone J1170 / up to 4 mg ·
+ *   clonidine J0735 / 1 mg · fentanyl J3010 / 0.1 mg · sufentanil, bupivacaine: J3490 (no confirmed code) ·
+ *   compounded mixtures: J7999 × 1 (per-mapping option J7799 / J3490; Q9977 in 2015-H2)
  *
- * Baclofen, ziconotide, hydromorphone, clonidine, bupivacaine and others have no code in the seeds
- * (terminology.md lists them "Not found"), so no code is invented: the code must come from the record
- * or the clinician (drug.hcpcs), and the units are then the amount in the record's unit, to be checked
- * against that code's unit size.
- *
- * A drug line needs the drug to be a practice expense (002). Under Medicare rules a single-dose container
- * needs JZ (nothing discarded) or a JW line for the discarded amount (CMS JW/JZ policy; not in the seeds).
+ * Medicare rules: no S code ever (S0093 → J2274, S0092 → J1170; the CMS file marks S codes not payable);
+ * JW/JZ on separately payable single-dose-labelled products (JZ from 2023-07-01, JW on its own line for the
+ * discarded amount, none when the billed units already cover dose + waste, never on compounds); KD where the
+ * mapping asks for it. The drug must be a practice expense (002).
  */
-import type { Citation, VisitFacts } from '../contracts/index.js';
-import { ARTICLE, CENTENE, FORUM, PUBLIC } from './citations.js';
+import type { Citation, CompoundedDrugCode, VisitFacts } from '../contracts/index.js';
+import {
+  billingUnits, compoundedCodeFor, hcpcsDrugCode, ingredientInfo, ingredientsOf, parseStrength, specificCodeFor,
+  SINGLE_DOSE_LABEL_CITATION, TERMINOLOGY_CITATIONS, validOn, type HcpcsDrugCode, type IngredientId,
+} from '../terminology/index.js';
+import { ARTICLE, FORUM, PUBLIC } from './citations.js';
 import type { DeterminationBuilder } from './determination-builder.js';
 
 type Drug = VisitFacts['drugs'][number];
 
-interface SizedDrugCode { hcpcs: string; display: string; mgPerUnit: number; citations: readonly Citation[] }
+export const isBaclofen = (drug: Drug): boolean => ingredientsOf(drug).includes('baclofen');
+export { looksLikeDrugCode } from '../terminology/index.js';
 
-export const J2274: SizedDrugCode = {
-  hcpcs: 'J2274', display: 'Injection, morphine sulfate, preservative free for epidural or intrathecal use, 10 mg', mgPerUnit: 10, citations: [CENTENE.j2274],
-};
-export const S0093: SizedDrugCode = {
-  hcpcs: 'S0093', display: 'Injection, morphine sulfate, 500 mg (loading dose for infusion pump)', mgPerUnit: 500, citations: [CENTENE.s0093],
-};
-export const J7999 = { hcpcs: 'J7999', display: 'Compounded drug, not otherwise classified', citations: [ARTICLE.j7999] } as const;
-
-export const isMorphine = (drug: Drug): boolean => /morphine|infumorph|duramorph|mitigo/i.test(drug.name);
-export const isBaclofen = (drug: Drug): boolean => /baclofen|gablofen|lioresal/i.test(drug.name);
-/** a drug HCPCS code: J-codes, S-codes for drugs, or the code the record gives for one of the visit's drugs */
-export const looksLikeDrugCode = (code: string): boolean => /^J\d{4}$/.test(code) || code === 'S0093';
-
-/** billing units for an amount of a code sized in mg; undefined when the amount is in mL (concentration unknown) */
-export function billingUnits(amount: number, unit: Drug['unit'], mgPerUnit: number): number | undefined {
-  const mg = unit === 'mg' ? amount : unit === 'mcg' ? amount / 1000 : undefined;
-  if (mg === undefined) return undefined;
-  return Math.max(1, Math.ceil(mg / mgPerUnit - 1e-9));
+export interface DrugOptions {
+  /** Medicare rules apply (traditional Medicare, or a Medicare Advantage plan following CMS) */
+  medicareRules: boolean;
+  /** the code billed for a compounded mixture (mapping option; default J7999) */
+  compoundedDrugCode?: CompoundedDrugCode;
+  /** KD on every pump drug line (mapping option; default off) */
+  kdModifier?: boolean;
 }
 
-export interface DrugOptions { medicareRules: boolean }
+export interface DrugLineResult {
+  drug: Drug;
+  /** the code of the line, or undefined when no line */
+  code: string | undefined;
+  units?: number;
+  /** the ingredient the code was chosen for */
+  ingredient?: IngredientId;
+  /** how the units were computed ("40 mg ÷ 10 mg = 4 units") */
+  arithmetic?: string;
+  /** the record's code was replaced (S code under Medicare, wrong drug, not valid on the date …) */
+  replacedRecordCode?: string;
+}
 
 export interface DrugOutcome {
-  /** the drug the line is for, and the code used (or undefined when no line) */
-  perDrug: { drug: Drug; code: string | undefined }[];
+  perDrug: DrugLineResult[];
   /** a drug line was added */
   anyLine: boolean;
 }
 
+const fmt = (n: number): string => (Math.round(n * 1e6) / 1e6).toLocaleString('en-US', { maximumFractionDigits: 6 });
+const plural = (n: number, w: string): string => n + ' ' + w + (n === 1 ? '' : 's');
+
 export function addDrugLines(facts: VisitFacts, options: DrugOptions, b: DeterminationBuilder): DrugOutcome {
   const outcome: DrugOutcome = { perDrug: [], anyLine: false };
+  const verification: string[] = [];
+  const verificationCites: Citation[] = [FORUM.vignetteDrugCheck];
   for (const drug of facts.drugs) {
-    const code = addDrugLine(drug, options, b);
-    outcome.perDrug.push({ drug, code });
-    if (code) outcome.anyLine = true;
+    const r = addDrugLine(drug, facts, options, b, verification, verificationCites);
+    outcome.perDrug.push(r);
+    if (r.code) outcome.anyLine = true;
+  }
+  if (verification.length > 0) {
+    b.check('drug-verification',
+      'Check each drug against the order and record name, concentration, volume, amount and the units from the descriptor (lot/NDC where the payer asks). ' + verification.join(' '),
+      true, verificationCites);
   }
   return outcome;
 }
 
-function addDrugLine(drug: Drug, options: DrugOptions, b: DeterminationBuilder): string | undefined {
-  if (!(drug.amount > 0)) return undefined;
+function addDrugLine(drug: Drug, facts: VisitFacts, options: DrugOptions, b: DeterminationBuilder, verification: string[], vCites: Citation[]): DrugLineResult {
+  const none: DrugLineResult = { drug, code: undefined };
+  const name = drug.name;
+  if (!(drug.amount > 0)) {
+    verification.push(name + ': the amount given is not recorded, so no drug line: enter it (mg, mcg, or mL with the concentration).');
+    return none;
+  }
   if (drug.purchasedBy !== 'practice') {
     b.warn('drug-not-practice-expense', drug.purchasedBy === 'unknown' ? 'warning' : 'info',
       drug.purchasedBy === 'unknown'
-        ? 'Who bought the ' + drug.name + ' is not recorded. Only a drug the practice bought can be billed by the practice: confirm it, and keep the proof of purchase, or leave the drug off the claim.'
-        : 'The ' + drug.name + ' was supplied by the ' + drug.purchasedBy + ', not bought by the practice, so the practice does not bill it: no drug line.',
+        ? 'Who bought the ' + name + ' is not recorded. Only a drug the practice bought can be billed by the practice: confirm it, and keep the proof of purchase, or leave the drug off the claim.'
+        : 'The ' + name + ' was supplied by the ' + drug.purchasedBy + ', not bought by the practice, so the practice does not bill it: no drug line.',
       [ARTICLE.practiceExpense, ARTICLE.proofOfPurchase]);
-    return undefined;
+    verification.push(name + ': no drug line (' + (drug.purchasedBy === 'unknown' ? 'who bought it is not recorded' : 'supplied by the ' + drug.purchasedBy) + '); record the drug, concentration, volume and amount given all the same.');
+    return none;
   }
 
-  const amountText = drug.amount + ' ' + drug.unit + ' of ' + drug.name;
-  b.check('drug-verification',
-    'Record the drug, volume and concentration checked against the order before the refill.',
-    false, [FORUM.vignetteDrugCheck]);
+  const serviceDate = facts.serviceDate;
+  const amountText = fmt(drug.amount) + ' ' + drug.unit + ' of ' + name;
+  const concentration = drug.concentration ?? parseStrength(name);
+  const kd = options.kdModifier === true;
 
-  let code: string;
-  let display: string;
-  let units: number;
-  let wasteUnits: number | undefined; // undefined → discarded amount not billable as computed units
-  let rationale: string;
-  let citations: Citation[];
-
+  // ---------------------------------------------------------------- compounded mixture: one NOC line
   if (drug.compounded) {
-    code = J7999.hcpcs; display = J7999.display; units = 1;
-    rationale = 'Compounded mixture (' + amountText + '): J7999, compounded drug not otherwise classified, 1 unit; describe the ingredients and amounts in the claim note. Do not bill the ingredients under their own codes.';
-    citations = [...J7999.citations];
-    wasteUnits = drug.wastedAmount && drug.wastedAmount > 0 ? 1 : 0;
+    const row = compoundedCodeFor(options.compoundedDrugCode ?? 'J7999', serviceDate);
+    const recordRow = hcpcsDrugCode(drug.hcpcs);
+    const ingredients = drug.ingredients?.length ? drug.ingredients.join(', ') : undefined;
+    let rationale = 'Compounded mixture (' + amountText + (ingredients ? '; ingredients ' + ingredients : '') + '): ' + row.code + ' (' + row.descriptor + '), 1 unit with an invoice; list each ingredient\'s name, strength and amount in the claim note. The ingredients are not billed under their own codes.' +
+      (options.compoundedDrugCode ? ' The compounded-drug code ' + row.code + ' is this payer mapping\'s setting.' : ' J7999 is the default (the coding article on A55239); some contractors want J7799 or J3490 (a per-mapping option).') +
+      ' No JW/JZ: a compounded preparation is not an FDA-labelled single-dose product.';
+    if (row.code !== (options.compoundedDrugCode ?? 'J7999')) rationale += ' ' + (options.compoundedDrugCode ?? 'J7999') + ' is not valid on ' + serviceDate + ', so ' + row.code + ' is used.';
+    if (recordRow && recordRow.code !== row.code) rationale += ' The record\'s code ' + recordRow.code + ' (' + recordRow.descriptor + ') describes a single ingredient, not the mixture.';
+    const modifiers = kd ? ['KD'] : [];
+    if (kd) rationale += ' Modifier KD (drug infused through DME), as this payer mapping asks.';
+    const citations: Citation[] = [...row.citations];
+    if (row.code === 'J7999') citations.push(ARTICLE.j7999);
+    if (kd) citations.push(TERMINOLOGY_CITATIONS.kd, TERMINOLOGY_CITATIONS.kdByContractor);
+    b.addLine({ code: row.code, system: 'HCPCS', display: row.descriptor, modifiers, units: 1, rationale, citations });
     b.warn('compounded-code-varies', 'info',
-      'The compounded drug is billed with J7999 (not otherwise classified). Some contractors want a different not-otherwise-classified code or extra detail (name, strength, amount, invoice): check the payer\'s instructions.',
-      [ARTICLE.j7999]);
-  } else if (isMorphine(drug)) {
-    const table = drug.hcpcs?.toUpperCase() === 'S0093' ? S0093 : J2274;
-    const computed = billingUnits(drug.amount, drug.unit, table.mgPerUnit);
-    if (computed === undefined) {
-      b.check('drug-verification',
-        'The ' + drug.name + ' amount is recorded in mL: record the dose in mg (volume × concentration) so the ' + table.hcpcs + ' units (per ' + table.mgPerUnit + ' mg) can be computed.',
-        true, [...table.citations, FORUM.vignetteDrugCheck]);
-      return undefined;
-    }
-    code = table.hcpcs; display = table.display; units = computed;
-    rationale = amountText + ': ' + table.hcpcs + ' is billed per ' + table.mgPerUnit + ' mg, so ' + units + ' unit' + (units === 1 ? '' : 's') + ' (partial units round up).' +
-      (table === S0093 ? ' S0093 is the morphine loading dose for an infusion pump, as the record gives it.' : '') +
-      (drug.hcpcs && drug.hcpcs.toUpperCase() !== table.hcpcs ? ' The record\'s code ' + drug.hcpcs + ' was replaced by the sourced code.' : '');
-    citations = [...table.citations];
-    if (drug.wastedAmount !== undefined && drug.wastedAmount > 0) {
-      const total = billingUnits(drug.amount + drug.wastedAmount, drug.unit, table.mgPerUnit) ?? units;
-      wasteUnits = total - units;
-    } else wasteUnits = 0;
-  } else if (drug.hcpcs) {
-    code = drug.hcpcs.toUpperCase(); display = drug.name + ' (code from the record)';
-    units = Math.max(1, Math.ceil(drug.amount - 1e-9));
-    rationale = amountText + ': the code ' + code + ' comes from the record or the clinician; the sources this app rests on give no HCPCS code for ' + drug.name + '. Units are the amount in ' + drug.unit + ' (' + units + '): check them against the unit size in the code\'s descriptor.';
-    citations = [ARTICLE.practiceExpense, FORUM.vignetteDrugCheck];
-    wasteUnits = drug.wastedAmount && drug.wastedAmount > 0 ? Math.max(1, Math.ceil(drug.wastedAmount - 1e-9)) : 0;
-    b.check('drug-verification',
-      'Check the HCPCS code and units for ' + drug.name + ': the code (' + code + ') came from the record and its unit size is not known to this app.',
-      true, [ARTICLE.practiceExpense, FORUM.vignetteDrugCheck]);
-  } else {
-    b.check('drug-verification',
-      'Enter the HCPCS code for ' + drug.name + ' (' + amountText + ') from the current HCPCS file: the sources this app rests on give no code for it, so no drug line is suggested.',
-      true, [ARTICLE.practiceExpense, FORUM.vignetteDrugCheck]);
-    return undefined;
+      'The compounded drug is billed with ' + row.code + ' (not otherwise classified), 1 unit. Contractors differ (J7999, J7799 or J3490, with or without KD) and want the name, strength and amount of each ingredient and the invoice: check the payer\'s instructions, and set the payer mapping\'s compounded-drug option if it differs.',
+      [...row.citations, ...(row.code === 'J7999' ? [ARTICLE.j7999] : []), TERMINOLOGY_CITATIONS.kdByContractor]);
+    verification.push(name + ': compounded — record each ingredient, its strength and amount, the total volume, and keep the pharmacy invoice.');
+    const out: DrugLineResult = { drug, code: row.code, units: 1 };
+    if (recordRow && recordRow.code !== row.code) out.replacedRecordCode = recordRow.code;
+    return out;
   }
 
-  const modifiers: string[] = [];
-  if (drug.singleDoseContainer) {
-    b.check('drug-waste',
-      'Single-dose container: document the amount given and the amount discarded (drug waste documentation).',
-      true, options.medicareRules ? [ARTICLE.drugWaste, PUBLIC.jwjz] : [ARTICLE.drugWaste]);
-    if (options.medicareRules) {
-      if (drug.wastedAmount === undefined) {
-        b.warn('drug-waste-modifier', 'warning',
-          'The ' + drug.name + ' came from a single-dose container but the discarded amount is not recorded. Medicare needs JZ when nothing was discarded, or a JW line for the discarded amount: record the amount discarded (0 if none).',
-          [PUBLIC.jwjz, ARTICLE.drugWaste]);
-        rationale += ' Single-dose container: the JW/JZ modifier waits for the discarded amount.';
-      } else if (drug.wastedAmount === 0) {
-        modifiers.push('JZ');
-        rationale += ' Single-dose container with nothing discarded: modifier JZ (CMS JW/JZ policy).';
-        citations.push(PUBLIC.jwjz);
-      } else if (wasteUnits && wasteUnits > 0) {
-        rationale += ' The discarded ' + drug.wastedAmount + ' ' + drug.unit + ' is billed on its own line with JW.';
-      } else {
-        rationale += ' The discarded ' + drug.wastedAmount + ' ' + drug.unit + ' falls within the units already billed (rounded up), so no JW line; document the discarded amount.';
-      }
+  // ---------------------------------------------------------------- the code: record's, re-checked, or sourced
+  const trial = drug.trial === true || facts.services.procedureType === 'trial';
+  const named = ingredientsOf({ name, ingredients: drug.ingredients ?? [] });
+  const recordCode = drug.hcpcs?.trim().toUpperCase();
+  const recordRow = hcpcsDrugCode(recordCode);
+  const ingredient: IngredientId | undefined = named[0] ?? recordRow?.ingredient;
+  const sourced = ingredient ? specificCodeFor(ingredient, serviceDate, { trial }) : undefined;
+  const notes: string[] = [];
+  let row: HcpcsDrugCode | undefined;
+  let replaced: string | undefined;
+  const replaceWith = (why: string): void => {
+    replaced = recordCode;
+    row = sourced;
+    notes.push(why + (sourced ? ' ' + sourced.code + ' is billed instead.' : ''));
+  };
+
+  if (recordRow) {
+    if (recordRow.kind === 'not-a-pump-drug' || recordRow.kind === 'home-infusion') {
+      replaceWith('The record\'s code ' + recordRow.code + ' (' + recordRow.descriptor + ') is not a code for a pump drug.');
+    } else if (named.length > 0 && recordRow.ingredient && !named.includes(recordRow.ingredient)) {
+      replaceWith('The record\'s code ' + recordRow.code + ' (' + recordRow.descriptor + ') describes ' + ingredientInfo(recordRow.ingredient).label + ', not the ' + name + ' given.');
+    } else if (!validOn(recordRow, serviceDate)) {
+      replaceWith('The record\'s code ' + recordRow.code + ' is not valid on ' + serviceDate + (recordRow.validTo ? ' (ended ' + recordRow.validTo + ')' : recordRow.validFrom ? ' (starts ' + recordRow.validFrom + ')' : '') + '.');
+    } else if (options.medicareRules && !recordRow.medicarePayable) {
+      replaceWith('The record\'s code ' + recordRow.code + ' is an S code, which the CMS HCPCS file marks not payable by Medicare (coverage code I); under Medicare rules it is never billed.');
+    } else if (recordRow.trialOnly && !trial) {
+      replaceWith('The record\'s code ' + recordRow.code + ' is for the intrathecal screening (trial) bolus only, and this visit is not recorded as a trial.');
+    } else if (recordRow.kind === 'not-otherwise-classified' && sourced) {
+      replaceWith('The record\'s code ' + recordRow.code + ' (not otherwise classified) is not used when a specific code exists.');
     } else {
-      rationale += ' Single-dose container: this payer\'s waste-modifier rules are not in its policy; document the discarded amount.';
+      row = recordRow;
+      notes.push('The code ' + recordRow.code + ' comes from the record; its units are recomputed from the dose' + (recordRow.confirmed ? '.' : ', but this code could not be confirmed in a CMS text: check it in the current HCPCS file before billing.'));
     }
+  } else if (recordCode) {
+    if (sourced) {
+      replaced = recordCode;
+      row = sourced;
+      notes.push('The record\'s code ' + recordCode + ' is not in the code table (unit size unknown); ' + sourced.code + ', the code for ' + ingredientInfo(ingredient!).label + ', is billed instead.');
+    } else {
+      verification.push(name + ': the record\'s code ' + recordCode + ' is not in the code table, so its unit size is unknown and no line is suggested: check the code and units in the current HCPCS file and enter the line by hand.');
+      vCites.push(TERMINOLOGY_CITATIONS.unitsRoundUp);
+      return none;
+    }
+  } else {
+    row = sourced;
   }
 
-  b.addLine({ code, system: 'HCPCS', display, modifiers, units, rationale, citations });
-  if (drug.singleDoseContainer && options.medicareRules && drug.wastedAmount !== undefined && drug.wastedAmount > 0 && wasteUnits && wasteUnits > 0) {
+  // no specific code: sufentanil, bupivacaine (J0665 unconfirmed) → J3490 with the drug named
+  if (!row && ingredient) {
+    row = hcpcsDrugCode('J3490')!;
+    notes.push('No confirmed specific HCPCS code exists for ' + ingredientInfo(ingredient).label + (ingredient === 'bupivacaine' ? ' (J0665, 0.5 mg, is reported by secondary sources only)' : '') + ', so J3490 (unclassified drugs) is billed with the drug name, NDC' + (drug.ndc ? ' ' + drug.ndc : '') + ' and dose in the claim note.');
+  }
+  if (!row) {
+    verification.push(name + ' (' + amountText + '): the drug is not recognised by the code table and the record gives no HCPCS code, so no drug line is suggested: enter the code from the current HCPCS file.');
+    vCites.push(ARTICLE.practiceExpense);
+    return none;
+  }
+
+  if (replaced && replaced !== row.code) {
+    b.warn('proposed-code-not-supported', 'warning', notes[notes.length - 1]!, [...(hcpcsDrugCode(replaced)?.citations ?? []), ...row.citations, ...(options.medicareRules ? [TERMINOLOGY_CITATIONS.sCodesNotMedicare] : [])]);
+  }
+
+  // ---------------------------------------------------------------- units
+  let units = 1;
+  let arithmetic: string;
+  if (row.unitSize !== undefined) {
+    const r = billingUnits(row, { amount: drug.amount, unit: drug.unit, concentration });
+    if (!r.ok) {
+      verification.push(name + ': ' + r.message + ' Record the concentration (e.g. from the vial: "2,000 mcg/mL") so the units can be computed; no drug line until then.');
+      vCites.push(TERMINOLOGY_CITATIONS.unitsRoundUp, ...row.citations);
+      return none;
+    }
+    units = r.units;
+    arithmetic = r.arithmetic;
+  } else {
+    arithmetic = '1 unit (not otherwise classified: the dose goes in the claim note)';
+  }
+
+  // ---------------------------------------------------------------- modifiers: JW/JZ (Medicare), KD (mapping)
+  const info = ingredient ? ingredientInfo(ingredient) : undefined;
+  const separatelyPriced = row.kind === 'specific' || row.kind === 'loading-dose';
+  const labelSingleDose = drug.singleDoseContainer === undefined && info?.singleDoseLabel === true && separatelyPriced;
+  const singleDose = drug.singleDoseContainer ?? labelSingleDose;
+  const modifiers: string[] = [];
+  const citations: Citation[] = [...row.citations, TERMINOLOGY_CITATIONS.unitsRoundUp];
+  let rationale = amountText + ': ' + row.code + ' (' + row.descriptor + ') — ' + arithmetic + '.' + (notes.length ? ' ' + notes.join(' ') : '');
+  if (trial && row.trialOnly) rationale += ' An intrathecal screening (trial) bolus: the trial code, not the refill code.';
+  let wasteLine: { units: number; text: string } | undefined;
+
+  if (singleDose && options.medicareRules && separatelyPriced) {
+    b.check('drug-waste', 'Single-dose container (' + name + '): document the amount given, the amount discarded and the container size; JZ when nothing was discarded, JW for a discarded amount.', true,
+      [TERMINOLOGY_CITATIONS.jwjzScope, ARTICLE.drugWaste, PUBLIC.jwjz]);
+    citations.push(TERMINOLOGY_CITATIONS.jwjzScope);
+    if (labelSingleDose) { rationale += ' The product is labelled single-dose.'; citations.push(SINGLE_DOSE_LABEL_CITATION); }
+    const jzApplies = serviceDate >= '2023-07-01';
+    if (drug.wastedAmount === undefined) {
+      b.warn('drug-waste-modifier', 'warning',
+        'The ' + name + ' comes from a single-dose container but the discarded amount is not recorded. Medicare needs JZ when nothing was discarded' + (jzApplies ? '' : ' (from 2023-07-01)') + ', or a JW line for the discarded amount: record the amount discarded (0 if none).',
+        [TERMINOLOGY_CITATIONS.jzRequired, TERMINOLOGY_CITATIONS.jwRequired, ARTICLE.drugWaste]);
+      rationale += ' Single-dose container: the JW/JZ modifier waits for the discarded amount.';
+    } else {
+      const total = drug.wastedAmount > 0 ? billingUnits(row, { amount: drug.amount + drug.wastedAmount, unit: drug.unit, concentration }) : undefined;
+      const wasteUnits = total && total.ok ? total.units - units : 0;
+      if (drug.wastedAmount > 0 && wasteUnits > 0 && total && total.ok) {
+        wasteLine = { units: wasteUnits, text: 'given + discarded: ' + total.arithmetic + '; minus the ' + plural(units, 'unit') + ' given = ' + plural(wasteUnits, 'unit') };
+        rationale += ' The discarded ' + fmt(drug.wastedAmount) + ' ' + drug.unit + ' is billed on its own line with JW (' + plural(wasteUnits, 'unit') + ').';
+        citations.push(TERMINOLOGY_CITATIONS.jwRequired);
+      } else if (jzApplies) {
+        modifiers.push('JZ');
+        if (drug.wastedAmount === 0) {
+          rationale += ' Single-dose container with nothing discarded: modifier JZ.';
+        } else {
+          rationale += ' The discarded ' + fmt(drug.wastedAmount) + ' ' + drug.unit + ' falls within the ' + plural(units, 'unit') + ' billed (rounded up), so no JW line is permitted; JZ is reported, as in Noridian\'s example.';
+          citations.push(TERMINOLOGY_CITATIONS.jwNotWhenCovered);
+        }
+        citations.push(TERMINOLOGY_CITATIONS.jzRequired);
+      } else {
+        rationale += drug.wastedAmount === 0
+          ? ' Nothing was discarded; JZ is required only from 2023-07-01, so no modifier on this ' + serviceDate + ' claim.'
+          : ' The discarded amount falls within the units billed, so no JW line; JZ exists only from 2023-07-01.';
+        if (drug.wastedAmount > 0) citations.push(TERMINOLOGY_CITATIONS.jwNotWhenCovered);
+      }
+    }
+  } else if (singleDose && options.medicareRules && !separatelyPriced) {
+    rationale += ' JW/JZ are not added to a not-otherwise-classified line automatically: check the contractor\'s instructions.';
+  } else if (drug.singleDoseContainer && !options.medicareRules) {
+    rationale += ' Single-dose container: the JW/JZ rules are Medicare Part B\'s; this payer\'s policy does not adopt them.';
+  }
+  if (kd) {
+    modifiers.push('KD');
+    rationale += ' Modifier KD (drug infused through DME), as this payer mapping asks.';
+    citations.push(TERMINOLOGY_CITATIONS.kd, TERMINOLOGY_CITATIONS.kdByContractor);
+  }
+
+  b.addLine({ code: row.code, system: 'HCPCS', display: row.descriptor, modifiers, units, rationale, citations });
+  if (wasteLine) {
     b.addLine({
-      code, system: 'HCPCS', display, modifiers: ['JW'], units: wasteUnits,
-      rationale: 'Discarded amount of ' + drug.name + ' from a single-dose container (' + drug.wastedAmount + ' ' + drug.unit + '): ' + wasteUnits + ' unit' + (wasteUnits === 1 ? '' : 's') + ' with modifier JW (CMS JW/JZ policy; the descriptors are not in the seeds).',
-      citations: [PUBLIC.jwjz, ARTICLE.drugWaste],
+      code: row.code, system: 'HCPCS', display: row.descriptor, modifiers: kd ? ['JW', 'KD'] : ['JW'], units: wasteLine.units,
+      rationale: 'Discarded amount of ' + name + ' from a single-dose container (' + fmt(drug.wastedAmount!) + ' ' + drug.unit + '): ' + wasteLine.text + ', with modifier JW.',
+      citations: [TERMINOLOGY_CITATIONS.jwRequired, TERMINOLOGY_CITATIONS.jwjzScope, ...row.citations, ARTICLE.drugWaste],
     });
   }
-  return code;
+  if (ingredient === 'hydromorphone' && row.code === 'J1170' && serviceDate >= '2024-10-01') {
+    verification.push(name + ': J1170 is reported (secondary source only) to be replaced by J1171, hydromorphone 0.1 mg, from 2024-10-01; check the CMS quarterly HCPCS file for ' + serviceDate + ' — under J1171 the units would be counted per 0.1 mg.');
+    vCites.push(TERMINOLOGY_CITATIONS.j1171Unconfirmed);
+  }
+  verification.push(name + ': ' + row.code + ' × ' + units + ' (' + arithmetic + ')' + (row.kind === 'not-otherwise-classified' ? '; put the drug name, NDC and dose in the claim note' : '') + (drug.ndc ? '; NDC ' + drug.ndc : '') + '.');
+  const out: DrugLineResult = { drug, code: row.code, units, arithmetic };
+  if (ingredient) out.ingredient = ingredient;
+  if (replaced) out.replacedRecordCode = replaced;
+  return out;
 }

@@ -3,15 +3,15 @@
  * rules where they apply, E/M, frequency, the payer's own rules, checklist, proposed-code
  * reconciliation. Pure: facts and context in, Determination out.
  */
-import type { Citation, Determination, LineOfBusiness, PolicyContext, PolicyId, VisitFacts } from '../contracts/index.js';
+import type { Citation, Determination, DeterminationLine, LineOfBusiness, PolicyContext, PolicyId, VisitFacts } from '../contracts/index.js';
 import { ARTICLE, FORUM } from './citations.js';
-import { addServiceChecklist, applyPerformerRules } from './checklist.js';
+import { addServiceChecklist, applyDiagnosisRules, applyPerformerRules } from './checklist.js';
 import { selectPumpService, type PumpService } from './cpt-decision-tree.js';
 import { DeterminationBuilder } from './determination-builder.js';
-import { addDrugLines, type DrugOutcome } from './drugs.js';
+import { addDrugLines, type DrugOptions, type DrugOutcome } from './drugs.js';
 import { applyEvaluationAndManagement, type EvaluationOutcome } from './evaluation-management.js';
 import { applyFrequencyRules } from './frequency.js';
-import { applyMedicareJurisdiction, applyMedicareVisitRules, type MedicarePlan } from './medicare-rules.js';
+import { applyMedicareJurisdiction, applyMedicareVisitRules, medicareNotCovered, type MedicarePlan } from './medicare-rules.js';
 import { reconcileProposedCodes } from './proposed-codes.js';
 
 export interface PolicyModuleInfo {
@@ -34,8 +34,18 @@ export interface ModulePlan {
 
 export interface VisitOutcome { pump: PumpService; drugs: DrugOutcome; em: EvaluationOutcome }
 
+export interface NotCoveredCode { code: string; reason: string; citations: readonly Citation[] }
+
 export interface PolicyModule {
   info: PolicyModuleInfo;
+  /** the module used when no payer mapping matched (→ warning no-matching-policy) */
+  fallback?: boolean;
+  /** codes this payer does not cover for this visit, with its reason and its text */
+  notCoveredCodes?(facts: VisitFacts, lineOfBusiness: LineOfBusiness): NotCoveredCode[];
+  /** the payer's own text for a line; placed before the shared citations (the governing payer's text first) */
+  lineCitations?(line: DeterminationLine, facts: VisitFacts, lineOfBusiness: LineOfBusiness): readonly Citation[];
+  /** drug-coding settings the payer's rules set (compounded code, KD); a mapping's options override them */
+  drugCodeOptions?(facts: VisitFacts, lineOfBusiness: LineOfBusiness): Pick<DrugOptions, 'compoundedDrugCode' | 'kdModifier'>;
   /** decide which rules apply for this line of business; may raise line-of-business warnings */
   plan(facts: VisitFacts, lineOfBusiness: LineOfBusiness, b: DeterminationBuilder): ModulePlan;
   /** the payer's own rules (coverage, diagnoses, referrals, checklist items), after the shared pipeline */
@@ -47,7 +57,7 @@ export function runPolicyModule(module: PolicyModule, facts: VisitFacts, context
   const b = new DeterminationBuilder({ id: module.info.id, name: module.info.name, version: module.info.version }, lineOfBusiness);
   const meaning = context.options?.reprogrammingMeaning ?? 'rate-or-dose-only';
 
-  if (!context.mappingMatched && module.info.id === 'cpt-default') {
+  if (!context.mappingMatched && module.fallback) {
     b.warn('no-matching-policy', 'warning',
       'No payer mapping matched this coverage, so only the AMA CPT coding rules were applied (no payer coverage rules). Ask an administrator to map this payer to its policy.',
       [FORUM.payersDiffer, ARTICLE.commercialDiffers]);
@@ -57,7 +67,10 @@ export function runPolicyModule(module: PolicyModule, facts: VisitFacts, context
 
   const pump = selectPumpService(facts, meaning, b);
   applyPerformerRules(facts, pump, b);
-  const drugs = addDrugLines(facts, { medicareRules: plan.medicare !== undefined }, b);
+  const drugOptions: DrugOptions = { medicareRules: plan.medicare !== undefined, ...module.drugCodeOptions?.(facts, lineOfBusiness) };
+  if (context.options?.compoundedDrugCode) drugOptions.compoundedDrugCode = context.options.compoundedDrugCode;
+  if (context.options?.kdModifier !== undefined) drugOptions.kdModifier = context.options.kdModifier;
+  const drugs = addDrugLines(facts, drugOptions, b);
   if (plan.medicare) applyMedicareVisitRules(facts, pump, drugs, b);
   else if (drugs.anyLine) {
     b.check('drug-proof-of-purchase', 'Keep proof that the drug billed was bought by the practice (invoice).', false, [ARTICLE.practiceExpense]);
@@ -69,8 +82,19 @@ export function runPolicyModule(module: PolicyModule, facts: VisitFacts, context
   applyFrequencyRules(facts, pump.code, frequencyOptions, b);
 
   module.apply?.(facts, lineOfBusiness, { pump, drugs, em }, b);
-  addServiceChecklist(facts, pump, b);
-  reconcileProposedCodes(facts, { pump, policyId: module.info.id, em }, b);
+  addServiceChecklist(facts, pump, b, plan.medicare !== undefined);
+  applyDiagnosisRules(facts, b);
+
+  // ---- the payer's declared hooks: codes it does not cover, its own text on each line
+  if (plan.medicare) for (const n of medicareNotCovered(facts)) b.addNotCovered(n.code, n.reason, n.citations);
+  for (const n of module.notCoveredCodes?.(facts, lineOfBusiness) ?? []) b.addNotCovered(n.code, n.reason, n.citations);
+  if (module.lineCitations) {
+    for (const line of b.lines) {
+      const own = module.lineCitations(line, facts, lineOfBusiness);
+      if (own.length) line.citations = [...own, ...line.citations.filter((c) => !own.includes(c))];
+    }
+  }
+  reconcileProposedCodes(facts, { pump, drugs, em, medicareRules: plan.medicare !== undefined }, b);
 
   if (b.lines.length === 0) {
     b.warn('no-billable-service', 'warning',

@@ -11,12 +11,15 @@ export interface MacJurisdiction { mac: string; contractor: string; documents: s
 
 interface JurisdictionRow { mac: string; contractor: string; states: readonly string[]; documents: readonly string[]; citations: readonly Citation[] }
 
+/** the CMS document itself (neutral); 001's row naming it is kept for iCare's own determinations only */
+const cmsDocument = (doc: string, section: string): Citation => Object.freeze({ source: 'CMS ' + doc, section: section + ' (document list as published in iCare WI.PA-1133)' });
+
 /** Rows with documents are quoted from 001; the others come from the CMS MAC jurisdiction map. */
 const JURISDICTIONS: readonly JurisdictionRow[] = [
-  { mac: 'JE', contractor: 'Noridian Healthcare Solutions, LLC', states: ['CA', 'HI', 'NV', 'AS', 'GU', 'MP'], documents: ['A55239'], citations: [ICARE.a55239] },
-  { mac: 'JF', contractor: 'Noridian Healthcare Solutions, LLC', states: ['AK', 'AZ', 'ID', 'MT', 'ND', 'OR', 'SD', 'UT', 'WA', 'WY'], documents: ['A55323'], citations: [ICARE.a55323] },
-  { mac: 'JJ', contractor: 'Palmetto GBA', states: ['AL', 'GA', 'TN'], documents: ['L33461'], citations: [ICARE.l33461] },
-  { mac: 'JM', contractor: 'Palmetto GBA', states: ['NC', 'SC', 'VA', 'WV'], documents: ['A56695'], citations: [ICARE.a56695] },
+  { mac: 'JE', contractor: 'Noridian Healthcare Solutions, LLC', states: ['CA', 'HI', 'NV', 'AS', 'GU', 'MP'], documents: ['A55239'], citations: [cmsDocument('LCA A55239', 'JE — Noridian Healthcare Solutions, LLC'), ICARE.a55239] },
+  { mac: 'JF', contractor: 'Noridian Healthcare Solutions, LLC', states: ['AK', 'AZ', 'ID', 'MT', 'ND', 'OR', 'SD', 'UT', 'WA', 'WY'], documents: ['A55323'], citations: [cmsDocument('LCA A55323', 'JF — Noridian Healthcare Solutions, LLC'), ICARE.a55323] },
+  { mac: 'JJ', contractor: 'Palmetto GBA', states: ['AL', 'GA', 'TN'], documents: ['L33461'], citations: [cmsDocument('LCD L33461', 'JJ — Palmetto GBA'), ICARE.l33461] },
+  { mac: 'JM', contractor: 'Palmetto GBA', states: ['NC', 'SC', 'VA', 'WV'], documents: ['A56695'], citations: [cmsDocument('LCA A56695', 'JM — Palmetto GBA'), ICARE.a56695] },
   { mac: 'JH', contractor: 'Novitas Solutions', states: ['AR', 'CO', 'LA', 'MS', 'NM', 'OK', 'TX'], documents: [], citations: [PUBLIC.macMap] },
   { mac: 'JL', contractor: 'Novitas Solutions', states: ['DE', 'DC', 'MD', 'NJ', 'PA'], documents: [], citations: [PUBLIC.macMap] },
   { mac: 'J5', contractor: 'Wisconsin Physicians Service (WPS)', states: ['IA', 'KS', 'MO', 'NE'], documents: [], citations: [PUBLIC.macMap] },

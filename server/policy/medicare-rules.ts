@@ -3,8 +3,9 @@
  * the LCD/LCA of the MAC jurisdiction where the service was furnished (001); one claim for the service
  * and the drug, the minimal documentation, incident-to for staff (002).
  */
-import type { VisitFacts } from '../contracts/index.js';
+import type { Citation, VisitFacts } from '../contracts/index.js';
 import { ARTICLE, ICARE, PUBLIC } from './citations.js';
+import { hcpcsDrugCode } from '../terminology/index.js';
 import { isClinicalStaff, isQualifiedHealthCareProfessional, roleWords, type PumpService } from './cpt-decision-tree.js';
 import type { DeterminationBuilder } from './determination-builder.js';
 import type { DrugOutcome } from './drugs.js';
@@ -54,13 +55,28 @@ export function applyMedicareJurisdiction(facts: VisitFacts, plan: MedicarePlan,
   }
 }
 
+/** jurisdictions whose pump article lists the minimal documentation (A55239 JE, A55323 JF; 002) */
+const MINIMAL_DOCUMENTATION_MACS: ReadonlySet<string> = new Set(['JE', 'JF']);
+
+/** Under Medicare rules no S code is payable: S9328 is listed as not covered on every implanted-pump visit. */
+export function medicareNotCovered(facts: VisitFacts): { code: string; reason: string; citations: Citation[] }[] {
+  if (facts.device.kind === 'external-disposable-pump') return [];
+  const s9328 = hcpcsDrugCode('S9328')!;
+  return [{
+    code: 'S9328',
+    reason: 'S9328 (home infusion per diem for an implanted pain pump) is an S code: S codes are for non-Medicare payers and the CMS HCPCS file marks them not payable by Medicare, so it is not billed under Medicare rules; the office refill is billed with the CPT pump codes.',
+    citations: [...s9328.citations],
+  }];
+}
+
 export function applyMedicareVisitRules(facts: VisitFacts, pump: PumpService, drugs: DrugOutcome, b: DeterminationBuilder): void {
   const { performer, services } = facts;
   const anyService = pump.code !== undefined || drugs.anyLine;
+  const minimalRequired = b.jurisdiction !== undefined && MINIMAL_DOCUMENTATION_MACS.has(b.jurisdiction.mac);
 
   // ---- one claim: the pump service and its drug together
-  b.check('same-claim', 'Bill the pump service and the drug given through the pump on the same claim (no split claims).', true, [ARTICLE.sameClaim]);
-  if (facts.drugOnSeparateClaim) {
+  if (drugs.anyLine) b.check('same-claim', 'Bill the pump service and the drug given through the pump on the same claim (no split claims).', true, [ARTICLE.sameClaim]);
+  if (facts.drugOnSeparateClaim && (drugs.anyLine || facts.drugs.length > 0)) {
     b.warn('same-claim-required', 'error',
       'The drug is planned for a separate claim, but under Medicare rules the refill, the pump management and the drug must be billed on the same claim. Put them on one claim.',
       [ARTICLE.sameClaim]);
@@ -68,12 +84,14 @@ export function applyMedicareVisitRules(facts: VisitFacts, pump: PumpService, dr
 
   // ---- minimal documentation (002)
   if (anyService || services.refill || services.electronicAnalysis || services.reprogramming !== 'none') {
-    b.check('pump-status-before-after', 'Record the pump status before and after the ' + (services.refill ? 'refill' : 'service') + '.', services.refill || pump.code !== undefined, [ARTICLE.pumpStatus]);
-    b.check('response-to-current-dose', 'Record the patient\'s response to the current medication dose and rate.', true, [ARTICLE.responseToDose]);
-    b.check('dose-change-reason',
-      services.reprogramming === 'rate-or-dose-change' ? 'Record the reason for the change in dose (or in the medications).' : 'If the dose or the medications changed, record why (no dose change is recorded).',
-      services.reprogramming === 'rate-or-dose-change', [ARTICLE.doseChangeReason]);
-    b.check('reassessment', 'Record a reassessment of the patient\'s overall condition and treatment goals (periodically; it may be reported as an E/M only when separately identifiable).', true, [ARTICLE.reassessment]);
+    // required in the jurisdictions whose article lists them (JE, JF); recommended elsewhere (checklist.ts adds them)
+    const where = minimalRequired ? ' (' + b.jurisdiction!.documents.join(', ') + ' minimal documentation)' : '';
+    b.check('pump-status-before-after', 'Record the pump status before and after the ' + (services.refill ? 'refill' : 'service') + where + '.', minimalRequired, [ARTICLE.pumpStatus]);
+    b.check('response-to-current-dose', 'Record the patient\'s response to the current medication dose and rate' + where + '.', minimalRequired, [ARTICLE.responseToDose]);
+    b.check('reassessment', 'Record a reassessment of the patient\'s overall condition and treatment goals (periodically; it may be reported as an E/M only when separately identifiable)' + where + '.', minimalRequired, [ARTICLE.reassessment]);
+  }
+  if (services.procedureType === 'trial' || services.procedureType === 'implantation') {
+    b.check('implant-medical-necessity', 'Keep the medical-necessity record for the ' + (services.procedureType === 'trial' ? 'intrathecal trial' : 'pump implantation') + ' that NCD 280.14 (Infusion Pumps) requires.', false, [PUBLIC.ncd28014]);
   }
   if (drugs.anyLine) {
     b.check('drug-proof-of-purchase', 'Keep proof that the drug billed was bought by the practice (invoice).', true, [ARTICLE.proofOfPurchase, ARTICLE.practiceExpense]);

@@ -2,15 +2,16 @@
  * Codes already on the record (or typed by the clinician) are reconciled with the suggestion: every
  * proposed code that is not suggested gets a warning saying why. Proposed codes never become lines.
  */
-import type { PolicyId, VisitFacts } from '../contracts/index.js';
-import { ARTICLE, CENTENE, FORUM, ICARE, UUHP } from './citations.js';
+import type { VisitFacts } from '../contracts/index.js';
+import { hcpcsDrugCode, ingredientsOf, isSCode, TERMINOLOGY_CITATIONS } from '../terminology/index.js';
+import { ARTICLE, CPT, FORUM, ICARE } from './citations.js';
 import { isEvaluationAndManagementCode, isPumpAnalysisCode, isPumpRefillCode, PUMP_SERVICE_CODES, REFILL_CODES } from './codes.js';
 import { isClinicalStaff, type PumpService } from './cpt-decision-tree.js';
 import type { DeterminationBuilder } from './determination-builder.js';
-import { isMorphine, looksLikeDrugCode } from './drugs.js';
+import { looksLikeDrugCode, type DrugOutcome } from './drugs.js';
 import type { EvaluationOutcome } from './evaluation-management.js';
 
-export interface ReconcileInput { pump: PumpService; policyId: PolicyId; em: EvaluationOutcome }
+export interface ReconcileInput { pump: PumpService; drugs: DrugOutcome; em: EvaluationOutcome; medicareRules: boolean }
 
 const family = (code: string): 'analysis' | 'refill' | 'systemic' | undefined =>
   isPumpAnalysisCode(code) ? 'analysis' : isPumpRefillCode(code) ? 'refill' : code === '96522' ? 'systemic' : undefined;
@@ -28,37 +29,70 @@ export function reconcileProposedCodes(facts: VisitFacts, input: ReconcileInput,
       'The codes ' + pumpCodes.join(' and ') + ' are proposed together, but one visit takes one pump-service code' +
       (mixesFamilies ? ' (95990/95991 already include the electronic analysis, so 62367-62370 are never reported with them)' : '') +
       '. Keep ' + (input.pump.code && b.hasLine(input.pump.code) ? input.pump.code : 'the one the services support') + ' only.',
-      [UUHP.codes95990, ICARE.code62367]);
+      [CPT.c95990, CPT.c62367]);
   }
 
-  // ---- drug codes: two codes for the same drug amount
+  // ---- drug codes: two codes for the same drug (same ingredient in the code table)
   const proposedDrugCodes = [...new Set(proposed.map((p) => p.code.toUpperCase()).filter((c) => looksLikeDrugCode(c)))];
-  const morphineCodes = proposedDrugCodes.filter((c) => c === 'J2274' || c === 'S0093');
-  if (morphineCodes.length > 1) {
+  const byIngredient = new Map<string, string[]>();
+  for (const c of proposedDrugCodes) {
+    const ing = hcpcsDrugCode(c)?.ingredient;
+    if (ing) byIngredient.set(ing, [...(byIngredient.get(ing) ?? []), c]);
+  }
+  for (const [ing, list] of byIngredient) {
+    if (list.length < 2) continue;
+    const keep = list.find((c) => suggested.has(c));
     b.warn('duplicate-drug-codes', 'error',
-      'J2274 and S0093 are both proposed for the morphine given: one amount of drug takes one code. Keep ' + (suggested.has('S0093') ? 'S0093' : 'J2274') + '.',
-      [CENTENE.j2274, CENTENE.s0093]);
+      list.join(' and ') + ' are both proposed for the ' + ing + ' given: one amount of drug takes one code.' + (keep ? ' Keep ' + keep + '.' : ''),
+      list.flatMap((c) => [...(hcpcsDrugCode(c)?.citations ?? [])]));
   }
 
   for (const p of proposed) {
     const code = p.code.toUpperCase();
-    if (isEvaluationAndManagementCode(code)) { reconcileEvaluation(code, p.modifiers ?? [], input, b); continue; }
-    if (suggested.has(code)) continue;
-    if (PUMP_SERVICE_CODES.has(code)) { explainPumpCode(code, facts, input, b); continue; }
-    if (code === 'S9328') {
-      if (input.policyId === 'uuhp') {
-        b.addNotCovered('S9328', 'U of U Health Plans does not cover S9328 for the refill of implanted intrathecal or epidural pain pumps: the code is intended only for continuous IV infusions.', [UUHP.s9328]);
-      }
+    if (p.units !== undefined && !Number.isInteger(p.units)) {
       b.warn('proposed-code-not-supported', 'warning',
-        'S9328 (home infusion per diem for an implanted pain pump) is not the code for an office refill of an implanted intrathecal or epidural pump: ' + (input.policyId === 'uuhp' ? 'U of U Health Plans does not cover it for these refills.' : 'it is intended only for continuous IV infusions.') + ' Remove it.',
-        [UUHP.s9328]);
+        code + ' is proposed with ' + p.units + ' units, but units are whole numbers computed from the dose (partial units round up)' +
+        (suggested.has(code) ? ': ' + code + ' × ' + lineUnits(b, code) + ' is suggested.' : '.'),
+        [TERMINOLOGY_CITATIONS.unitsRoundUp]);
+    }
+    if (isEvaluationAndManagementCode(code)) { reconcileEvaluation(code, p.modifiers ?? [], input, b); continue; }
+    if (suggested.has(code)) {
+      const drugLine = input.drugs.perDrug.find((d) => d.code === code);
+      const units = lineUnits(b, code);
+      if (drugLine && p.units !== undefined && Number.isInteger(p.units) && p.units !== units) {
+        b.warn('proposed-code-not-supported', 'warning',
+          code + ' × ' + p.units + ' is on the record, but the units come from the dose: ' + (drugLine.arithmetic ?? units + ' units') + '. Bill ' + code + ' × ' + units + ', not ' + p.units + '.',
+          [...(hcpcsDrugCode(code)?.citations ?? []), TERMINOLOGY_CITATIONS.unitsRoundUp]);
+      }
       continue;
     }
-    if (looksLikeDrugCode(code) || facts.drugs.some((d) => d.hcpcs?.toUpperCase() === code)) { explainDrugCode(code, facts, b); continue; }
+    if (PUMP_SERVICE_CODES.has(code)) { explainPumpCode(code, facts, input, b); continue; }
+    if (code === 'S9328') {
+      const listed = b.notCovered.find((n) => n.code === 'S9328');
+      b.warn('proposed-code-not-supported', 'warning',
+        'S9328 (home infusion per diem for an implanted pain pump) is not the code for an office refill of an implanted intrathecal or epidural pump' +
+        (listed ? ': ' + listed.reason : '; the refill is billed with the CPT pump codes (95990/95991 or 62369/62370).') + ' Remove it.',
+        listed ? listed.citations : [CPT.c95990, CPT.c62369]);
+      continue;
+    }
+    if (input.medicareRules && isSCode(code) && hcpcsDrugCode(code)?.ingredient) {
+      const replacedBy = input.drugs.perDrug.find((d) => d.replacedRecordCode === code)?.code;
+      b.warn('proposed-code-not-supported', 'warning',
+        code + ' is an S code, which the CMS HCPCS file marks not payable by Medicare: never billed under Medicare rules.' + (replacedBy ? ' ' + replacedBy + ' is billed for the drug instead.' : ' Remove it.'),
+        [TERMINOLOGY_CITATIONS.sCodesNotMedicare, ...(hcpcsDrugCode(code)?.citations ?? [])]);
+      continue;
+    }
+    if (looksLikeDrugCode(code) || facts.drugs.some((d) => d.hcpcs?.toUpperCase() === code)) { explainDrugCode(code, facts, input, b); continue; }
     b.warn('proposed-code-not-supported', 'warning',
       code + ' is on the record but the visit\'s facts do not support it, so it is not suggested. Remove it, or record the service it stands for.',
-      [ARTICLE.servicesQuestion, ICARE.codesInformational]);
+      [ARTICLE.servicesQuestion]);
   }
+}
+
+/** units of the line for the amount given (not the JW line) */
+function lineUnits(b: DeterminationBuilder, code: string): number {
+  const lines = b.lines.filter((l) => l.code === code);
+  return (lines.find((l) => !l.modifiers.includes('JW')) ?? lines[0])?.units ?? 0;
 }
 
 function reconcileEvaluation(code: string, modifiers: string[], input: ReconcileInput, b: DeterminationBuilder): void {
@@ -98,19 +132,19 @@ function explainPumpCode(code: string, facts: VisitFacts, input: ReconcileInput,
     b.warn('proposed-code-not-supported', 'warning',
       code + ' describes electronic analysis of a programmable intrathecal or epidural pump; this ' + describeDevice(facts) + ' is not one, so ' + code + ' is not supported.' +
       (suggestedCode ? ' ' + suggestedCode + ' is suggested instead.' : ''),
-      [ICARE.code62367, ICARE.programmable]);
+      [CPT.c62367, ICARE.programmable]);
     return;
   }
   if (code === '96522' && device.route !== 'intravenous' && device.route !== 'intra-arterial') {
     b.warn('proposed-code-not-supported', 'warning',
       '96522 is for systemic (intravenous, intra-arterial) pumps; this pump is ' + device.route + '. ' + (suggestedCode ? suggestedCode + ' is suggested instead.' : ''),
-      [ICARE.code96522]);
+      [CPT.c96522]);
     return;
   }
   if (REFILL_CODES.has(code) && !services.refill) {
     b.warn('proposed-code-not-supported', 'warning',
       code + ' includes a refill, but no refill is recorded for this visit.' + (suggestedCode ? ' ' + suggestedCode + ' is suggested.' : ' Record the refill if one was done.'),
-      [code === '96522' ? ICARE.code96522 : ICARE.code62369]);
+      [code === '96522' ? CPT.c96522 : CPT.c62369]);
     return;
   }
   if ((code === '62368' || code === '62369' || code === '62370') && !pump.reprogrammingCounts) {
@@ -121,7 +155,7 @@ function explainPumpCode(code: string, facts: VisitFacts, input: ReconcileInput,
     } else {
       b.warn('proposed-code-not-supported', 'warning',
         code + ' includes reprogramming, but no change of rate or dose is recorded. ' + (suggestedCode ? suggestedCode + ' is suggested.' : 'Record the reprogramming if it was done.'),
-        [FORUM.reprogrammingExample, ICARE.code62368]);
+        [FORUM.reprogrammingExample, CPT.c62368]);
     }
     return;
   }
@@ -141,32 +175,41 @@ function explainPumpCode(code: string, facts: VisitFacts, input: ReconcileInput,
       code + ' may not be reported with ' + suggestedCode + ' for the same visit' +
       ((isPumpRefillCode(code) && isPumpAnalysisCode(suggestedCode)) || (isPumpAnalysisCode(code) && isPumpRefillCode(suggestedCode)) ? ' (95990/95991 include the electronic analysis)' : '') +
       '; the recorded services support ' + suggestedCode + '. Remove ' + code + '.',
-      [UUHP.codes95990, ICARE.code62367]);
+      [CPT.c95990, CPT.c62367]);
     return;
   }
   b.warn('proposed-code-not-supported', 'warning',
     code + ' does not match the services recorded (' + describeServices(facts) + ')' + (suggestedCode ? '; ' + suggestedCode + ' is suggested.' : '.'),
-    [ARTICLE.servicesQuestion, ICARE.code62367]);
+    [ARTICLE.servicesQuestion, CPT.c62367]);
 }
 
-function explainDrugCode(code: string, facts: VisitFacts, b: DeterminationBuilder): void {
+function explainDrugCode(code: string, facts: VisitFacts, input: ReconcileInput, b: DeterminationBuilder): void {
   const compounded = facts.drugs.some((d) => d.compounded);
-  if (compounded && code !== 'J7999') {
+  const compoundLine = input.drugs.perDrug.find((d) => d.drug.compounded && d.code)?.code;
+  const row = hcpcsDrugCode(code);
+  if (compounded && code !== compoundLine && row?.kind !== 'compounded') {
     b.warn('compounded-ingredient-codes', 'warning',
-      code + ' is proposed, but the drug given is a compounded mixture billed as J7999: do not bill its ingredients under their own codes.',
-      [ARTICLE.j7999]);
+      code + ' is proposed, but the drug given is a compounded mixture billed as ' + (compoundLine ?? 'one compounded-drug line') + ': do not bill its ingredients under their own codes.',
+      [ARTICLE.j7999, ...(row?.citations ?? [])]);
     return;
   }
-  const drugLines = b.lines.filter((l) => l.system === 'HCPCS');
-  const sameDrug = facts.drugs.find((d) => d.hcpcs?.toUpperCase() === code || ((code === 'J2274' || code === 'S0093') && isMorphine(d)));
-  if (sameDrug && drugLines.length > 0) {
+  const ingredient = row?.ingredient;
+  const sameDrug = facts.drugs.find((d) => d.hcpcs?.toUpperCase() === code || (ingredient !== undefined && ingredientsOf(d).includes(ingredient)));
+  const billedFor = sameDrug ? input.drugs.perDrug.find((d) => d.drug === sameDrug)?.code : undefined;
+  if (sameDrug && billedFor) {
     b.warn('duplicate-drug-codes', 'warning',
-      code + ' is proposed for the ' + sameDrug.name + ' already billed as ' + drugLines.map((l) => l.code).filter((c, i, a) => a.indexOf(c) === i).join(', ') + ': one amount of drug takes one code. Remove ' + code + '.',
-      [CENTENE.j2274, CENTENE.s0093]);
+      code + ' is proposed for the ' + sameDrug.name + ' already billed as ' + billedFor + ': one amount of drug takes one code. Remove ' + code + '.',
+      [...(row?.citations ?? []), ...(hcpcsDrugCode(billedFor)?.citations ?? [])]);
     return;
   }
   if (sameDrug && sameDrug.purchasedBy !== 'practice') {
     b.warn('proposed-code-not-supported', 'warning', code + ' is proposed for ' + sameDrug.name + ', which the practice did not buy: it cannot be billed by the practice.', [ARTICLE.practiceExpense]);
+    return;
+  }
+  if (sameDrug) {
+    b.warn('proposed-code-not-supported', 'warning',
+      code + ' is proposed for ' + sameDrug.name + ', but no line could be computed for it (see the drug-verification item: the dose or concentration is missing).',
+      [TERMINOLOGY_CITATIONS.unitsRoundUp, ...(row?.citations ?? [])]);
     return;
   }
   b.warn('proposed-code-not-supported', 'warning',

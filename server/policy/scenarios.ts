@@ -309,7 +309,8 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.centene, 'J2274 Injection, morphine sulfate, preservative free for epidural or intrathecal use, 10 mg'),
     facts: visit({ drugs: [morphine(25)] }),
     context: ctx('uuhp', 'commercial'),
-    expect: { lines: [{ code: '62369' }, { code: 'J2274', modifiers: [], units: 3 }], optionalChecklist: ['drug-proof-of-purchase', 'drug-verification'], absentChecklist: ['same-claim'] },
+    // corrected: drug-verification is required for every drug line (DESIGN.md trigger table)
+    expect: { lines: [{ code: '62369' }, { code: 'J2274', modifiers: [], units: 3 }], optionalChecklist: ['drug-proof-of-purchase'], requiredChecklist: ['drug-verification'], absentChecklist: ['same-claim'] },
   },
   {
     name: 'morphine 2,500 mcg → J2274 × 1',
@@ -330,7 +331,8 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.article, 'This means, the drug administered must be a practice expense for the physician performing the service.'),
     facts: visit({ drugs: [morphine(30, { purchasedBy: 'pharmacy' })] }),
     context: ctx('cms-medicare', 'medicare'),
-    expect: { lines: [{ code: '62369' }], warnings: ['drug-not-practice-expense'], absentChecklist: ['drug-proof-of-purchase'], requiredChecklist: ['same-claim'] },
+    // corrected: same-claim is added under Medicare rules only with a drug line; the drug given without a line still needs drug-verification
+    expect: { lines: [{ code: '62369' }], warnings: ['drug-not-practice-expense'], absentChecklist: ['drug-proof-of-purchase', 'same-claim'], requiredChecklist: ['drug-verification'] },
   },
   {
     name: 'compounded mixture bought by the practice → J7999 × 1 with compounded-code-varies',
@@ -340,11 +342,11 @@ export const SCENARIOS: PolicyScenario[] = [
     expect: { lines: [{ code: '62369' }, { code: 'J7999', units: 1 }], warnings: ['compounded-code-varies'], requiredChecklist: ['drug-proof-of-purchase', 'same-claim'] },
   },
   {
-    name: 'baclofen without a code on the record → no invented code, drug-verification required',
+    name: 'baclofen 40 mg without a code on the record → J0475 × 4 from the code table (corrected: was no line)',
     source: q(SEED.centene, 'Refer to CP.PHAR.149 Intrathecal Baclofen (Gablofen, Lioresal) for requests for Baclofen'),
     facts: visit({ drugs: [{ name: 'baclofen intrathecal', amount: 40, unit: 'mg', compounded: false, purchasedBy: 'practice' }], diagnoses: ['G80.1'] }),
     context: ctx('uuhp', 'commercial'),
-    expect: { lines: [{ code: '62369' }], requiredChecklist: ['drug-verification'] },
+    expect: { lines: [{ code: '62369' }, { code: 'J0475', modifiers: [], units: 4 }], requiredChecklist: ['drug-verification'] },
   },
   {
     name: 'ziconotide with a code from the record → that code, units = amount, drug-verification required',
@@ -379,7 +381,8 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.article, 'Commercial payer policies may have differing requirements for Advance Care Practitioners, \u201cIncident-to\u201d, and payment criteria for the service.'),
     facts: visit({ drugs: [morphine(20, { singleDoseContainer: true })] }),
     context: ctx('uuhp', 'commercial'),
-    expect: { lines: [{ code: '62369' }, { code: 'J2274', modifiers: [], units: 2 }], requiredChecklist: ['drug-waste'], absentWarnings: ['drug-waste-modifier'] },
+    // corrected: drug-waste is a Medicare-rules item (DESIGN.md trigger table)
+    expect: { lines: [{ code: '62369' }, { code: 'J2274', modifiers: [], units: 2 }], absentChecklist: ['drug-waste'], absentWarnings: ['drug-waste-modifier'] },
   },
   {
     name: 'Medicare, drug planned for a separate claim → same-claim-required',
@@ -408,7 +411,8 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.article, 'The frequency for refill must take into account the size of the pump and dosage of the medicine.'),
     facts: visit({ lastRefillDate: '2024-04-04', dailyVolumeMl: 0.5 }),
     context: ctx('cms-medicare', 'medicare'),
-    expect: { lines: [{ code: '62369' }], absentWarnings: ['refill-interval-short'], absentChecklist: ['refill-interval-justification'] },
+    // corrected: refill-interval-justification is recommended on every refill, required only with refill-interval-short
+    expect: { lines: [{ code: '62369' }], absentWarnings: ['refill-interval-short'], optionalChecklist: ['refill-interval-justification'] },
   },
   {
     name: 'second analysis within a month with no reason → interrogation-frequency',
@@ -459,7 +463,8 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.icare, 'NCD Infusion Pumps 280.14'),
     facts: visit({ patient: { state: 'WI' }, serviceState: 'WI' }),
     context: ctx('icare-ma', 'medicare-advantage'),
-    expect: { lines: [{ code: '62369' }], warnings: ['no-lcd-for-jurisdiction'], absentWarnings: ['out-of-area-jurisdiction'], requiredChecklist: ['same-claim', 'response-to-current-dose'], jurisdiction: { mac: 'J6', documents: [] } },
+    expect: { lines: [{ code: '62369' }], warnings: ['no-lcd-for-jurisdiction'], absentWarnings: ['out-of-area-jurisdiction'], // corrected: no drug line → no same-claim; the minimal documentation is required only in JE/JF
+    optionalChecklist: ['response-to-current-dose'], absentChecklist: ['same-claim'], jurisdiction: { mac: 'J6', documents: [] } },
   },
   {
     name: 'iCare member served in California → out-of-area-jurisdiction, JE A55239',
@@ -473,7 +478,7 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.icare, 'iCare follows the CMS requirements that only allows coverage and payment for services that are reasonable and necessary'),
     facts: visit({ patient: { state: 'WI' }, serviceState: 'MN', services: { electronicAnalysis: true, refill: true, reprogramming: 'none' } }),
     context: ctx('icare-ma', 'medicare-advantage'),
-    expect: { lines: [{ code: '95990' }], warnings: ['no-lcd-for-jurisdiction'], absentWarnings: ['out-of-area-jurisdiction'], optionalChecklist: ['dose-change-reason'], jurisdiction: { mac: 'J6', documents: [] } },
+    expect: { lines: [{ code: '95990' }], warnings: ['no-lcd-for-jurisdiction'], absentWarnings: ['out-of-area-jurisdiction'], absentChecklist: ['dose-change-reason'], jurisdiction: { mac: 'J6', documents: [] } }, // corrected: dose-change-reason only on a change
   },
   // ------------------------------------------------------------ traditional Medicare
   {
@@ -552,7 +557,8 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.centene, 'Refer to CP.PHAR.149 Intrathecal Baclofen (Gablofen, Lioresal) for requests for Baclofen'),
     facts: visit({ diagnoses: ['G80.1'], drugs: [{ name: 'Gablofen (baclofen)', amount: 20, unit: 'mg', compounded: false, purchasedBy: 'practice' }] }),
     context: ctx('centene-cp-mp-173', 'commercial'),
-    expect: { lines: [{ code: '62369' }], warnings: ['refer-to-other-policy'], absentWarnings: ['diagnosis-not-supported'], requiredChecklist: ['drug-verification'] },
+    // corrected: baclofen now gets its line (J0475, 20 mg ÷ 10 mg = 2 units)
+    expect: { lines: [{ code: '62369' }, { code: 'J0475', units: 2 }], warnings: ['refer-to-other-policy'], absentWarnings: ['diagnosis-not-supported'], requiredChecklist: ['drug-verification'] },
   },
   {
     name: 'Centene Medicaid → state-medicaid-precedence',
@@ -587,7 +593,8 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.centene, 'all applicable NCDs, LCDs, and Medicare Coverage Articles should be reviewed prior to applying the criteria set forth in this clinical policy.'),
     facts: visit({ serviceState: 'CA' }),
     context: ctx('centene-cp-mp-173', 'medicare-advantage'),
-    expect: { lines: [{ code: '62369' }], requiredChecklist: ['same-claim', 'diagnosis-supports-coverage'], absentWarnings: ['state-medicaid-precedence'], jurisdiction: { mac: 'JE', documents: ['A55239'] } },
+    // corrected: same-claim needs a drug line; in JE the minimal documentation is required
+    expect: { lines: [{ code: '62369' }], requiredChecklist: ['pump-status-before-after', 'reassessment', 'diagnosis-supports-coverage'], absentChecklist: ['same-claim'], absentWarnings: ['state-medicaid-precedence'], jurisdiction: { mac: 'JE', documents: ['A55239'] } },
   },
   // ------------------------------------------------------------ module choice
   {

@@ -77,11 +77,15 @@ export const centeneCpMp173: PolicyModule = {
     const code = visit.pump.code;
     if (code === '95990' || code === '95991') {
       b.notes.push('CP.MP.173 lists 62367-62370 but not ' + code + '; its code list is informational ("Inclusion or exclusion of any codes does not guarantee coverage"), so the CPT refill code is suggested.');
-      const line = b.lines.find((l) => l.code === code);
-      if (line) line.citations.push(CENTENE.codesNoGuarantee);
-    } else if (code && code !== '96522' && b.hasLine(code)) {
-      const line = b.lines.find((l) => l.code === code);
-      if (line) line.citations.push(CENTENE.code62369);
+    }
+  },
+  lineCitations(line) {
+    switch (line.code) {
+      case '62369': case '62370': return [CENTENE.code62369];
+      case '95990': case '95991': return [CENTENE.codesNoGuarantee];
+      case 'J2274': return [CENTENE.j2274];
+      case 'S0093': return [CENTENE.s0093];
+      default: return [];
     }
   },
 };

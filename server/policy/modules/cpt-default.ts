@@ -16,6 +16,7 @@ export const cptDefault: PolicyModule = {
     ],
     linesOfBusiness: ['commercial', 'chip', 'medicaid', 'medicare-advantage', 'medicare', 'unknown'],
   },
+  fallback: true,
   plan() { return {}; },
   apply(_facts, _lob, _visit, b) {
     b.notes.push('Only the AMA CPT coding rules were applied: no payer policy was found for this coverage.');

@@ -30,9 +30,15 @@ export const icareMa: PolicyModule = {
       },
     };
   },
-  apply(_facts, lob, visit, b) {
+  apply(_facts, lob, _visit, b) {
     b.notes.push('iCare follows the CMS requirements (policy WI.PA-1133, line of business Medicare' + (lob !== 'medicare-advantage' && lob !== 'medicare' ? '; this coverage is recorded as ' + lob + ', and the Medicare Advantage policy was applied as mapped' : '') + ').');
-    const line = visit.pump.code ? b.lines.find((l) => l.code === visit.pump.code) : undefined;
-    if (line && !line.citations.includes(ICARE.followsCms)) line.citations.push(ICARE.followsCms);
+  },
+  lineCitations(line) {
+    const descriptor: Record<string, typeof ICARE.code62367> = {
+      '62367': ICARE.code62367, '62368': ICARE.code62368, '62369': ICARE.code62369, '62370': ICARE.code62370, '96522': ICARE.code96522,
+    };
+    const own = descriptor[line.code];
+    if (own) return [ICARE.followsCms, own];
+    return line.system === 'CPT' && /^(6236|9599)/.test(line.code) ? [ICARE.followsCms] : [];
   },
 };

@@ -41,20 +41,27 @@ export const uuhp: PolicyModule = {
     }
     return cap;
   },
+  notCoveredCodes(facts) {
+    if (facts.device.kind === 'external-disposable-pump') return [];
+    return [{
+      code: 'S9328',
+      reason: 'U of U Health Plans does not cover S9328 (home infusion per diem) for the refill of implanted intrathecal or epidural pain pumps: the code is intended only for continuous IV infusions.',
+      citations: [UUHP.s9328],
+    }];
+  },
+  lineCitations(line) {
+    if (line.code === '62369' || line.code === '62370') return [UUHP.covers];
+    if (line.code === '95990') return [UUHP.codes95990];
+    if (line.code === '95991') return [UUHP.codes95991];
+    return [];
+  },
   apply(facts, lob, visit, b) {
-    if (facts.device.kind !== 'external-disposable-pump') {
-      b.addNotCovered('S9328',
-        'U of U Health Plans does not cover S9328 (home infusion per diem) for the refill of implanted intrathecal or epidural pain pumps: the code is intended only for continuous IV infusions.',
-        [UUHP.s9328]);
-    }
     const code = visit.pump.code;
     if (!code || !b.hasLine(code)) return;
     b.check('prior-authorization', 'Check whether the member\'s plan requires prior authorization for this service: services requiring it may not be covered without it.', false, [UUHP.priorAuth]);
     const criteria = lob === 'medicare-advantage' || lob === 'medicare' ? 'Medicare rules' : lob === 'medicaid' ? 'the Commercial criteria (after Utah Medicaid)' : 'the Commercial/CHIP criteria';
     if (code === '62369' || code === '62370') {
       b.notes.push('U of U Health Plans covers 62369 or 62370 for the refill of implanted intrathecal or epidural pumps (' + criteria + ').');
-      const line = b.lines.find((l) => l.code === code);
-      if (line && !line.citations.includes(UUHP.covers)) line.citations.push(UUHP.covers);
     } else if (code === '95990' || code === '95991') {
       b.notes.push('The U of U policy lists ' + code + ' among its covered refill codes (' + criteria + ').');
     } else if (code === '62367' || code === '62368') {
