@@ -33,6 +33,7 @@ export const CLINICIAN_SCOPES = [
   'patient/Patient.rs', 'patient/Coverage.rs', 'patient/Device.rs', 'patient/Procedure.rs',
   'patient/MedicationAdministration.rs', 'patient/Condition.rs', 'patient/Encounter.rs', 'patient/Practitioner.rs',
   'user/Practitioner.rs', 'patient/Organization.rs', 'patient/Location.rs',
+  'patient/Medication.rs', 'patient/Binary.rs', 'patient/PractitionerRole.rs', 'user/PractitionerRole.rs',
   'patient/Claim.c', 'patient/DocumentReference.c', 'patient/Claim.rs', 'patient/DocumentReference.rs',
 ].join(' ');
 

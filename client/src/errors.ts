@@ -17,6 +17,8 @@ const PART_WORDS: Record<ReadPart, string> = {
   Procedure: 'the visit\'s procedures', MedicationAdministration: 'the drugs given (MedicationAdministration)',
   Condition: 'the diagnoses (Condition)', Encounter: 'the encounter', Practitioner: 'who performed the visit (Practitioner)',
   Organization: 'the payer (Organization)', Location: 'where the visit took place (Location)',
+  Medication: 'the drug details (Medication)', DocumentReference: 'the visit note (DocumentReference)',
+  Binary: 'the text of the visit note (Binary)', PractitionerRole: 'the performer\'s role (PractitionerRole)',
 };
 
 /** A notice for a part of the record that could not be read; the review goes on without it. */

@@ -69,7 +69,7 @@ export type ProposedCode = z.infer<typeof ProposedCode>;
 export const VisitFacts = z.object({
   serviceDate: isoDate,
   placeOfService: z.string().regex(/^\d{2}$/).optional(),
-  patient: z.object({ id: z.string().max(64).optional(), state: usState.optional() }),
+  patient: z.object({ id: z.string().max(128).optional(), state: usState.optional() }),
   serviceState: usState.optional(),
   coverage: z.object({
     payerName: z.string().max(200).optional(),
@@ -93,6 +93,8 @@ export const VisitFacts = z.object({
     refill: z.boolean(),
     reprogramming: Reprogramming,
     analysisReason: z.string().max(500).optional(),
+    /** added (h7a): how the dose or rate changed, as the note says it ("increased from 200 to 250 mcg/day") */
+    doseChangeDetail: z.string().max(300).optional(),
     /** added: the visit is an intrathecal trial or a permanent implantation (Centene criteria checklists) */
     procedureType: z.enum(['maintenance', 'trial', 'implantation']).optional(),
   }),
@@ -286,12 +288,32 @@ export const EvaluateRequest = z.object({
 });
 export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
 
+/**
+ * A notice about the record as read, shown at the top of the review (h7a produces, h11r shows): e.g. id
+ * `stale-launch-encounter`, `entry-skipped`, `diagnosis-needs-icd10`, `coverage-unreadable`. `action` offers a
+ * one-click correction: its `overrides` are sent back as /api/evaluate overrides.
+ */
+/**
+ * The tag the client puts on the Encounter the EHR handed over in the launch context (Encounter.meta.tag), so
+ * the server can tell the launch encounter from the other encounters it was sent.
+ */
+export const LAUNCH_ENCOUNTER_TAG = { system: 'https://pump-refill-coder.app/fhir/CodeSystem/launch-context', code: 'launch-encounter' } as const;
+
+export const RecordNotice = z.object({
+  id: z.string(),
+  severity: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  action: z.object({ label: z.string(), overrides: z.record(z.string(), z.unknown()) }).optional(),
+});
+export type RecordNotice = z.infer<typeof RecordNotice>;
+
 export const EvaluateResponse = z.object({
   facts: VisitFacts,
   factSources: FactSources,
   determination: Determination,
   references: RecordReferences,
   mapping: z.object({ id: z.string().optional(), policyId: PolicyId, lineOfBusiness: LineOfBusiness, matched: z.boolean() }),
+  recordNotices: z.array(RecordNotice).optional(),
 });
 export type EvaluateResponse = z.infer<typeof EvaluateResponse>;
 

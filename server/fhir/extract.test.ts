@@ -256,15 +256,24 @@ describe('lenient reading', () => {
   });
 });
 
+describe('bad entries are skipped, never the whole record', () => {
+  const cases: [string, unknown][] = [
+    ['entry without resource', { resourceType: 'Bundle', entry: [{}] }],
+    ['resource without resourceType', { resourceType: 'Bundle', entry: [{ resource: { id: 'x' } }] }],
+    ['resourceType not a string', { resourceType: 'Bundle', entry: [{ resource: { resourceType: 5 } }] }],
+  ];
+  it.each(cases)('%s → read, with an entry-skipped notice', (_name, input) => {
+    const r = extractVisit(input, { today: TODAY });
+    expect(r.recordNotices?.map((n) => n.id)).toContain('entry-skipped');
+  });
+});
+
 describe('malformed bundles', () => {
   const cases: [string, unknown, string][] = [
     ['not an object', 'hello', '(root)'],
     ['null', null, '(root)'],
     ['wrong resourceType', { resourceType: 'Patient', entry: [] }, 'resourceType'],
     ['entry not an array', { resourceType: 'Bundle', entry: {} }, 'entry'],
-    ['entry without resource', { resourceType: 'Bundle', entry: [{}] }, 'entry.0.resource'],
-    ['resource without resourceType', { resourceType: 'Bundle', entry: [{ resource: { id: 'x' } }] }, 'entry.0.resource.resourceType'],
-    ['resourceType not a string', { resourceType: 'Bundle', entry: [{ resource: { resourceType: 5 } }] }, 'entry.0.resource.resourceType'],
     ['a transaction-response type', { resourceType: 'Bundle', type: 'history', entry: [] }, 'type'],
   ];
   it.each(cases)('%s → BadBundleError naming %s', (_name, input, path) => {

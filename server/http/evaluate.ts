@@ -24,7 +24,9 @@ export function readVisit(body: unknown) {
   try {
     let visit: { facts: VisitFacts; factSources: FactSources; references: EvaluateResponse['references'] };
     if (req.bundle !== undefined) {
-      visit = extractVisit(req.bundle);
+      // A corrected service date re-scopes the visit (the stale-launch-encounter notice's action sends one).
+      const serviceDate = typeof req.overrides?.serviceDate === 'string' ? req.overrides.serviceDate : undefined;
+      visit = extractVisit(req.bundle, serviceDate ? { serviceDate } : {});
     } else {
       const facts = VisitFacts.safeParse(req.facts);
       if (!facts.success) throw badRequestFromZod(facts.error, 'Invalid facts');

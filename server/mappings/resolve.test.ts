@@ -224,9 +224,10 @@ describe('coverage inputs', () => {
     const org = { resourceType: 'Organization', id: 'o9', name: 'U of U Health Plans', alias: ['UUHP'],
       identifier: [{ system: NAIC_SYSTEM, value: '777' }] };
     const got = coverageMatchInputFromFhir(coverage, [org], 'ut');
+    // the one Coverage reader (server/fhir/extract/coverage.ts): the payor Organization's name and payer id, the plan class
     expect(got).toEqual({
-      payerIdentifiers: [{ system: NAIC_SYSTEM, value: '777' }, { system: NAIC_SYSTEM, value: '555' }],
-      payerNames: ['Acme', 'U of U Health Plans', 'UUHP'], planNames: ['Healthy U', 'HU'], coverageTypes: ['23'],
+      payerIdentifiers: [{ system: NAIC_SYSTEM, value: '777' }],
+      payerNames: ['U of U Health Plans'], planNames: ['Healthy U'], coverageTypes: ['23'],
       patientState: 'UT',
     });
     expect(resolveMapping(defaults, got).winner?.id).toBe('uuhp-chip');

@@ -29,6 +29,8 @@ const handlers = [
   http.get(`${BASE}/MedicationAdministration`, () => new HttpResponse(null, { status: 403 })),
   http.get(`${BASE}/Condition`, () => HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ diagnostics: 'boom' }] }, { status: 500 })),
   http.get(`${BASE}/Encounter/e1`, () => new HttpResponse(null, { status: 404 })),
+  http.get(`${BASE}/DocumentReference`, () => HttpResponse.json(searchset())),
+  http.get(`${BASE}/PractitionerRole`, () => HttpResponse.json(searchset())),
 ];
 const server = setupServer(...handlers);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -53,15 +55,17 @@ describe('readRecord', () => {
     ]));
     expect(seen[0]).toBe('?patient=p1&date=ge2025-03-02&_sort=-date&_count=50');
     expect(auth[0]).toBe('Bearer tok');
-    // 9 reads; the Condition read that answered 500 was tried MAX_READ_ATTEMPTS (3) times
-    expect(p.requestCount).toBe(11);
+    // 11 reads (incl. the visit's notes and the performer's roles); the Condition read that answered 500 was tried
+    // MAX_READ_ATTEMPTS (3) times
+    expect(p.requestCount).toBe(13);
   });
 
   it('does not ask for resource types the EHR did not grant', async () => {
     const p = port();
     const r = await readRecord(p, ctx('patient/Patient.read patient/Device.rs'));
     expect(r.notices.filter((n) => n.kind === 'not-granted').map((n) => n.part).sort())
-      .toEqual(['Condition', 'Coverage', 'Encounter', 'MedicationAdministration', 'Procedure']);
+      .toEqual(['Condition', 'Coverage', 'DocumentReference', 'Encounter', 'MedicationAdministration', 'Procedure']);
+    // a missing scope is a notice, never a failure
     expect(p.requestCount).toBe(2);
   });
 
@@ -102,5 +106,61 @@ describe('buildCollectionBundle', () => {
   });
   it('picks the latest day\'s procedures as the visit', () => {
     expect(visitProcedures([{ resourceType: 'Procedure', id: 'a', performedPeriod: { start: '2026-01-01T09:00' } }, { resourceType: 'Procedure', id: 'b', performedDateTime: '2025-01-01' }]).map((p) => p.id)).toEqual(['a']);
+  });
+});
+
+describe('readRecord: notes, medications, roles, long ids, the launch encounter', () => {
+  const LONG = `e${'A1b2'.repeat(25)}`; // 101 characters, as Epic sends
+  it('reads Medication by reference, the visit note and its Binary, roles and performers by identifier; tags the launch encounter', async () => {
+    const urls: string[] = [];
+    server.use(
+      http.get(`${BASE}/Encounter/${LONG}`, () => HttpResponse.json({ resourceType: 'Encounter', id: LONG, status: 'finished' })),
+      http.get(`${BASE}/Procedure`, () => HttpResponse.json(searchset(
+        { resourceType: 'Procedure', id: 'pr1', performedDateTime: '2026-03-02T17:00:00Z', encounter: { reference: `Encounter/${LONG}` },
+          code: { text: 'Intrathecal pump refill and reprogramming' },
+          performer: [{ actor: { identifier: { system: 'urn:oid:1.2.840.114350.1.13.0.1.7.5.737384.6', value: 'E1234' } } }, { actor: { reference: 'PractitionerRole/r1' } }] },
+      ))),
+      http.get(`${BASE}/PractitionerRole/r1`, () => HttpResponse.json({ resourceType: 'PractitionerRole', id: 'r1', practitioner: { reference: 'Practitioner/dr9' } })),
+      http.get(`${BASE}/Practitioner/dr9`, () => HttpResponse.json({ resourceType: 'Practitioner', id: 'dr9' })),
+      http.get(`${BASE}/Practitioner`, ({ request }) => { urls.push(new URL(request.url).search); return HttpResponse.json(searchset({ resourceType: 'Practitioner', id: 'dr-e' })); }),
+      http.get(`${BASE}/PractitionerRole`, ({ request }) => { urls.push(new URL(request.url).search); return HttpResponse.json(searchset({ resourceType: 'PractitionerRole', id: 'r2', practitioner: { reference: 'Practitioner/dr9' } })); }),
+      http.get(`${BASE}/MedicationAdministration`, ({ request }) => {
+        urls.push(new URL(request.url).search);
+        return HttpResponse.json(searchset(
+          { resourceType: 'MedicationAdministration', id: 'ma1', medicationReference: { reference: 'Medication/m1' } },
+          { resourceType: 'MedicationAdministration', id: 'ma2', medicationReference: { reference: 'Medication/m2' } },
+          { resourceType: 'Medication', id: 'm1' },
+        ));
+      }),
+      http.get(`${BASE}/Medication/m2`, () => HttpResponse.json({ resourceType: 'Medication', id: 'm2' })),
+      http.get(`${BASE}/DocumentReference`, ({ request }) => {
+        urls.push(new URL(request.url).search);
+        return HttpResponse.json(searchset({ resourceType: 'DocumentReference', id: 'doc1', status: 'current', content: [{ attachment: { contentType: 'text/html', url: `${BASE}/Binary/b1` } }] }));
+      }),
+      http.get(`${BASE}/Binary/b1`, () => HttpResponse.json({ resourceType: 'Binary', id: 'b1', contentType: 'text/html', data: 'PHA+RG9zZSBpbmNyZWFzZWQ8L3A+' })),
+    );
+    const r = await readRecord(port(), { ...ctx(), encounterId: LONG });
+    const ids = r.resources.map((x) => `${x.resourceType}/${x.id}`);
+    expect(ids).toEqual(expect.arrayContaining(['Medication/m1', 'Medication/m2', 'DocumentReference/doc1', 'Binary/b1',
+      'PractitionerRole/r1', 'Practitioner/dr9', 'Practitioner/dr-e', `Encounter/${LONG}`]));
+    expect(urls).toContain('?patient=p1&_count=50&_include=MedicationAdministration%3Amedication');
+    expect(urls).toContain(`?patient=p1&encounter=${LONG}&_count=20`);
+    expect(urls).toContain('?identifier=urn%3Aoid%3A1.2.840.114350.1.13.0.1.7.5.737384.6%7CE1234');
+    expect(urls).toContain('?practitioner=dr9');
+    const enc = r.resources.find((x) => x.resourceType === 'Encounter');
+    expect((enc?.meta as { tag?: { code?: string }[] }).tag?.map((t) => t.code)).toContain('launch-encounter');
+  });
+
+  it('a server that refuses _include still gives the administrations; a 403 on notes is a notice', async () => {
+    server.use(
+      http.get(`${BASE}/MedicationAdministration`, ({ request }) => (new URL(request.url).searchParams.has('_include')
+        ? HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ diagnostics: 'unsupported _include' }] }, { status: 400 })
+        : HttpResponse.json(searchset({ resourceType: 'MedicationAdministration', id: 'ma1' })))),
+      http.get(`${BASE}/DocumentReference`, () => new HttpResponse(null, { status: 403 })),
+    );
+    const r = await readRecord(port(), ctx());
+    expect(r.resources.some((x) => x.id === 'ma1')).toBe(true);
+    expect(r.notices).toContainEqual({ part: 'DocumentReference', kind: 'forbidden', status: 403 });
+    expect(r.sessionExpired).toBe(false);
   });
 });

@@ -1,15 +1,28 @@
 /**
- * Reads the visit's record in parallel. Each read is isolated: a 403, 404, 500 or timeout leaves that part
- * missing with a notice and never breaks the others. Only a 401 (session expired) stops the review.
- * Dependent reads (the performer Practitioner of the latest Procedure, the payor Organization of the Coverage)
- * start as soon as the read they depend on has answered.
+ * Reads the visit's record in parallel. Each read is isolated: a 403, 404, 500 or timeout — or a scope the EHR did
+ * not grant — leaves that part missing with a notice and never breaks the others. Only a 401 (session expired)
+ * stops the review. Dependent reads start as soon as the read they depend on has answered:
+ * - Coverage → its payor Organizations;
+ * - Procedure → the visit's performers (Practitioner by reference or by identifier, PractitionerRole by reference
+ *   and by `practitioner=`), the encounter of the latest pump procedure when it is not the launch encounter, and the
+ *   visit's notes (DocumentReference by encounter, else by date) → their content (`Binary` by url, when not inline);
+ * - MedicationAdministration (searched with `_include=MedicationAdministration:medication`) → any Medication it
+ *   names that did not come back included and is not contained.
+ * The launch Encounter is tagged (LAUNCH_ENCOUNTER_TAG) so the server can tell it from the other encounters.
  */
+import { LAUNCH_ENCOUNTER_TAG } from '../../../server/contracts/index';
 import { FhirHttpError, FhirTimeoutError, type FhirPort } from './port';
 import type { Bundle, Reference, Resource } from './types';
 import type { GrantedScopes } from '../smart/scopes';
 
 export type ReadPart = 'Patient' | 'Coverage' | 'Device' | 'Procedure' | 'MedicationAdministration' | 'Condition'
-  | 'Encounter' | 'Practitioner' | 'Organization' | 'Location';
+  | 'Encounter' | 'Practitioner' | 'Organization' | 'Location' | 'Medication' | 'DocumentReference' | 'Binary'
+  | 'PractitionerRole';
+
+/** Longest resource id accepted (FHIR says 64; Epic sends 66–110). */
+export const MAX_ID_LENGTH = 128;
+const ID = `[A-Za-z0-9.-]{1,${MAX_ID_LENGTH}}`;
+const REF = new RegExp(`^([A-Za-z]+)\\/(${ID})(?:\\/_history\\/[^/]+)?$`);
 export type NoticeKind = 'not-granted' | 'forbidden' | 'not-found' | 'failed' | 'timeout';
 export interface ReadNotice { part: ReadPart; kind: NoticeKind; status?: number }
 
@@ -26,7 +39,7 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 class SessionExpired extends Error {}
 
-/** The date a Procedure was performed (performedDateTime or performedPeriod.start), as YYYY-MM-DD. */
+/** The date a Procedure was performed (performedDateTime or performedPeriod.start), as YYYY-MM-DD (as charted; the server converts UTC instants to the local date). */
 export function procedureDay(p: Resource): string | undefined {
   const v = (p.performedDateTime as string | undefined) ?? (p.performedPeriod as { start?: string } | undefined)?.start;
   return typeof v === 'string' ? v.slice(0, 10) : undefined;
@@ -39,16 +52,65 @@ export function visitProcedures(procedures: Resource[]): Resource[] {
   return latest ? procedures.filter((p) => procedureDay(p) === latest) : [];
 }
 
-const refIds = (refs: (Reference | undefined)[], type: string): string[] => [...new Set(refs
+/** Ids of relative references of one type ("Type/id"; absolute URLs only under `base`, never a foreign server's). */
+const refIds = (refs: (Reference | undefined)[], type: string, base?: string): string[] => [...new Set(refs
   .map((r) => r?.reference)
   .filter((r): r is string => typeof r === 'string')
-  .map((r) => /^([A-Za-z]+)\/([A-Za-z0-9.-]{1,64})$/.exec(r))
+  .map((r) => (base && r.startsWith(`${base}/`) ? r.slice(base.length + 1) : r))
+  .map((r) => REF.exec(r))
   .filter((m): m is RegExpExecArray => !!m && m[1] === type)
   .map((m) => m[2] as string))];
+
+interface Identifier { system?: string; value?: string }
+/** Performers named only by identifier (no reference): `Practitioner?identifier=system|value`. */
+export function performerIdentifiers(procedures: Resource[]): Identifier[] {
+  const out: Identifier[] = [];
+  for (const p of procedures) {
+    for (const x of (p.performer as { actor?: Reference & { identifier?: Identifier; type?: string } }[] | undefined) ?? []) {
+      const a = x.actor;
+      if (!a || a.reference || !a.identifier?.value || (a.type && a.type !== 'Practitioner')) continue;
+      if (!out.some((o) => o.value === a.identifier?.value && o.system === a.identifier?.system)) out.push(a.identifier);
+    }
+  }
+  return out.slice(0, 5);
+}
+export function performerRoleIds(procedures: Resource[]): string[] {
+  return refIds(procedures.flatMap((p) => (p.performer as { actor?: Reference }[] | undefined) ?? []).map((x) => x.actor), 'PractitionerRole');
+}
+/** Medications named by MedicationAdministration.medicationReference that are neither contained nor already read. */
+export function medicationIds(admins: Resource[], have: Resource[]): string[] {
+  const got = new Set(have.filter((r) => r.resourceType === 'Medication').map((r) => r.id));
+  return refIds(admins.map((m) => m.medicationReference as Reference | undefined), 'Medication').filter((id) => !got.has(id)).slice(0, 20);
+}
+/** Binary urls of DocumentReference attachments without inline data (text formats first, at most `max`). */
+export function binaryIds(docs: Resource[], base?: string, max = 5): string[] {
+  const atts = docs.flatMap((d) => ((d.content as { attachment?: { url?: string; data?: string; contentType?: string } }[] | undefined) ?? [])
+    .map((c) => c.attachment).filter((a): a is { url?: string; data?: string; contentType?: string } => !!a && !a.data && !!a.url));
+  const rank = (ct?: string) => (!ct ? 2 : /^text\/plain/.test(ct) ? 0 : /html|rtf|xml/.test(ct) ? 1 : 3);
+  const urls = atts.filter((a) => rank(a.contentType) < 3).sort((a, b) => rank(a.contentType) - rank(b.contentType)).map((a) => ({ reference: a.url }));
+  return refIds(urls, 'Binary', base).slice(0, max);
+}
+const PUMP_CPT = new Set(['62367', '62368', '62369', '62370', '95990', '95991', '96522']);
+/** Is this Procedure a pump service? A pump CPT code, or words naming a pump refill/interrogation. */
+export function isPumpProcedure(p: Resource): boolean {
+  const code = p.code as { coding?: { code?: string; display?: string }[]; text?: string } | undefined;
+  if (code?.coding?.some((c) => c.code && PUMP_CPT.has(c.code))) return true;
+  const words = [code?.text, ...(code?.coding ?? []).map((c) => c.display)].filter(Boolean).join(' ');
+  return /pump|intrathecal|reservoir/i.test(words) && /refill|interrogat|analy|reprogram/i.test(words);
+}
+const encounterId = (r: Resource | undefined): string | undefined => {
+  const ref = (r?.encounter as Reference | undefined)?.reference ?? (r?.context as Reference | undefined)?.reference;
+  const m = ref ? /(?:^|\/)Encounter\/([A-Za-z0-9.-]{1,128})$/.exec(ref) : null;
+  return m?.[1];
+};
 
 export function performerIds(procedures: Resource[]): string[] {
   const perf = procedures.flatMap((p) => (p.performer as { actor?: Reference }[] | undefined) ?? []).map((x) => x.actor);
   return refIds(perf, 'Practitioner');
+}
+/** Practitioners a PractitionerRole points at. */
+export function rolePractitionerIds(roles: Resource[]): string[] {
+  return refIds(roles.map((r) => r.practitioner as Reference | undefined), 'Practitioner');
 }
 export function payorIds(coverages: Resource[]): string[] {
   return refIds(coverages.flatMap((c) => (c.payor as Reference[] | undefined) ?? []), 'Organization');
@@ -86,21 +148,66 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
     if (r?.resourceType === part) resources.push(r);
     return r;
   });
-  const search = (part: ReadPart, query: string) => guard(part, async () => {
+  const search = (part: ReadPart, query: string, include: ReadPart[] = []) => guard(part, async () => {
     const found: Resource[] = [];
     let next: string | undefined = `${part}?${query}`;
     for (let page = 0; next && page < maxPages; page++) {
       const bundle: Bundle = (await port.request<Bundle>(next)).body;
-      for (const e of bundle?.entry ?? []) if (e.resource?.resourceType === part) found.push(e.resource);
+      for (const e of bundle?.entry ?? []) {
+        const t = e.resource?.resourceType;
+        if (t === part || (t && (include as string[]).includes(t))) found.push(e.resource as Resource);
+      }
       const link = bundle?.link?.find((l) => l.relation === 'next')?.url;
       // Paging stays under the FHIR base; a foreign next link is ignored, never sent the token.
       next = link && (link.startsWith(`${port.base}/`) || link.startsWith(`${port.base}?`)) ? link : undefined;
     }
     resources.push(...found);
-    return found;
+    return found.filter((r) => r.resourceType === part);
   });
+  /** A search with `_include`, retried without it when the server refuses the parameter (400). */
+  const searchIncluding = async (part: ReadPart, query: string, include: string, types: ReadPart[]) => {
+    if (!granted(part)) return search(part, query);
+    try {
+      const found: Resource[] = [];
+      const bundle: Bundle = (await port.request<Bundle>(`${part}?${query}&_include=${encodeURIComponent(include)}`)).body;
+      for (const e of bundle?.entry ?? []) {
+        const t = e.resource?.resourceType;
+        if (t === part || (t && (types as string[]).includes(t))) found.push(e.resource as Resource);
+      }
+      if (bundle?.link?.some((l) => l.relation === 'next')) return search(part, query, types); // paged: read the plain way
+      resources.push(...found);
+      return found.filter((r) => r.resourceType === part);
+    } catch (err) {
+      if (err instanceof FhirHttpError && err.status === 400) return search(part, query, types);
+      return guard(part, () => Promise.reject(err));
+    }
+  };
 
   const yearAgo = new Date(ctx.today.getTime() - 365 * 86_400_000);
+  const readPerformers = async (visit: Resource[]) => {
+    const roles = (await Promise.all(performerRoleIds(visit).map((id) => read('PractitionerRole', id)))).filter((r): r is Resource => !!r);
+    const ids = [...new Set([...performerIds(visit), ...rolePractitionerIds(roles)])];
+    await Promise.all([
+      ...ids.map((id) => read('Practitioner', id)),
+      ...performerIdentifiers(visit).map((i) => search('Practitioner', `identifier=${encodeURIComponent(i.system ? `${i.system}|${i.value}` : String(i.value))}`)),
+      // Roles of the performer (Epic and US Core put the specialty/taxonomy on PractitionerRole); optional.
+      ...(granted('PractitionerRole') ? ids.slice(0, 3).map((id) => search('PractitionerRole', `practitioner=${encodeURIComponent(id)}`)) : []),
+    ]);
+  };
+  const readNotes = async (encounterIds: string[], day: string | undefined) => {
+    const queries = encounterIds.length
+      ? encounterIds.map((e) => `patient=${pid}&encounter=${encodeURIComponent(e)}&_count=20`)
+      : day ? [`patient=${pid}&date=${day}&_count=20`] : [];
+    const docs = (await Promise.all(queries.map((q) => search('DocumentReference', q)))).flatMap((d) => d ?? []);
+    const usable = docs.filter((d) => d.status !== 'entered-in-error' && d.docStatus !== 'entered-in-error');
+    await Promise.all(binaryIds(usable, port.base).map((id) => read('Binary', id)));
+  };
+  const launchEncounter = ctx.encounterId ? read('Encounter', ctx.encounterId).then(async (enc) => {
+    if (enc) enc.meta = { ...(enc.meta as object | undefined), tag: [...((enc.meta as { tag?: unknown[] } | undefined)?.tag ?? []), { ...LAUNCH_ENCOUNTER_TAG }] };
+    // The encounter's Location gives the place of service; optional, read only when granted (no notice).
+    if (granted('Location')) await Promise.all(locationIds(enc).map((id) => read('Location', id)));
+    return enc;
+  }) : Promise.resolve(undefined);
   try {
     await Promise.all([
       read('Patient', ctx.patientId),
@@ -109,14 +216,23 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
       }),
       search('Device', `patient=${pid}`),
       search('Procedure', `patient=${pid}&date=ge${isoDay(yearAgo)}&_sort=-date&_count=50`).then(async (procs) => {
-        await Promise.all(performerIds(visitProcedures(procs ?? [])).map((id) => read('Practitioner', id)));
+        const visit = visitProcedures(procs ?? []);
+        const latestPump = [...(procs ?? [])].filter(isPumpProcedure).sort((a, b) => (procedureDay(b) ?? '').localeCompare(procedureDay(a) ?? ''))[0];
+        const pumpEncounter = encounterId(latestPump);
+        const encounters = [...new Set([ctx.encounterId, pumpEncounter].filter((e): e is string => !!e))];
+        await Promise.all([
+          readPerformers(visit),
+          // the latest pump procedure's own encounter, when the launch handed over another one (a stale launch)
+          pumpEncounter && pumpEncounter !== ctx.encounterId ? read('Encounter', pumpEncounter) : Promise.resolve(undefined),
+          readNotes(encounters, procedureDay(latestPump ?? visit[0] ?? { resourceType: 'Procedure' })),
+        ]);
       }),
-      search('MedicationAdministration', `patient=${pid}&_count=50`),
+      searchIncluding('MedicationAdministration', `patient=${pid}&_count=50`, 'MedicationAdministration:medication', ['Medication']).then(async (admins) => {
+        const ids = medicationIds(admins ?? [], resources);
+        await Promise.all(ids.map((id) => read('Medication', id)));
+      }),
       search('Condition', `patient=${pid}`),
-      ctx.encounterId ? read('Encounter', ctx.encounterId).then(async (enc) => {
-        // The encounter's Location gives the place of service; optional, read only when granted (no notice).
-        if (granted('Location')) await Promise.all(locationIds(enc).map((id) => read('Location', id)));
-      }) : Promise.resolve(undefined),
+      launchEncounter,
     ]);
   } catch (err) {
     if (err instanceof SessionExpired) return { resources, notices, sessionExpired: true };

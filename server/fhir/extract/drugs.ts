@@ -2,33 +2,84 @@
  * drugs and dailyVolumeMl: today's MedicationAdministrations (or undated ones). Dose in mg / mcg / mL (g → mg),
  * HCPCS drug code, compounded or not, who purchased it (from the notes), and the programmed rate in mL/d.
  */
-import type { VisitFacts } from '../../contracts/index.js';
-import { ccText, clip, codesIn, codings, dateOf, notesText, num, obj, objs, str, SYSTEMS, usable, type Json, type Resource } from './record.js';
+import type { Drug, VisitFacts } from '../../contracts/index.js';
+import { conceptTexts } from './concept.js';
+import { isConflict, quoted, readPurchaser, sentencesOf } from './notes.js';
+import { ccText, clip, codesIn, codings, notesText, num, obj, objs, str, SYSTEMS, usable, type Json, type Resource } from './record.js';
 import { guarded, type Sources } from './sources.js';
 import type { Visit } from './visit.js';
 
-/** The MedicationAdministrations of the service date; undated ones count too. */
+/**
+ * The visit's MedicationAdministrations: by encounter reference first (R4 `context`, or `encounter`), by local date
+ * second; an administration that names another encounter is not this visit's, even the same day (an IV
+ * antiemetic at an infusion visit never makes the pump intravenous). Undated, unlinked ones count only when
+ * nothing else links the visit.
+ */
 export function todaysMedicationAdministrations(visit: Visit): Resource[] {
-  return visit.index.ofType('MedicationAdministration').filter(usable).filter((m) => {
-    const d = dateOf(m.effectiveDateTime) ?? dateOf(obj(m.effectivePeriod).start);
-    return !d || d === visit.serviceDate;
-  });
+  const all = visit.index.ofType('MedicationAdministration').filter(usable);
+  const linked = all.filter((m) => visit.inVisit([m.context, m.encounter], [m.effectiveDateTime, obj(m.effectivePeriod).start]));
+  if (linked.length) return linked;
+  return all.filter((m) => !str(obj(m.context).reference) && !str(obj(m.encounter).reference) && !m.effectiveDateTime && !obj(m.effectivePeriod).start);
+}
+
+/** The Medication an administration names: contained (#id), in the Bundle (relative, absolute, urn:uuid), by identifier. */
+export function medicationOf(visit: Visit, m: Resource): Resource | undefined {
+  return visit.index.resolve(m.medicationReference, 'Medication', m);
+}
+
+/**
+ * Strength per mL from Medication.ingredient.strength (a Ratio mg or mcg per mL) or from a product name
+ * ("Baclofen 2000 mcg/mL", "morphine PF 25 mg/mL", "500 mcg/1 mL"). Only one active ingredient: a mixture's
+ * strengths are not one concentration.
+ */
+export function concentrationOf(medication: Resource | undefined, names: string[]): Drug['concentration'] | undefined {
+  const ingredients = objs(medication?.ingredient);
+  if (ingredients.length === 1) {
+    const ratio = obj((ingredients[0] as Json).strength);
+    const n = obj(ratio.numerator);
+    const d = obj(ratio.denominator);
+    const amount = num(n.value);
+    const unit = massUnit(str(n.code) ?? str(n.unit));
+    const per = num(d.value) ?? 1;
+    const du = (str(d.code) ?? str(d.unit) ?? 'mL').toLowerCase();
+    if (amount && amount > 0 && unit && per > 0 && (du === 'ml' || du === 'cm3')) return { amount, unit, perMl: per };
+  }
+  for (const name of names) {
+    const m = /(\d+(?:[.,]\d+)?)\s*(mg|mcg|µg|ug|microgram(?:s)?|milligram(?:s)?)\s*(?:\/|per)\s*(\d+(?:\.\d+)?)?\s*(?:ml|mL|cc)\b/i.exec(name);
+    if (m) {
+      const amount = Number((m[1] as string).replace(',', ''));
+      const unit = massUnit(m[2]);
+      const per = m[3] ? Number(m[3]) : 1;
+      if (amount > 0 && unit && per > 0 && Number.isFinite(amount)) return { amount, unit, perMl: per };
+    }
+  }
+  return undefined;
+}
+function massUnit(u: string | undefined): 'mg' | 'mcg' | undefined {
+  const x = (u ?? '').toLowerCase();
+  if (x === 'mg' || x.startsWith('milligram')) return 'mg';
+  if (x === 'mcg' || x === 'ug' || x === 'µg' || x === 'μg' || x.startsWith('microgram')) return 'mcg';
+  return undefined;
 }
 
 export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drugs'] {
-  const { index, src } = visit;
+  const { src } = visit;
   const drugs: VisitFacts['drugs'] = [];
+  const visitPurchaser = readPurchaser(visit.sentences);
   for (const m of medAdmins.slice(0, 10)) {
     const i = drugs.length;
     guarded(src, `drugs.${i}`, () => {
-      const medication = index.resolve(m.medicationReference, 'Medication');
+      const medication = medicationOf(visit, m);
       const concept = m.medicationCodeableConcept ?? medication?.code;
-      const name = clip(ccText(concept) ?? 'Drug not named in the record', 200);
+      const named = ccText(concept) ?? str(obj(m.medicationReference).display);
+      const name = clip(named ?? 'Drug not named in the record', 200);
       const dosage = obj(m.dosage);
       const dose = obj(dosage.dose);
       const allText = [name, notesText(m.note), str(dosage.text) ?? '', medication ? notesText(medication.note) : ''].join('\n');
       const drug: VisitFacts['drugs'][number] = { name, amount: 0, unit: 'mg', compounded: false, purchasedBy: 'unknown' };
-      src.set(`drugs.${i}.name`, ccText(concept) ? 'record' : 'default', m, ccText(concept) ? undefined : 'The drug is not named; enter it.');
+      src.set(`drugs.${i}.name`, named ? 'record' : 'default', medication ?? m, named ? undefined : 'The drug is not named; enter it.');
+      const concentration = concentrationOf(medication, [named ?? '', ...conceptTexts(concept), str(dosage.text) ?? '']);
+      if (concentration) { drug.concentration = concentration; src.set(`drugs.${i}.concentration`, medication && objs(medication.ingredient).length === 1 ? 'record' : 'derived', medication ?? m); }
 
       // Amount given: Dosage.dose.
       const value = num(dose.value);
@@ -42,8 +93,8 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
         src.set(`drugs.${i}.amount`, 'default', m, 'The amount given (mg, mcg or mL) is not on the record; enter it.');
       }
 
-      const hcpcs = codings(concept).find((c) => c.system && (SYSTEMS.hcpcs as readonly string[]).includes(c.system) && c.code && c.code.length <= 20);
-      if (hcpcs?.code) { drug.hcpcs = hcpcs.code; src.set(`drugs.${i}.hcpcs`, 'record', m); }
+      const hcpcs = drugCodeOf(concept);
+      if (hcpcs) { drug.hcpcs = hcpcs; src.set(`drugs.${i}.hcpcs`, 'record', m); }
 
       // Compounded: said in the text, or a Medication of several ingredients; an RxNorm code means manufactured.
       const compoundedByIngredients = objs(medication?.ingredient).length > 1;
@@ -56,10 +107,11 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
         src.set(`drugs.${i}.compounded`, 'default', m, 'The record does not say whether the drug was compounded; confirm.');
       }
 
-      const purchaser = purchaserFrom(allText);
-      if (purchaser) {
-        drug.purchasedBy = purchaser;
-        src.set(`drugs.${i}.purchasedBy`, 'derived', m, 'Read from the administration note; confirm against the invoice.');
+      const own = readPurchaser(sentencesOf(allText, m));
+      const said = own && !isConflict(own) ? own : visitPurchaser && !isConflict(visitPurchaser) ? visitPurchaser : undefined;
+      if (said) {
+        drug.purchasedBy = said.value;
+        src.set(`drugs.${i}.purchasedBy`, 'derived', said.from, `${quoted(said.sentence)} Check against the invoice.`);
       } else {
         src.set(`drugs.${i}.purchasedBy`, 'default', m, 'Who bought the drug is not on the record: the practice (with proof of purchase), a pharmacy or the patient?');
       }
@@ -96,10 +148,7 @@ function doseUnit(q: Json): 'mg' | 'mcg' | 'mL' | 'g' | undefined {
   return undefined;
 }
 
-// Free text in MedicationAdministration.note / Medication.note / Dosage.text.
-function purchaserFrom(text: string): VisitFacts['drugs'][number]['purchasedBy'] | undefined {
-  if (/patient[- ](?:supplied|provided)|(?:supplied|brought) by the patient/i.test(text)) return 'patient';
-  if (/pharmacy/i.test(text) && /dispens|supplied|provided|deliver/i.test(text)) return 'pharmacy';
-  if (/purchased by the (?:practice|clinic)|(?<!not )practice[- ](?:purchased|stock)|(?<!not )clinic stock|buy[- ]and[- ]bill/i.test(text)) return 'practice';
-  return undefined;
+/** The one drug-code lookup of the extraction (h8's code table replaces it on merge): a HCPCS coding on the drug. */
+export function drugCodeOf(concept: unknown): string | undefined {
+  return codings(concept).find((c) => c.system && (SYSTEMS.hcpcs as readonly string[]).includes(c.system) && c.code && c.code.length <= 20)?.code;
 }

@@ -20,7 +20,7 @@
  * - diagnoses.ts: ICD-10-CM codes of the active Conditions; history.ts: earlier pump Procedures, last refill;
  * - sources.ts records where each fact came from; overrides.ts merges the clinician's corrections.
  */
-import { VisitFacts, type FactSources, type RecordReferences } from '../../contracts/index.js';
+import { VisitFacts, type FactSources, type RecordNotice, type RecordReferences } from '../../contracts/index.js';
 import { readCoverage } from './coverage.js';
 import { readDevice } from './device.js';
 import { readDiagnoses } from './diagnoses.js';
@@ -33,23 +33,26 @@ import { readPerformer } from './performer.js';
 import { readPlace } from './place.js';
 import { readProposedCodes, readServices } from './services.js';
 import { Sources } from './sources.js';
-import { readVisit } from './visit.js';
+import { readVisit, type VisitOptions } from './visit.js';
 
 export { BadBundleError, InvalidOverridesError, type BadInputDetail } from './errors.js';
-export { SYSTEMS } from './record.js';
+export { SYSTEMS, MAX_ID_LENGTH } from './record.js';
+export { coverageMatchInputFromRecord, readCoverageResource, selectCoverage } from './coverage.js';
 export { applyOverrides } from './overrides.js';
 
-export interface ExtractedVisit { facts: VisitFacts; factSources: FactSources; references: RecordReferences }
+export interface ExtractedVisit { facts: VisitFacts; factSources: FactSources; references: RecordReferences; recordNotices?: RecordNotice[] }
+
+export type ExtractOptions = VisitOptions;
 
 /** Reads the posted Bundle into VisitFacts. Throws BadBundleError only for a malformed envelope. */
-export function extractVisit(input: unknown, opts: { today?: string } = {}): ExtractedVisit {
-  const index = readEnvelope(input);
+export function extractVisit(input: unknown, opts: ExtractOptions = {}): ExtractedVisit {
   const src = new Sources();
+  const index = readEnvelope(input, src);
   const references: RecordReferences = {};
 
   // The order of the readers is the order of factSources and references in the response: keep it.
   const { patient, patientFacts } = readPatient(index, src, references);
-  const visit = readVisit(index, src, references, opts.today);
+  const visit = readVisit(index, src, references, patientFacts.state, opts);
   const { placeOfService, serviceState } = readPlace(visit, patient, patientFacts);
   const coverage = readCoverage(visit);
   const medAdmins = todaysMedicationAdministrations(visit);
@@ -85,5 +88,5 @@ export function extractVisit(input: unknown, opts: { today?: string } = {}): Ext
   if (!checked.success) {
     throw new BadBundleError('The record yields facts outside the contract', checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
-  return { facts: checked.data, factSources: src.map, references };
+  return { facts: checked.data, factSources: src.map, references, ...(src.notices.length ? { recordNotices: src.notices } : {}) };
 }

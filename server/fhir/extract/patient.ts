@@ -1,6 +1,6 @@
 /** patient.id and patient.state: the first Patient, its current home address. */
 import type { RecordReferences, VisitFacts } from '../../contracts/index.js';
-import { obj, objs, stateCode, str, type Resource, type ResourceIndex } from './record.js';
+import { MAX_ID_LENGTH, obj, objs, stateCode, str, type Resource, type ResourceIndex } from './record.js';
 import { guarded, type Sources } from './sources.js';
 
 export function readPatient(index: ResourceIndex, src: Sources, references: RecordReferences): { patient?: Resource; patientFacts: VisitFacts['patient'] } {
@@ -13,7 +13,7 @@ export function readPatient(index: ResourceIndex, src: Sources, references: Reco
       return;
     }
     const id = str(patient.id);
-    if (id && id.length <= 64) {
+    if (id && id.length <= MAX_ID_LENGTH) {
       patientFacts.id = id;
       references.patient = `Patient/${id}`;
       src.set('patient.id', 'record', patient);

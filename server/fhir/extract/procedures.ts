@@ -1,8 +1,12 @@
-/** Procedures: which CPT codes are pump services, and a Procedure's date and codes. */
-import { codesIn, dateOf, obj, SYSTEMS, type Resource } from './record.js';
+/** Procedures: which CPT codes are pump services, and a Procedure's services, codes and local date. */
+import { readConcept, type ConceptRead } from './concept.js';
+import { localDateOf } from './dates.js';
+import { codesIn, obj, SYSTEMS, type Resource } from './record.js';
+
+export interface PumpService { analysis: boolean; refill: boolean; reprogramming: boolean }
 
 /** CPT codes of implanted-pump services (terminology.md, Procedure). */
-export const PUMP_SERVICE_CPT: Record<string, { analysis: boolean; refill: boolean; reprogramming: boolean }> = {
+export const PUMP_SERVICE_CPT: Record<string, PumpService> = {
   '62367': { analysis: true, refill: false, reprogramming: false },
   '62368': { analysis: true, refill: false, reprogramming: true },
   '62369': { analysis: true, refill: true, reprogramming: true },
@@ -15,9 +19,43 @@ export const REFILL_CPT = new Set(['62369', '62370', '95990', '95991', '96522'])
 export const IMPLANTATION_CPT = new Set(['62350', '62351', '62360', '62361', '62362', '61215']);
 export const TRIAL_CPT = new Set(['62322', '62323', '62324', '62325', '62326', '62327']);
 
-export function procedureDate(p: Resource): string | undefined {
-  return dateOf(p.performedDateTime) ?? dateOf(obj(p.performedPeriod).start) ?? dateOf(p.performedString);
+/**
+ * The one CPT lookup of the extraction (h8's code table replaces it on merge): a pump-service CPT code → what it
+ * describes. Only CPT codings count (a SNOMED code that happens to look like a CPT code does not).
+ */
+export function pumpServiceOfCode(system: string | undefined, code: string): PumpService | undefined {
+  return system === SYSTEMS.cpt || system === 'urn:oid:2.16.840.1.113883.6.12' ? PUMP_SERVICE_CPT[code] : undefined;
+}
+
+/**
+ * What the words of a procedure describe (SNOMED CT displays, Epic/Oracle local code names, text-only
+ * procedures): a pump must be named (pump, intrathecal, reservoir, SynchroMed, Prometra, drug delivery device),
+ * then refill / interrogation (analysis, telemetry) / reprogramming. Anything else is not a pump service.
+ */
+export function pumpServiceOfText(text: string): PumpService | undefined {
+  if (!/\bpump|intrathecal|\bITB\b|reservoir|synchromed|prometra|drug delivery (?:device|system)|infusion device/i.test(text)) return undefined;
+  if (/insulin/i.test(text)) return undefined;
+  if (/\b(?:implant(?:ation)?|insertion|placement|removal|explant|revision|replacement)\b/i.test(text) && !/refill|interrogat|analys|reprogram/i.test(text)) return undefined;
+  const reprogramming = /\breprogram/i.test(text);
+  const refill = /\brefill|re-?filled|\bfilling\b/i.test(text);
+  const analysis = reprogramming || /interrogat|analy[sz]|telemetry|\bcheck\b/i.test(text);
+  return refill || analysis ? { analysis, refill, reprogramming } : undefined;
+}
+
+/** The pump services a Procedure stands for: CPT codes first ('record'), else its words ('derived'). */
+export function pumpServiceOf(p: Resource): ConceptRead<PumpService> | undefined {
+  const cpt = codesIn(p.code, [SYSTEMS.cpt, 'urn:oid:2.16.840.1.113883.6.12']).map((c) => PUMP_SERVICE_CPT[c]).filter((x): x is PumpService => !!x);
+  if (cpt.length) {
+    const merged = cpt.reduce((a, b) => ({ analysis: a.analysis || b.analysis, refill: a.refill || b.refill, reprogramming: a.reprogramming || b.reprogramming }));
+    return { value: merged, status: 'record' };
+  }
+  return readConcept([p.code], () => undefined, pumpServiceOfText);
+}
+
+/** The local date of a Procedure (performedDateTime, performedPeriod.start, performedString), in the state's zone. */
+export function procedureDate(p: Resource, state?: string): string | undefined {
+  return (localDateOf(p.performedDateTime, state) ?? localDateOf(obj(p.performedPeriod).start, state) ?? localDateOf(p.performedString, state))?.date;
 }
 export function procedureCodes(p: Resource): { cpt: string[]; hcpcs: string[] } {
-  return { cpt: codesIn(p.code, SYSTEMS.cpt), hcpcs: codesIn(p.code, SYSTEMS.hcpcs) };
+  return { cpt: codesIn(p.code, [SYSTEMS.cpt, 'urn:oid:2.16.840.1.113883.6.12']), hcpcs: codesIn(p.code, SYSTEMS.hcpcs) };
 }

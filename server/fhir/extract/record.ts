@@ -70,8 +70,26 @@ export const stateCode = (v: unknown): string | undefined => {
 
 export interface Resource extends Json { resourceType: string; id?: string }
 
+/** Longest id accepted in a reference (FHIR allows 64; Epic sends 66–110, so real records need more). */
+export const MAX_ID_LENGTH = 128;
+const ID = `[A-Za-z0-9\\-.]{1,${MAX_ID_LENGTH}}`;
+const TYPED_TAIL = new RegExp(`([A-Z][A-Za-z]+)\\/(${ID})(?:\\/_history\\/[^/]+)?$`);
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/**
+ * The one reference resolver (DESIGN.md "Reading real EHR records"): a Reference resolves by
+ * - relative "Type/id" or an absolute URL ending in Type/id (optionally /_history/n), or the entry's fullUrl (urn:uuid);
+ * - "#id": a resource contained in the resource holding the reference (pass it as `container`);
+ * - conditional "Type?identifier=system|value" (or "Type?identifier=value");
+ * - Reference.identifier (system + value, or value alone when only one resource of the type carries it);
+ * - Reference.display alone: the one resource of the expected type whose name matches it exactly (normalised).
+ * A reference that matches more than one resource by identifier or display resolves to nothing (never a guess).
+ */
 export class ResourceIndex {
   private readonly byKey = new Map<string, Resource>();
+  private readonly byIdentifier = new Map<string, Resource | null>();
+  private readonly byName = new Map<string, Resource | null>();
+  private readonly byType = new Map<string, Resource[]>();
   readonly all: Resource[];
   constructor(entries: { fullUrl?: string; resource: Resource }[]) {
     this.all = entries.map((e) => e.resource);
@@ -79,23 +97,86 @@ export class ResourceIndex {
       const id = str(resource.id);
       if (id) this.byKey.set(`${resource.resourceType}/${id}`, resource);
       if (fullUrl) this.byKey.set(fullUrl, resource);
+      const list = this.byType.get(resource.resourceType);
+      if (list) list.push(resource); else this.byType.set(resource.resourceType, [resource]);
+      this.indexKeys(resource);
     }
+  }
+  private indexKeys(resource: Resource) {
+    const t = resource.resourceType;
+    const once = (map: Map<string, Resource | null>, key: string) => {
+      const had = map.get(key);
+      map.set(key, had === undefined || had === resource ? resource : null); // null: ambiguous
+    };
+    for (const i of objs(resource.identifier)) {
+      const value = str(i.value);
+      if (!value) continue;
+      once(this.byIdentifier, `${t}|${str(i.system) ?? ''}|${value}`);
+      once(this.byIdentifier, `${t}||${value}`);
+    }
+    for (const n of namesOf(resource)) once(this.byName, `${t}|${norm(n)}`);
   }
   ofType(type: string): Resource[] {
-    return this.all.filter((r) => r.resourceType === type);
+    return this.byType.get(type) ?? [];
   }
-  /** Resolves "Type/id", an absolute URL ending in Type/id (optionally /_history/n), or a urn:uuid fullUrl. */
-  resolve(ref: unknown, type?: string): Resource | undefined {
-    const reference = str(obj(ref).reference);
-    if (!reference) return undefined;
-    let found = this.byKey.get(reference);
-    if (!found) {
-      const m = /([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
-      if (m) found = this.byKey.get(`${m[1]}/${m[2]}`);
+  /** Resolves a Reference (see the class comment); `type` restricts the answer, `container` serves "#id". */
+  resolve(ref: unknown, type?: string, container?: Resource): Resource | undefined {
+    const r = obj(ref);
+    const ok = (x: Resource | null | undefined) => (x && (!type || x.resourceType === type) ? x : undefined);
+    const reference = str(r.reference);
+    if (reference) {
+      if (reference.startsWith('#')) {
+        const id = reference.slice(1);
+        const hit = objs(container?.contained).find((c) => str(c.id) === id && typeof c.resourceType === 'string') as Resource | undefined;
+        if (hit) return ok(hit);
+      }
+      const direct = ok(this.byKey.get(reference));
+      if (direct) return direct;
+      const cond = /^([A-Z][A-Za-z]+)\?identifier=([^&]+)/.exec(reference);
+      if (cond) {
+        const raw = safeDecode(cond[2] as string);
+        const bar = raw.lastIndexOf('|');
+        const key = bar >= 0 ? `${cond[1]}|${raw.slice(0, bar)}|${raw.slice(bar + 1)}` : `${cond[1]}||${raw}`;
+        const hit = ok(this.byIdentifier.get(key));
+        if (hit) return hit;
+      }
+      const m = TYPED_TAIL.exec(reference.split('?')[0] as string);
+      if (m) {
+        const hit = ok(this.byKey.get(`${m[1]}/${m[2]}`));
+        if (hit) return hit;
+      }
     }
-    return found && (!type || found.resourceType === type) ? found : undefined;
+    const ident = obj(r.identifier);
+    const value = str(ident.value);
+    const rtype = str(r.type) ?? type ?? (reference ? /^([A-Z][A-Za-z]+)[/?]/.exec(reference)?.[1] : undefined);
+    if (value && rtype) {
+      const hit = ok(this.byIdentifier.get(`${rtype}|${str(ident.system) ?? ''}|${value}`)) ?? ok(this.byIdentifier.get(`${rtype}||${value}`));
+      if (hit) return hit;
+    }
+    const display = str(r.display);
+    if (display && !reference && rtype) return ok(this.byName.get(`${rtype}|${norm(display)}`));
+    return undefined;
   }
 }
+
+const safeDecode = (s: string) => { try { return decodeURIComponent(s); } catch { return s; } };
+
+/** The names a resource answers to: Organization/Location name and alias, HumanName text or given + family. */
+export function namesOf(r: Json): string[] {
+  const out: string[] = [];
+  const n = str(r.name);
+  if (n) out.push(n);
+  for (const a of arr(r.alias)) { const s = str(a); if (s) out.push(s); }
+  for (const h of objs(r.name)) {
+    const text = str(h.text);
+    if (text) out.push(text);
+    const given = arr(h.given).map(str).filter(Boolean).join(' ');
+    const family = str(h.family);
+    if (family) out.push(given ? `${given} ${family}` : family);
+  }
+  return out;
+}
+
 export const refTo = (r: Resource | undefined): string | undefined => (r && str(r.id) ? `${r.resourceType}/${r.id as string}` : undefined);
 /** Resources charted in error or not carried out are not evidence of anything. */
 export const usable = (r: Resource) => !['entered-in-error', 'not-done', 'cancelled', 'stopped'].includes(str(r.status) ?? '');

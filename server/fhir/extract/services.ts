@@ -1,88 +1,96 @@
 /**
- * services: today's Procedure CPT codes (pump analysis / refill / reprogramming), corrected by what the procedure
- * note says (no refill, dose changed or not, why the pump was analysed, implantation or trial).
- * proposedCodes: today's Procedure CPT/HCPCS codes as charted, for reconciliation.
+ * services: the visit's Procedures — CPT codes first ('record'), else their SNOMED CT / local-code displays or
+ * text ("Intrathecal pump refill and reprogramming", 'derived') — corrected by what the note says (no refill, the
+ * dose changed or not and by how much, why the pump was analysed, implantation or trial).
+ * proposedCodes: the visit's Procedure CPT/HCPCS codes as charted, for reconciliation.
  */
 import type { VisitFacts } from '../../contracts/index.js';
-import { IMPLANTATION_CPT, PUMP_SERVICE_CPT, procedureCodes, TRIAL_CPT } from './procedures.js';
-import { clip } from './record.js';
+import { isConflict, quoted, readDoseChange, readInterrogationReason, readServiceWords } from './notes.js';
+import { IMPLANTATION_CPT, procedureCodes, pumpServiceOf, TRIAL_CPT, type PumpService } from './procedures.js';
+import { ccText, clip } from './record.js';
 import { guarded } from './sources.js';
 import type { Visit } from './visit.js';
 
-// Note readers (free text in Procedure.note). The fixtures write structured lines ("Dose changed: yes");
-// the patterns also accept common free-text phrasings.
-const DOSE_NO = /dose changed:\s*no\b|no (?:change|changes) (?:to|in) (?:the )?(?:rate|dose)|(?:dose|rate) (?:was )?(?:unchanged|not changed)|without (?:a )?(?:dose|rate) change|no dose change|no reprogramming/i;
-const DOSE_YES = /dose changed:\s*yes\b|(?:dose|rate) (?:was )?(?:changed|increased|decreased|titrated|adjusted)|(?:increased|decreased|titrated|adjusted) (?:the )?(?:daily )?(?:dose|rate)/i;
 const SETTINGS_UPDATE = /(?:pump|settings?) (?:was |were )?updated|updated the pump|(?:alarm|refill) date (?:was )?(?:reset|updated)/i;
-const NO_REFILL = /not refillable|nothing was instilled|no refill|not refilled/i;
-const ALARM = /alarm (?:sounded|triggered|went off)|pump (?:was )?alarming|for (?:an? )?(?:\w+ )?alarm\b/i;
-const ANALYSIS_REASON = /reason for (?:analysis|interrogation):\s*([^\n]+)/i;
 
 export function readServices(visit: Visit): VisitFacts['services'] {
-  const { src, todaysProcedures, todaysNotes, pumpProcedure } = visit;
+  const { src, todaysProcedures, todaysNotes, sentences, pumpProcedure } = visit;
   const services: VisitFacts['services'] = { electronicAnalysis: false, refill: false, reprogramming: 'none' };
   guarded(src, 'services.reprogramming', () => {
-    const cpts = todaysProcedures.flatMap((p) => procedureCodes(p).cpt);
-    const known = cpts.map((c) => PUMP_SERVICE_CPT[c]).filter((x): x is NonNullable<typeof x> => !!x);
+    const reads = todaysProcedures.map((p) => ({ p, r: pumpServiceOf(p) })).filter((x) => x.r);
+    const coded = reads.filter((x) => x.r?.status === 'record');
+    const worded = reads.filter((x) => x.r?.status === 'derived');
+    const merge = (xs: typeof reads): PumpService | undefined => (xs.length ? xs.map((x) => x.r!.value).reduce((a, b) => ({
+      analysis: a.analysis || b.analysis, refill: a.refill || b.refill, reprogramming: a.reprogramming || b.reprogramming })) : undefined);
+    const known = merge(coded);
+    const fromWords = merge(worded);
+    const claimed = todaysProcedures.flatMap((p) => procedureCodes(p).cpt).filter((c, i, a) => a.indexOf(c) === i).join(', ');
     const from = pumpProcedure;
-    const claimed = cpts.filter((c) => c in PUMP_SERVICE_CPT).join(', ');
-    const interrogated = /interrogat|electronic analysis|telemetry|pump analy[sz]/i.test(todaysNotes) && !/no electronic analysis/i.test(todaysNotes);
+    const words = readServiceWords(sentences);
+    const noRefill = words.refill?.value === false ? words.refill : undefined;
 
-    // Analysis and refill: the CPT codes, else the note, else nothing to go on.
-    if (known.length) {
-      services.electronicAnalysis = known.some((k) => k.analysis) || interrogated;
-      services.refill = known.some((k) => k.refill) && !NO_REFILL.test(todaysNotes);
-      src.set('services.electronicAnalysis', known.some((k) => k.analysis) ? 'record' : 'derived', from,
-        known.some((k) => k.analysis) ? `CPT ${claimed} on the record.` : interrogated ? 'The procedure note describes an interrogation.' : 'No analysis charted.');
-      if (known.some((k) => k.refill) && !services.refill) {
-        src.set('services.refill', 'derived', from, `CPT ${claimed} claims a refill but the procedure note says the pump was not refilled.`);
-      } else {
-        src.set('services.refill', 'record', from, `CPT ${claimed} on the record.`);
-      }
+    if (known) {
+      services.electronicAnalysis = known.analysis || !!words.analysis;
+      services.refill = known.refill && !noRefill;
+      src.set('services.electronicAnalysis', known.analysis ? 'record' : words.analysis ? 'derived' : 'record', from,
+        known.analysis ? `CPT ${claimed} on the record.` : words.analysis ? quoted(words.analysis.sentence) : 'No analysis charted.');
+      if (known.refill && noRefill) src.set('services.refill', 'derived', noRefill.from, `CPT ${claimed} claims a refill but the note says the pump was not refilled: "${clip(noRefill.sentence, 200)}"; confirm.`);
+      else src.set('services.refill', 'record', from, `CPT ${claimed} on the record.`);
+    } else if (fromWords) {
+      const text = clip(ccText(worded[0]?.p.code) ?? '', 120);
+      services.electronicAnalysis = fromWords.analysis || !!words.analysis;
+      services.refill = fromWords.refill && !noRefill;
+      src.set('services.electronicAnalysis', 'derived', worded[0]?.p, `No pump CPT code; read from the procedure "${text}". Confirm.`);
+      src.set('services.refill', 'derived', worded[0]?.p, noRefill ? quoted(noRefill.sentence) : `No pump CPT code; read from the procedure "${text}". Confirm.`);
     } else if (todaysProcedures.length) {
-      services.refill = /refill|refilled|instilled/i.test(todaysNotes) && !NO_REFILL.test(todaysNotes);
-      services.electronicAnalysis = interrogated;
-      src.set('services.electronicAnalysis', 'derived', from, 'No pump CPT code on the record; read from the note. Confirm.');
-      src.set('services.refill', 'derived', from, 'No pump CPT code on the record; read from the note. Confirm.');
+      services.refill = !!words.refill?.value;
+      services.electronicAnalysis = !!words.analysis;
+      src.set('services.electronicAnalysis', words.analysis ? 'derived' : 'default', words.analysis?.from ?? from, words.analysis ? quoted(words.analysis.sentence) : 'No pump service on the visit\'s procedures; was the pump interrogated?');
+      src.set('services.refill', words.refill ? 'derived' : 'default', words.refill?.from ?? from, words.refill ? quoted(words.refill.sentence) : 'No pump service on the visit\'s procedures; was the pump refilled?');
     } else {
       src.set('services.electronicAnalysis', 'default', undefined, 'No procedure for the visit on record; was the pump interrogated?');
       src.set('services.refill', 'default', undefined, 'No procedure for the visit on record; was the pump refilled?');
     }
 
-    // Reprogramming: what the note says about the dose outranks what the CPT code claims.
-    const reprogrammingClaimed = known.some((k) => k.reprogramming);
-    const says = DOSE_NO.test(todaysNotes) ? 'no' : DOSE_YES.test(todaysNotes) ? 'yes' : undefined;
-    if (says === 'yes') {
+    // Reprogramming: what the note says about the dose outranks what the code or the words claim.
+    const reprogrammingClaimed = !!known?.reprogramming || !!fromWords?.reprogramming || !!words.reprogramming;
+    const claimWhat = known?.reprogramming ? `CPT ${claimed}` : 'the procedure text';
+    const dose = readDoseChange(sentences);
+    if (dose && !isConflict(dose) && dose.value === 'yes') {
       services.reprogramming = 'rate-or-dose-change';
-      src.set('services.reprogramming', 'derived', from, 'The procedure note says the rate or dose was changed.');
-    } else if (says === 'no') {
+      if ('detail' in dose && dose.detail) services.doseChangeDetail = dose.detail;
+      src.set('services.reprogramming', 'derived', dose.from, quoted(dose.sentence));
+      if (services.doseChangeDetail) src.set('services.doseChangeDetail', 'derived', dose.from, quoted(dose.sentence));
+    } else if (dose && !isConflict(dose) && dose.value === 'no') {
       services.reprogramming = reprogrammingClaimed || SETTINGS_UPDATE.test(todaysNotes) ? 'settings-update-only' : 'none';
-      src.set('services.reprogramming', 'derived', from, services.reprogramming === 'none'
-        ? 'The procedure note says the dose was not changed.'
-        : `The procedure note says the dose was not changed: a settings update only${reprogrammingClaimed ? ` although CPT ${claimed} claims reprogramming` : ''}.`);
+      src.set('services.reprogramming', 'derived', dose.from, services.reprogramming === 'none'
+        ? quoted(dose.sentence)
+        : `A settings update only${reprogrammingClaimed ? ` although ${claimWhat} claims reprogramming` : ''}: ${quoted(dose.sentence, 'the note says')}`);
     } else if (reprogrammingClaimed) {
       services.reprogramming = 'settings-update-only';
-      src.set('services.reprogramming', 'default', from, `CPT ${claimed} claims reprogramming but the record does not say whether the rate or dose changed; confirm (a settings update is assumed).`);
+      src.set('services.reprogramming', 'default', from, isConflict(dose)
+        ? `The note says both that the dose changed ("${clip(dose.conflict[0]!.sentence, 80)}") and that it did not ("${clip(dose.conflict[1]!.sentence, 80)}"); confirm (a settings update is assumed).`
+        : `${claimWhat === 'the procedure text' ? 'The procedure text' : claimWhat} claims reprogramming but the record does not say whether the rate or dose changed; confirm (a settings update is assumed).`);
     } else {
       services.reprogramming = 'none';
       src.set('services.reprogramming', 'default', from, 'The record does not show a change of rate or dose; confirm.');
     }
 
-    // Why the pump was analysed: an explicit reason line, else an MRI or an alarm mentioned in the note.
-    const reason = ANALYSIS_REASON.exec(todaysNotes)?.[1]
-      ?? (/\b(?:after|post)[- ](?:an? |the )?(?:\w+ )?MRI\b/i.test(todaysNotes) ? 'After an MRI' : ALARM.test(todaysNotes) ? 'Pump alarm' : undefined);
+    // Why the pump was analysed: an explicit reason, else an MRI or an alarm the note reports.
+    const reason = readInterrogationReason(sentences);
     if (reason && services.electronicAnalysis) {
-      services.analysisReason = clip(reason.trim(), 500);
-      src.set('services.analysisReason', 'derived', from, 'Read from the procedure note.');
+      services.analysisReason = clip(reason.value, 500);
+      src.set('services.analysisReason', 'derived', reason.from, quoted(reason.sentence));
     }
 
+    const cpts = todaysProcedures.flatMap((p) => procedureCodes(p).cpt);
     if (cpts.some((c) => IMPLANTATION_CPT.has(c))) { services.procedureType = 'implantation'; src.set('services.procedureType', 'record', from); }
     else if (cpts.some((c) => TRIAL_CPT.has(c)) && /trial/i.test(todaysNotes)) { services.procedureType = 'trial'; src.set('services.procedureType', 'derived', from); }
   }, undefined, 'confirm the services.');
   return services;
 }
 
-/** Today's Procedure CPT/HCPCS codes, de-duplicated, at most 20. */
+/** The visit's Procedure CPT/HCPCS codes, de-duplicated, at most 20. */
 export function readProposedCodes(visit: Visit): NonNullable<VisitFacts['proposedCodes']> {
   const { src, todaysProcedures, pumpProcedure } = visit;
   const proposedCodes = todaysProcedures.flatMap((p) => {

@@ -1,12 +1,14 @@
 /**
  * The fact-source recorder: for every fact path, where it came from ('record', 'derived' or 'default'),
- * which resource, and a note telling the clinician what to settle.
+ * which resource, and a note telling the clinician what to settle. It also collects the record notices
+ * (skipped entries, a stale launch encounter, diagnoses needing an ICD-10-CM code …) shown at the top of the review.
  */
-import type { FactSource, FactSources } from '../../contracts/index.js';
+import type { FactSource, FactSources, RecordNotice } from '../../contracts/index.js';
 import { clip, str, type Resource } from './record.js';
 
 export class Sources {
   readonly map: FactSources = {};
+  readonly notices: RecordNotice[] = [];
   set(path: string, status: FactSource['status'], from?: Resource, note?: string) {
     this.map[path] = {
       status,
@@ -14,6 +16,11 @@ export class Sources {
       ...(from && str(from.id) ? { id: from.id as string } : {}),
       ...(note ? { note: clip(note, 300) } : {}),
     };
+  }
+  /** Adds a record notice once per id + message (at most 50, so a hostile record cannot flood the review). */
+  notice(n: RecordNotice) {
+    if (this.notices.length >= 50 || this.notices.some((x) => x.id === n.id && x.message === n.message)) return;
+    this.notices.push({ ...n, message: clip(n.message, 500) });
   }
 }
 
