@@ -21,7 +21,7 @@ for (const r of records) {
 
 rmSync(path.join(root, 'records'), { recursive: true, force: true });
 mkdirSync(path.join(root, 'records'), { recursive: true });
-for (const r of records) writeFileSync(path.join(root, 'records', `${r.id}.json`), `${JSON.stringify(r.bundle, null, 2)}\n`);
+for (const r of records) writeFileSync(path.join(root, "records", `${r.id}.json`), `${JSON.stringify(r.assemble(r.spec), null, 2)}\n`);
 
 const index = {
   about: 'What a careful coder bills for each corpus record (facts, policy module, lines). Written by test/corpus/build/build-corpus.mjs; read by test/corpus/corpus.test.ts.',

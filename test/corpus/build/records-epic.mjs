@@ -15,7 +15,7 @@ export const epicRecords = [
     vendor: 'epic',
     shapes: ['UTC instant at 02:40Z = 18:40 PST the day before', 'no qualification; NUCC 207LP2900X in an Epic-OID identifier', 'note in a DocumentReference (base64 text/plain)', 'payer Organization with an NPI first and the Epic payer-id second', 'medicationReference to a Medication with ingredient strength', 'searchsets with OperationOutcome entries', 'ids of 66–110 characters', 'problem-list Condition from 2019 beside the visit diagnosis'],
     sources: [...EPIC_SOURCES, OUTCOME_SOURCE],
-    bundle: epicRecord({
+    assemble: epicRecord, spec: ({
       key: 'e01', nested: true, timestamp: '2026-11-21T03:30:00Z',
       patient: { family: 'Navarro', given: 'Elena', birthDate: '1951-03-02', gender: 'female', state: 'CA', city: 'Sacramento' },
       clinic: { name: 'SUTTERVIEW PAIN MEDICINE CLINIC', city: 'Sacramento', state: 'CA' },
@@ -63,7 +63,7 @@ export const epicRecords = [
     vendor: 'epic',
     shapes: ['qualification coded in an Epic OID (code 11 "MD")', 'note as a Binary (text/html) referenced from the DocumentReference', 'baclofen by medicationReference with strength in mcg/mL and the dose in mL', 'Coverage with SOPT 512 and Epic payer-id', 'UTC instants'],
     sources: EPIC_SOURCES,
-    bundle: epicRecord({
+    assemble: epicRecord, spec: ({
       key: 'e02', timestamp: '2026-11-18T19:00:00Z',
       patient: { family: 'Tanaka', given: 'Hiro', birthDate: '1998-07-14', gender: 'male', state: 'UT', city: 'Murray' },
       clinic: { name: 'WASATCH SPASTICITY CLINIC', city: 'Salt Lake City', state: 'UT' },
@@ -106,7 +106,7 @@ export const epicRecords = [
     vendor: 'epic',
     shapes: ['the launch encounter is 84 days old; today\'s Procedure, note and drug point at an Encounter not in the record', 'name with "Dr." prefix only + NUCC 208VP0014X in an Epic-OID identifier', 'Coverage with contained billing Organization, SOPT 6 (BCBS), payer-id 1302', 'searchsets with OperationOutcome entries'],
     sources: [...EPIC_SOURCES, OUTCOME_SOURCE, 'smart-launcher-v2 launch with an old encounter (issue 7)'],
-    bundle: epicRecord({
+    assemble: epicRecord, spec: ({
       key: 'e03', nested: true, staleLaunch: true, timestamp: '2026-11-20T18:00:00Z',
       patient: { family: 'Lindgren', given: 'Paul', birthDate: '1962-10-09', gender: 'male', state: 'WI', city: 'Madison' },
       clinic: { name: 'DEAN EAST PAIN CLINIC', city: 'Madison', state: 'WI' },
@@ -151,7 +151,7 @@ export const epicRecords = [
     vendor: 'epic',
     shapes: ['same-day IV ondansetron at an infusion-center Encounter', 'PA-C only in the name text', 'ziconotide by medicationReference, dose in mcg', 'Centene Medicaid (Superior HealthPlan) with SOPT 211'],
     sources: EPIC_SOURCES,
-    bundle: epicRecord({
+    assemble: epicRecord, spec: ({
       key: 'e04', timestamp: '2026-11-19T23:00:00Z',
       patient: { family: 'Garza', given: 'Marisol', birthDate: '1979-01-23', gender: 'female', state: 'TX', city: 'Austin' },
       clinic: { name: 'CAPITAL PAIN CENTER', city: 'Austin', state: 'TX' },
@@ -197,7 +197,7 @@ export const epicRecords = [
     vendor: 'epic',
     shapes: ['"Aetna Medicare" Advantage plan (SOPT 112 Medicare PPO) — not traditional Medicare', 'note as a Binary in RTF', 'name text "Samuel Ortiz, MD"', 'analysis only before an MRI'],
     sources: EPIC_SOURCES,
-    bundle: epicRecord({
+    assemble: epicRecord, spec: ({
       key: 'e05', timestamp: '2026-11-17T21:00:00Z',
       patient: { family: 'Whitaker', given: 'Doris', birthDate: '1948-12-01', gender: 'female', state: 'FL', city: 'Tampa' },
       clinic: { name: 'BAYSHORE NEUROMODULATION CLINIC', city: 'Tampa', state: 'FL' },
@@ -234,7 +234,7 @@ export const epicRecords = [
     vendor: 'epic',
     shapes: ['two implanted Devices: a programmable shunt valve listed first, the pump second', 'reservoir size only in the device name ("40ML")', 'RN with NUCC 163W00000X in an Epic-OID identifier', 'supervision on site only in the note', 'Infumorph with strength; dose in mL'],
     sources: EPIC_SOURCES,
-    bundle: epicRecord({
+    assemble: epicRecord, spec: ({
       key: 'e06', timestamp: '2026-11-16T22:00:00Z',
       patient: { family: 'Ambrose', given: 'Keith', birthDate: '1950-06-30', gender: 'male', state: 'OR', city: 'Portland' },
       clinic: { name: 'ROSE CITY PAIN AND SPINE', city: 'Portland', state: 'OR' },
@@ -281,7 +281,7 @@ export const epicRecords = [
     vendor: 'epic',
     shapes: ['two Coverages: Arizona Medicaid (AHCCCS) listed first with order 2, Medicare Part B second with order 1', 'physician-skill reason in a text/plain note', 'ziconotide Prialt 100 mcg/mL, 5 mL'],
     sources: EPIC_SOURCES,
-    bundle: epicRecord({
+    assemble: epicRecord, spec: ({
       key: 'e07', timestamp: '2026-11-13T20:00:00Z',
       patient: { family: 'Begay', given: 'Lorraine', birthDate: '1955-04-18', gender: 'female', state: 'AZ', city: 'Phoenix' },
       clinic: { name: 'DESERT SPINE AND PAIN', city: 'Phoenix', state: 'AZ' },
@@ -324,7 +324,7 @@ export const epicRecords = [
     vendor: 'epic',
     shapes: ['searchsets with OperationOutcome entries (no Device results → 4101)', 'ids of 66–110 characters', 'Epic qualification OID "MD"', 'drug from a specialty pharmacy (note on the MedicationAdministration)'],
     sources: [...EPIC_SOURCES, OUTCOME_SOURCE],
-    bundle: epicRecord({
+    assemble: epicRecord, spec: ({
       key: 'e08', nested: true, timestamp: '2026-11-12T20:00:00Z',
       patient: { family: 'Kowalczyk', given: 'Irene', birthDate: '1946-09-09', gender: 'female', state: 'WI', city: 'Milwaukee' },
       clinic: { name: 'LAKESHORE PAIN ASSOCIATES', city: 'Milwaukee', state: 'WI' },

@@ -16,7 +16,7 @@ export const oracleRecords = [
     vendor: 'oracle',
     shapes: ['contained Medication (#id) with ingredient strength 25 mg/mL; dose only in mL', 'contained Location (#loc1) on the Encounter', 'two Coverages without order: a stale SELF PAY (2015) and Home State Health (public healthcare, v3 PUBLICPOL)', 'is-physician extension, qualification in codeSet 29600', 'date-only performedDateTime', 'codeSet codings'],
     sources: ORACLE_SOURCES,
-    bundle: oracleRecord({
+    assemble: oracleRecord, spec: ({
       key: 'o01', timestamp: '2026-11-20T22:00:00Z',
       patient: { family: 'Okafor', given: 'Grace', birthDate: '1970-02-11', gender: 'female', state: 'MO', city: 'Kansas City' },
       clinic: { name: 'Baseline East Pain Management', city: 'Kansas City', state: 'MO' },
@@ -53,7 +53,7 @@ export const oracleRecords = [
     vendor: 'oracle',
     shapes: ['Procedure.code text only: "Intrathecal pump refill and reprogramming"', 'date-only performedDateTime', 'Device type text only', 'Coverage without order, payor display only (no reference)', 'drug supplied by a pharmacy'],
     sources: ORACLE_SOURCES,
-    bundle: oracleRecord({
+    assemble: oracleRecord, spec: ({
       key: 'o02-text-only', timestamp: '2026-11-10T20:00:00Z',
       patient: { family: 'Jankowski', given: 'Walter', birthDate: '1949-08-21', gender: 'male', state: 'WI', city: 'Milwaukee' },
       clinic: { name: 'Lakeshore Pain Management', city: 'Milwaukee', state: 'WI' },
@@ -88,7 +88,7 @@ export const oracleRecords = [
     vendor: 'oracle',
     shapes: ['two implanted Devices: an insulin pump (MiniMed, as in the Oracle example) and the intrathecal pump', 'RN: is-physician false, name "Cerner Test, RN Cerner"', 'no supervision documented', 'hydromorphone (Dilaudid-HP 10 mg/mL) contained Medication, dose in mL', 'Medicare in Missouri (J5, no pump LCD/LCA in the seeds)'],
     sources: ORACLE_SOURCES,
-    bundle: oracleRecord({
+    assemble: oracleRecord, spec: ({
       key: 'o03-insulin', timestamp: '2024-08-15T21:00:00Z',
       patient: { family: 'Smart', given: 'Fredrick', birthDate: '1952-02-02', gender: 'male', state: 'MO', city: 'Kansas City' },
       clinic: { name: 'Baseline East Pain Management', city: 'Kansas City', state: 'MO' },
@@ -126,7 +126,7 @@ export const oracleRecords = [
     vendor: 'oracle',
     shapes: ['evening visit: UTC instants 01:15Z = 19:15 CST the day before', 'note as DocumentReference → Binary (text/html), codeSet 72 type', 'compounded morphine + bupivacaine (contained Medication with two ingredients)', 'Coverage without order for a Centene MA plan (WellCare)'],
     sources: ORACLE_SOURCES,
-    bundle: oracleRecord({
+    assemble: oracleRecord, spec: ({
       key: 'o04-evening', timestamp: '2026-11-21T02:30:00Z',
       patient: { family: 'Delacroix', given: 'Henri', birthDate: '1947-05-05', gender: 'male', state: 'KS', city: 'Overland Park' },
       clinic: { name: 'Johnson County Pain Clinic', city: 'Overland Park', state: 'KS' },
@@ -168,7 +168,7 @@ export const oracleRecords = [
     vendor: 'oracle',
     shapes: ['same-day IV vancomycin at an emergency Encounter (class EMER)', 'baclofen (Lioresal Intrathecal 1000 mcg/mL) contained Medication, dose in mL', 'Coverage without order for Sunshine Health (Florida Medicaid, Centene)', 'date-only performedDateTime'],
     sources: ORACLE_SOURCES,
-    bundle: oracleRecord({
+    assemble: oracleRecord, spec: ({
       key: 'o05-same-day', timestamp: '2026-11-09T23:00:00Z',
       patient: { family: 'Alvarez', given: 'Sofia', birthDate: '2004-03-19', gender: 'female', state: 'FL', city: 'Orlando' },
       clinic: { name: 'Orlando Spasticity Center', city: 'Orlando', state: 'FL' },
@@ -208,7 +208,7 @@ export const oracleRecords = [
     vendor: 'oracle',
     shapes: ['the launch encounter is 63 days old; today\'s Procedure points at an Encounter not in the record', 'date-only performedDateTime', 'Coverage without order for Medicare Part B', 'is-physician true'],
     sources: [...ORACLE_SOURCES, 'smart-launcher-v2 launch with an old encounter (issue 7)'],
-    bundle: oracleRecord({
+    assemble: oracleRecord, spec: ({
       key: 'o06-stale', staleLaunch: true, timestamp: '2026-11-20T20:00:00Z',
       patient: { family: 'Haugen', given: 'Ingrid', birthDate: '1944-11-30', gender: 'female', state: 'WA', city: 'Spokane' },
       clinic: { name: 'Inland Northwest Pain Clinic', city: 'Spokane', state: 'WA' },
@@ -241,7 +241,7 @@ export const oracleRecords = [
     vendor: 'oracle',
     shapes: ['non-programmable (constant-flow) pump, Device type text only', 'Coverage without order; class type under the ValueSet URL (http://hl7.org/fhir/ValueSet/coverage-class) as in Oracle\'s create example', 'codeSet qualification, is-physician true'],
     sources: ORACLE_SOURCES,
-    bundle: oracleRecord({
+    assemble: oracleRecord, spec: ({
       key: 'o07-constant-flow', timestamp: '2026-11-06T20:00:00Z',
       patient: { family: 'Christensen', given: 'Dale', birthDate: '1958-01-17', gender: 'male', state: 'UT', city: 'Provo' },
       clinic: { name: 'Utah Valley Pain Clinic', city: 'Provo', state: 'UT' },

@@ -18,7 +18,7 @@ export const otherRecords = [
     vendor: 'uscore',
     shapes: ['Practitioner name with "Dr" prefix only, NPI, no qualification (US Core practitioner-1)', 'US Core Coverage (SOPT 3712 PPO) with group + plan classes', 'Procedure.note with the physician-skill reason', 'Location without a POS code'],
     sources: [USCORE],
-    bundle: uscoreRecord({
+    assemble: uscoreRecord, spec: ({
       key: 'uc01', timestamp: '2026-11-05T18:00:00Z',
       patient: { family: 'Sorensen', given: 'Karl', birthDate: '1966-06-06', gender: 'male', state: 'UT', city: 'Ogden' },
       clinic: { name: 'Ogden Pain Physicians', city: 'Ogden', state: 'UT' },
@@ -53,7 +53,7 @@ export const otherRecords = [
     vendor: 'uscore',
     shapes: ['Da Vinci CRD Coverage with SOPT 23 (Medicaid/SCHIP)', 'qualification v2-0360 NP', 'refill without dose change; note says settings unchanged'],
     sources: [CRD, USCORE],
-    bundle: uscoreRecord({
+    assemble: uscoreRecord, spec: ({
       key: 'crd02', timestamp: '2026-11-04T18:00:00Z',
       patient: { family: 'Peterson', given: 'Lily', birthDate: '2011-09-01', gender: 'female', state: 'UT', city: 'Layton' },
       clinic: { name: 'Primary Children\'s Spasticity Clinic', city: 'Salt Lake City', state: 'UT' },
@@ -88,7 +88,7 @@ export const otherRecords = [
     vendor: 'uscore',
     shapes: ['Condition coded in SNOMED CT only (82423001 Chronic pain), no ICD-10-CM', 'analysis for an alarm, no refill', 'Centene Georgia Medicaid (Peach State) with SOPT 211'],
     sources: [USCORE],
-    bundle: uscoreRecord({
+    assemble: uscoreRecord, spec: ({
       key: 'uc03', timestamp: '2026-11-03T18:00:00Z',
       patient: { family: 'Jackson', given: 'Terrence', birthDate: '1975-12-12', gender: 'male', state: 'GA', city: 'Atlanta' },
       clinic: { name: 'Peachtree Pain Center', city: 'Atlanta', state: 'GA' },
@@ -121,7 +121,7 @@ export const otherRecords = [
     vendor: 'uscore',
     shapes: ['CARIN BB payer Organization with C4BBIdentifierType payerid', 'epidural route (SNOMED 404820008)', 'analysis + reprogramming without refill', '"Dr." prefix only'],
     sources: [CARIN, USCORE],
-    bundle: uscoreRecord({
+    assemble: uscoreRecord, spec: ({
       key: 'carin04', timestamp: '2026-11-02T18:00:00Z',
       patient: { family: 'Brooks', given: 'Alicia', birthDate: '1980-04-04', gender: 'female', state: 'GA', city: 'Savannah' },
       clinic: { name: 'Coastal Pain Specialists', city: 'Savannah', state: 'GA' },
@@ -154,7 +154,7 @@ export const otherRecords = [
     vendor: 'uscore',
     shapes: ['qualification v2-0360 DO', 'plan name "Advantage U" (U of U Medicare Advantage) with SOPT 111', 'Location typed with the v3 RoleCode HOSP and named as an outpatient department (place of service from the role code and name)'],
     sources: [USCORE],
-    bundle: uscoreRecord({
+    assemble: uscoreRecord, spec: ({
       key: 'uc05', timestamp: '2026-10-30T18:00:00Z',
       patient: { family: 'Young', given: 'Marjorie', birthDate: '1945-10-10', gender: 'female', state: 'UT', city: 'Sandy' },
       clinic: { name: 'University Hospital Pain Clinic (outpatient department)', city: 'Salt Lake City', state: 'UT', roleCode: { code: 'HOSP', display: 'Hospital' } },
@@ -189,7 +189,7 @@ export const otherRecords = [
     vendor: 'uscore',
     shapes: ['Medicare primary (SOPT 121, order 1) + a Medicare supplement (SOPT 523, order 2)', 'clonidine (Duraclon) epidural, dose in mg', 'v2-0360 MD'],
     sources: [USCORE, CRD],
-    bundle: uscoreRecord({
+    assemble: uscoreRecord, spec: ({
       key: 'uc06', timestamp: '2026-10-29T20:00:00Z',
       patient: { family: 'Ramirez', given: 'Jose', birthDate: '1949-01-30', gender: 'male', state: 'NV', city: 'Reno' },
       clinic: { name: 'Sierra Pain Institute', city: 'Reno', state: 'NV' },
@@ -227,7 +227,7 @@ export const otherRecords = [
     vendor: 'synthea',
     shapes: ['urn:uuid fullUrls and references', 'Procedure coded only with SNOMED CT root 71388002 "Procedure", the service in code.text', 'Device type SNOMED 40388003 "Implant, device"', 'Coverage with payor display "Medicare" only', 'performedPeriod'],
     sources: [SYNTHEA],
-    bundle: syntheaRecord({
+    assemble: syntheaRecord, spec: ({
       key: 'syn01', timestamp: '2026-10-27T20:00:00Z',
       patient: { family: 'Schmitt', given: 'Harold', birthDate: '1944-03-03', gender: 'male', state: 'CA', city: 'Fresno' },
       clinic: { name: 'FRESNO PAIN MEDICINE GROUP', city: 'Fresno', state: 'CA' },
@@ -262,7 +262,7 @@ export const otherRecords = [
     vendor: 'synthea',
     shapes: ['urn:uuid references', 'Device SNOMED 712576005 Cranial port/reservoir (Ommaya)', 'intraventricular route SNOMED 420719007', 'earlier Ommaya implantation (SNOMED 4213001)', 'commercial payer with no mapping'],
     sources: [SYNTHEA],
-    bundle: syntheaRecord({
+    assemble: syntheaRecord, spec: ({
       key: 'syn02', timestamp: '2026-10-26T20:00:00Z',
       patient: { family: 'Baker', given: 'Nina', birthDate: '1968-08-08', gender: 'female', state: 'MA', city: 'Boston' },
       clinic: { name: 'BOSTON CANCER PAIN SERVICE', city: 'Boston', state: 'MA' },
@@ -297,7 +297,7 @@ export const otherRecords = [
     vendor: 'synthea',
     shapes: ['urn:uuid references', 'earlier refills named in text only (SNOMED root code) for the refill interval', 'baclofen "2 MG/ML Injectable Solution" (RxNorm-style name without a code), dose in mg', 'commercial payer with no mapping'],
     sources: [SYNTHEA],
-    bundle: syntheaRecord({
+    assemble: syntheaRecord, spec: ({
       key: 'syn03', timestamp: '2026-10-23T20:00:00Z',
       patient: { family: 'Hoang', given: 'Minh', birthDate: '1990-02-14', gender: 'male', state: 'IL', city: 'Chicago' },
       clinic: { name: 'LAKEVIEW SPASTICITY CLINIC', city: 'Chicago', state: 'IL' },

@@ -2,6 +2,7 @@
  * One record assembler per vendor shape: takes a visit described in plain terms and lays it out the way that vendor's
  * API hands it over (ids, references, where the note and the performer's credentials live, how searches come back).
  */
+import { createHash } from 'node:crypto';
 import {
   SYS, cc, coding, epicCondition, epicCoverage, epicDevice, epicEncounter, epicId, epicLocation, epicMedAdmin,
   epicMedication, epicNote, epicPatient, epicPayerOrg, epicPractitioner, epicProcedure, epicSearchset, oracleCondition,
@@ -46,7 +47,12 @@ export function epicRecord(s) {
   const enc = epicEncounter({ id: encId, patientId: pid, patientName, practitionerId: performer.id, practitionerName: performer.text,
     start: s.encounter.start, end: s.encounter.end, locationId: locId, locationName: s.clinic.name, typeText: s.encounter.typeText,
     diagnosisIds: s.staleLaunch ? [] : visitDx });
+  if (s.launchTag) enc.meta = { tag: [s.launchTag] };
   resources.Encounter.push(enc);
+  if (s.staleLaunch && s.visitEncounter) {
+    resources.Encounter.push(epicEncounter({ id: todayEncId, patientId: pid, patientName, practitionerId: performer.id, practitionerName: performer.text,
+      start: s.visitEncounter.start, end: s.visitEncounter.end, locationId: locId, locationName: s.clinic.name, typeText: s.visitEncounter.typeText, diagnosisIds: visitDx }));
+  }
   if (s.otherEncounter) {
     const o = s.otherEncounter;
     const oLoc = epicId(`${k}-loc-other`, 46);
@@ -103,25 +109,32 @@ export function epicRecord(s) {
 /** Oracle Health: numeric ids, contained Medication and Location, Coverage without order, is-physician, date-only performedDateTime, codeSet codings. */
 export function oracleRecord(s) {
   const k = s.key;
-  const n = (i) => String(12700000 + ((k.length * 7919 + i * 104729) % 999983));
+  const h = Number.parseInt(createHash('sha256').update(k).digest('hex').slice(0, 8), 16);
+  const n = (i) => String(10000000 + ((h + i * 104729) % 89999999));
   const pid = n(1);
   const encId = n(2);
   const todayEncId = s.staleLaunch ? n(3) : encId;
   const patientName = `${s.patient.family.toUpperCase()}, ${s.patient.given.toUpperCase()}`;
-  const pr = Object.fromEntries(s.practitioners.map((p, i) => [p.key, { ...p, id: String(4122600 + i * 17 + k.length) }]));
+  const pr = Object.fromEntries(s.practitioners.map((p, i) => [p.key, { ...p, id: String(1000000 + ((h + 7 + i * 31337) % 8999999)) }]));
   const performer = pr[s.performer];
   const out = [oraclePatient({ id: pid, ...s.patient })];
   for (const p of Object.values(pr)) out.push(oraclePractitioner({ id: p.id, text: p.text, family: p.family, given: p.given, isPhysician: p.isPhysician, npi: p.npi, qualification: p.qualification }));
   s.coverages.forEach((c, i) => {
-    const orgId = c.noOrg ? undefined : String(589803 + i * 101 + k.length);
+    const orgId = c.noOrg ? undefined : String(500000 + ((h + i * 7919) % 499999));
     if (orgId) out.push(oracleOrg({ id: orgId, name: c.payerName }));
     out.push(oracleCoverage({ id: c.id ?? `${pid}-${n(10 + i)}-${n(20 + i)}`, patientId: pid, patientName, payerOrgId: orgId, ...c,
       encounterId: c.encounterScoped ? todayEncId : undefined }));
   });
   const condIds = (s.conditions ?? []).map((_, i) => n(40 + i));
-  out.push(oracleEncounter({ id: encId, patientId: pid, patientName, start: s.encounter.start, end: s.encounter.end, location: s.clinic,
-    practitionerId: performer.id, practitionerName: performer.text,
-    diagnosisIds: s.staleLaunch ? [] : (s.conditions ?? []).map((c, i) => (c.visit ? condIds[i] : undefined)).filter(Boolean) }));
+  const visitDx = (s.conditions ?? []).map((c, i) => (c.visit ? condIds[i] : undefined)).filter(Boolean);
+  const launchEnc = oracleEncounter({ id: encId, patientId: pid, patientName, start: s.encounter.start, end: s.encounter.end, location: s.clinic,
+    practitionerId: performer.id, practitionerName: performer.text, diagnosisIds: s.staleLaunch ? [] : visitDx });
+  if (s.launchTag) launchEnc.meta = { ...launchEnc.meta, tag: [s.launchTag] };
+  out.push(launchEnc);
+  if (s.staleLaunch && s.visitEncounter) {
+    out.push(oracleEncounter({ id: todayEncId, patientId: pid, patientName, start: s.visitEncounter.start, end: s.visitEncounter.end, location: s.clinic,
+      practitionerId: performer.id, practitionerName: performer.text, diagnosisIds: visitDx }));
+  }
   if (s.otherEncounter) {
     const o = s.otherEncounter;
     out.push({ ...oracleEncounter({ id: n(4), patientId: pid, patientName, start: o.start, end: o.end, location: { name: o.locationName, city: s.clinic.city, state: s.clinic.state },
