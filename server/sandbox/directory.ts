@@ -4,6 +4,9 @@ import type { MemoryRepository } from '@medplum/fhir-router';
 import type { Claim, Coverage, Device, DocumentReference, Encounter, Organization, Patient, Practitioner } from '@medplum/fhirtypes';
 import { SANDBOX_USERS } from './users.js';
 
+/** Marks the Encounter a sandbox fixture's EHR launches from (fixtures README: "stale encounter in the launch context"). */
+export const LAUNCH_ENCOUNTER_TAG = { system: 'urn:pump-refill-coder:sandbox', code: 'launch-encounter' } as const;
+
 export function patientName(p: Patient): string {
   const n = p.name?.find((x) => x.use === 'official') ?? p.name?.[0];
   return [n?.given?.join(' '), n?.family].filter(Boolean).join(' ') || n?.text || (p.id ?? '');
@@ -26,12 +29,18 @@ export class Directory {
     return SANDBOX_USERS;
   }
 
-  /** The patient's most recent Encounter (by period.start), the visit an EHR launch happens in. */
+  /**
+   * The visit an EHR launch happens in: the Encounter a fixture marks as the one the user opened the chart from
+   * (meta.tag LAUNCH_ENCOUNTER_TAG, e.g. an old encounter, as real EHRs sometimes hand over), else the patient's most
+   * recent Encounter (by period.start).
+   */
   async latestEncounterId(patientId: string): Promise<string | undefined> {
     const list = await this.repo.searchResources<Encounter>({
       resourceType: 'Encounter',
       filters: [{ code: 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }],
     });
+    const tagged = list.find((e) => e.meta?.tag?.some((t) => t.system === LAUNCH_ENCOUNTER_TAG.system && t.code === LAUNCH_ENCOUNTER_TAG.code));
+    if (tagged) return tagged.id;
     list.sort((a, b) => (b.period?.start ?? '').localeCompare(a.period?.start ?? ''));
     return list[0]?.id;
   }

@@ -10,6 +10,7 @@ import {
 import type { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import type { FhirBase, SandboxUrls } from './bases.js';
 import { capabilityStatement } from './capability.js';
 import { openidConfiguration, smartConfiguration } from './oauth.js';
@@ -171,7 +172,11 @@ async function search(ctx: Ctx, type: string, query: URLSearchParams): Promise<R
     next.set('_offset', String(offset + count));
     link.push({ relation: 'next', url: `${ctx.base.url}/${type}?${next.toString()}` });
   }
-  return { status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: bundle.total, link, ...(entries.length ? { entry: entries } : {}) } };
+  // Vendor warnings as search.mode "outcome" entries (Epic mode: modes/epic.ts searchOutcomes).
+  const outcomes = (ctx.base.mode.searchOutcomes?.({ resourceType: type, query: q, matches: entries.length }) ?? [])
+    .map((o): BundleEntry => ({ fullUrl: `urn:uuid:${randomUUID()}`, resource: o, search: { mode: 'outcome' } }));
+  const all = [...entries, ...outcomes];
+  return { status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: bundle.total, link, ...(all.length ? { entry: all } : {}) } };
 }
 
 async function create(ctx: Ctx, type: string, body: unknown, ifNoneExist: string | undefined): Promise<Result> {

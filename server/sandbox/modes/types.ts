@@ -42,6 +42,19 @@ export interface VendorMode {
   adjustScope(scope: ResourceScope): string | undefined;
   /** vendor rules on a resource being written; may trim what the vendor would not store */
   checkWrite(check: WriteCheck): Promise<WriteDecision>;
+  /**
+   * OperationOutcome entries this vendor adds to a searchset (search.mode "outcome"), e.g. Epic's warnings when a
+   * search has no results or a sub-type of the resource is not authorized. Undefined = none.
+   */
+  searchOutcomes?(search: SearchSummary): OperationOutcome[];
+}
+
+export interface SearchSummary {
+  resourceType: string;
+  /** the search parameters as the server ran them */
+  query: URLSearchParams;
+  /** how many resources matched */
+  matches: number;
 }
 
 export function refusal(status: number, message: string, code: 'invalid' | 'forbidden' | 'not-supported' | 'required' = 'invalid'): WriteDecision {
