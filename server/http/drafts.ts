@@ -8,8 +8,8 @@
  *
  * The visit is derived here, never taken from the client: the signed-in user's EHR (the id_token issuer) + the patient
  * + the service date (+ encounter). The patient is proved by the EHR itself: the launch's access token (header
- * x-ehr-access-token) must read that Patient. That grants the user (iss + sub) the visit for the launch's lifetime;
- * ledger steps need the grant. The accepted lines must be lines of a fresh evaluation of the submitted facts.
+ * x-ehr-access-token, sent on every route here) must read that Patient. That grants the user (iss + sub) of this
+ * launch (bound to its access token) the visit for the launch's lifetime; ledger steps need the grant. The accepted lines must be lines of a fresh evaluation of the submitted facts.
  * A changed draft is a new version (author, time); nothing is ever overwritten.
  */
 import { createHash } from 'node:crypto';
@@ -29,10 +29,23 @@ import { HttpError, badRequestFromZod } from './errors.js';
 /** how long a launch's proof of the patient lets its user take ledger steps */
 const GRANT_MS = 12 * 60 * 60 * 1000;
 
+function ehrTokenOf(req: Request): string {
+  const token = req.headers[EHR_TOKEN_HEADER];
+  if (typeof token !== 'string' || !/^[A-Za-z0-9\-._~+/]+=*$/.test(token) || token.length > 8192) {
+    throw new HttpError(401, 'ehr-token-missing', `Send the launch's EHR access token in the ${EHR_TOKEN_HEADER} header: the app confirms the patient with the EHR.`);
+  }
+  return token;
+}
+
+/**
+ * The signed-in user of one launch: the id_token's iss, and its sub bound to this launch's EHR access token (a hash
+ * of it), so a grant made by one launch (one patient) never lets another launch of the same user step on that visit.
+ */
 const userOf = (req: Request) => {
   const user = req.user;
   if (!user?.iss || !user.sub) throw new HttpError(401, 'unauthenticated', 'Sign in through the EHR first');
-  return { ...user, iss: user.iss.replace(/\/+$/, ''), sub: user.sub };
+  const launch = createHash('sha256').update(ehrTokenOf(req)).digest('base64url').slice(0, 22);
+  return { ...user, iss: user.iss.replace(/\/+$/, ''), sub: `${user.sub} ${launch}` };
 };
 
 /** "https://ehr/fhir/Practitioner/1" → "Practitioner/1": references inside the EHR are relative. */
@@ -113,10 +126,7 @@ export function createDraftsRouter(deps: {
 
   /** the EHR confirms this launch's token reads the patient; remembered for 5 minutes per token */
   async function provePatient(req: Request, iss: string, patientId: string): Promise<FhirPatient> {
-    const token = req.headers[EHR_TOKEN_HEADER];
-    if (typeof token !== 'string' || !/^[A-Za-z0-9\-._~+/]+=*$/.test(token) || token.length > 8192) {
-      throw new HttpError(401, 'ehr-token-missing', `Send the launch's EHR access token in the ${EHR_TOKEN_HEADER} header: the app confirms the patient with the EHR.`);
-    }
+    const token = ehrTokenOf(req);
     const key = createHash('sha256').update(`${iss}|${patientId}|${token}`).digest('hex');
     const hit = proofs.get(key);
     if (hit && Date.now() - hit.at < 5 * 60_000) return hit.patient;

@@ -406,6 +406,7 @@ export function visitRepository(db: Db): VisitRepository {
         const found = await version(tx, visitKey, n, true);
         if (!visit || !found) throw new NotFoundError('visit version', `${visitKey}#${n}`);
         await ledgerComplete(tx, visitKey, kind, ehrBase, resourceId, n);
+        if (kind === 'provenance') return; // recorded in the ledger only
         const column = kind === 'claim' ? 'ehr_claim_id' : 'ehr_document_reference_id';
         const upd = await tx.query(
           `UPDATE visit_versions SET ${column} = $3,
