@@ -5,24 +5,9 @@
  */
 import { z } from 'zod';
 
-export const EhrVendor = z.enum(['generic', 'epic', 'oracle']);
-export type EhrVendor = z.infer<typeof EhrVendor>;
-
-export const EhrProfile = z.object({
-  /** stable id, e.g. "sandbox", "sandbox-epic", "epic-prod" */
-  id: z.string().regex(/^[a-z0-9-]{2,40}$/),
-  name: z.string().min(1).max(100),
-  vendor: EhrVendor,
-  /** exact FHIR base URLs (the `iss` values) this profile accepts; no patterns, no trailing slash */
-  issuers: z.array(z.string().url()).min(1),
-  /** the client id registered with this EHR */
-  clientId: z.string().min(1).max(200),
-  /** scopes requested at launch; the app degrades (and says so) when fewer are granted */
-  scopes: z.string().min(1).max(2000),
-  /** issuers that also act as the admin sign-in (standalone launch with openid fhirUser) */
-  adminSignIn: z.boolean().default(false),
-}).strict();
-export type EhrProfile = z.infer<typeof EhrProfile>;
+// The vendor list and the profile shape live once, with the write-back contracts.
+import { EhrProfile } from '../server/contracts/writeback';
+export { EHR_VENDORS, EhrVendor, EhrProfile } from '../server/contracts/writeback';
 
 export const EhrProfilesFile = z.object({ profiles: z.array(EhrProfile).min(1) }).strict();
 export type EhrProfilesFile = z.infer<typeof EhrProfilesFile>;
@@ -35,6 +20,8 @@ export const CLINICIAN_SCOPES = [
   'user/Practitioner.rs', 'patient/Organization.rs', 'patient/Location.rs',
   'patient/Medication.rs', 'patient/Binary.rs', 'patient/PractitionerRole.rs', 'user/PractitionerRole.rs',
   'patient/Claim.c', 'patient/DocumentReference.c', 'patient/Claim.rs', 'patient/DocumentReference.rs',
+  // update: a new version of a visit marks the note it replaces superseded (where the EHR allows it)
+  'patient/Claim.u', 'patient/DocumentReference.u',
 ].join(' ');
 
 /** The sandbox EHR's profiles, derived from the public URL of this server. */

@@ -321,8 +321,8 @@ export const AcceptedLine = DeterminationLine.pick({ code: true, system: true, d
 export type AcceptedLine = z.infer<typeof AcceptedLine>;
 
 export const DraftRequest = z.object({
-  /** launch id + visit make the idempotency key: the same launch and visit always yield the same identifiers */
-  launchId: z.string().regex(/^[A-Za-z0-9._-]{8,128}$/),
+  /** ignored: the server derives the visit (patient + service date + encounter on the signed-in user's EHR) itself */
+  launchId: z.string().regex(/^[A-Za-z0-9._-]{8,128}$/).optional(),
   facts: VisitFacts,
   acceptedLines: z.array(AcceptedLine).max(20),
   checklist: z.array(z.object({ id: z.string().max(64), text: z.string().max(1000), required: z.boolean(), checked: z.boolean() })).max(50),
@@ -330,6 +330,10 @@ export const DraftRequest = z.object({
   author: z.object({ reference: z.string().max(200), display: z.string().max(200).optional() }),
   references: RecordReferences,
   policy: Determination.shape.policy,
+  /** a new version of an already written visit, superseding version `supersedes` (which must be the current one) */
+  update: z.object({ supersedes: z.number().int().positive() }).strict().optional(),
+  /** what the EHR will take, from the client's probe (CapabilityStatement and granted scopes) */
+  plan: z.object({ claimToEhr: z.boolean(), provenanceToEhr: z.boolean() }).strict().optional(),
 }).strict();
 export type DraftRequest = z.infer<typeof DraftRequest>;
 
@@ -347,3 +351,4 @@ export type ApiError = z.infer<typeof ApiError>;
 
 /** The identifier system the app stamps on everything it writes (idempotency and provenance). */
 export const APP_IDENTIFIER_SYSTEM = 'urn:pump-refill-coder:visit';
+export * from './writeback.js';

@@ -1,15 +1,18 @@
 /**
  * Reviewed facts + accepted lines + checklist → a FHIR R4 Claim (status draft), a DocumentReference (the
- * documentation checklist as plain text) and a Provenance naming the policy module and version.
+ * documentation checklist as plain text) and a Provenance naming the policy module and version: the generic shape.
+ * The vendor modules in ./writeback/ turn it into what each EHR takes (the one place those rules live).
  *
- * Write order on the client: DocumentReference first, then Claim. The Claim points at the note by *identifier*
- * (APP_IDENTIFIER_SYSTEM + visitKey-doc), and the Provenance targets both by identifier, so the references hold
- * whatever ids the EHR assigns and whatever order the writes land in.
- * No patient names or birth dates go into identifiers or the Provenance.
+ * Write order on the client: DocumentReference first, then Claim, then Provenance. The Claim points at the note by
+ * *identifier* (APP_IDENTIFIER_SYSTEM + `<visitKey>.<version>.doc`) in one supportingInfo entry, to which the client
+ * adds the reference once the EHR has assigned the id. No patient names or birth dates go into identifiers or the Provenance.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { citationLabel } from '../contracts/sources.js';
+import { finalizeFor } from './writeback/index.js';
+import type { Citation, EhrVendor } from '../contracts/index.js';
 import type { Claim, ClaimItem, DocumentReference, Patient, Practitioner, Provenance, Reference } from '@medplum/fhirtypes'; // R4 types (the installed @types/fhir 3.x is the old global namespace, not R4)
-import { APP_IDENTIFIER_SYSTEM, type DraftRequest, type VisitFacts } from '../contracts/index.js';
+import { APP_IDENTIFIER_SYSTEM, type DraftRequest } from '../contracts/index.js';
 
 export const CPT_SYSTEM = 'http://www.ama-assn.org/go/cpt';
 export const HCPCS_SYSTEM = 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
@@ -17,40 +20,47 @@ export const ICD10CM_SYSTEM = 'http://hl7.org/fhir/sid/icd-10-cm';
 export const POS_SYSTEM = 'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set';
 const POLICY_URN = 'urn:pump-refill-coder:policy';
 
-export type Vendor = 'generic' | 'epic' | 'oracle';
+export type Vendor = EhrVendor;
 
-/** A draft the target EHR cannot take as built (e.g. Epic without an encounter). */
-export class DraftNotBuildableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DraftNotBuildableError';
-  }
+export { DraftNotBuildableError } from './writeback/index.js';
+import { DraftNotBuildableError } from './writeback/index.js';
+
+export interface VisitIdentity { ehrBase: string; patientId: string; serviceDate: string; encounterId?: string }
+/**
+ * The visit's key: HMAC-SHA256(secret, EHR | patient | service date | encounter), 32 hex characters. Independent of
+ * the launch and the user (a relaunch finds the same visit); the server-held secret keeps it unguessable.
+ */
+export function visitKeyFor(secret: string, v: VisitIdentity): string {
+  return createHmac('sha256', secret).update(JSON.stringify([v.ehrBase, v.patientId, v.serviceDate, v.encounterId ?? null])).digest('hex').slice(0, 32);
 }
+/** identifier values the app stamps on what it writes: one per visit, version and resource */
+export const appIdentifierValue = (visitKey: string, version: number, what: 'doc' | 'claim') => `${visitKey}.${version}.${what}`;
 
-/** Stable idempotency key of a visit within a launch: sha256(launchId|patient|serviceDate), first 32 hex chars. */
-export function visitKeyFor(launchId: string, facts: VisitFacts): string {
-  return createHash('sha256').update(`${launchId}|${facts.patient.id ?? ''}|${facts.serviceDate}`).digest('hex').slice(0, 32);
+export interface BuildOptions {
+  now: Date;
+  vendor?: Vendor;
+  visitKey: string;
+  version: number;
+  /** the citations of the evaluated lines by code: the note names their titles (never a file name) */
+  citations?: ReadonlyMap<string, Citation[]>;
 }
 
 /** Pump service and device lines carry the Device as their UDI. */
 const PUMP_LINE = /^(6236[7-9]|62370|9599[01]|96522|E078[2-6]|C1772|C1891|C2626)$/;
 
-export function buildDrafts(req: DraftRequest, opts: { now: Date; vendor?: Vendor }): {
-  visitKey: string; claim: Claim; documentReference: DocumentReference; provenance: Provenance;
+export function buildDrafts(req: DraftRequest, opts: BuildOptions): {
+  visitKey: string; version: number; claim: Claim; documentReference: DocumentReference; provenance?: Provenance;
 } {
-  const vendor = opts.vendor ?? 'generic';
+  const vendor: Vendor = opts.vendor ?? 'generic';
   const { facts, references } = req;
-  const visitKey = visitKeyFor(req.launchId, facts);
+  const { visitKey, version } = opts;
   const now = opts.now.toISOString();
   const patientRef = references.patient ?? (facts.patient.id ? `Patient/${facts.patient.id}` : undefined);
   if (!patientRef) throw new DraftNotBuildableError('The visit has no patient reference: the drafts cannot name the patient.');
   const patient: Reference<Patient> = { reference: patientRef };
   const author: Reference<Practitioner> = { reference: req.author.reference, ...(req.author.display ? { display: req.author.display } : {}) };
-  const claimId = { system: APP_IDENTIFIER_SYSTEM, value: `${visitKey}-claim` };
-  const docId = { system: APP_IDENTIFIER_SYSTEM, value: `${visitKey}-doc` };
-  if (vendor === 'epic' && !references.encounter) {
-    throw new DraftNotBuildableError('Epic files a clinical note only against an encounter (context.encounter), and this launch has none: open the app from the visit\'s encounter.');
-  }
+  const claimId = { system: APP_IDENTIFIER_SYSTEM, value: appIdentifierValue(visitKey, version, 'claim') };
+  const docId = { system: APP_IDENTIFIER_SYSTEM, value: appIdentifierValue(visitKey, version, 'doc') };
 
   const diagnosis = facts.diagnoses.map((code, i) => ({
     sequence: i + 1,
@@ -103,7 +113,7 @@ export function buildDrafts(req: DraftRequest, opts: { now: Date; vendor?: Vendo
     ...(item.length ? { item } : {}),
   };
 
-  const text = checklistText(req);
+  const text = checklistText(req, opts.citations);
   const documentReference: DocumentReference = {
     resourceType: 'DocumentReference',
     identifier: [docId],
@@ -117,7 +127,7 @@ export function buildDrafts(req: DraftRequest, opts: { now: Date; vendor?: Vendo
     description: `Implanted pump visit checklist, ${facts.serviceDate}`,
     content: [{
       attachment: {
-        contentType: vendor === 'epic' ? 'text/plain' : 'text/plain; charset=utf-8',
+        contentType: 'text/plain; charset=utf-8',
         data: Buffer.from(text, 'utf8').toString('base64'),
         title: `Implanted pump visit checklist ${facts.serviceDate}`,
         creation: now,
@@ -158,12 +168,11 @@ export function buildDrafts(req: DraftRequest, opts: { now: Date; vendor?: Vendo
       },
     }],
   };
-  if (vendor === 'oracle' && documentReference.author?.length !== 1) throw new DraftNotBuildableError('Oracle Health takes exactly one author.');
-  return { visitKey, claim, documentReference, provenance };
+  return { visitKey, version, ...finalizeFor(vendor, { claim, documentReference, provenance }, { now: opts.now, author: req.author.reference, references }) };
 }
 
 /** The plain-text note a person reads in the EHR: what was coded and what the payer needs documented. */
-export function checklistText(req: DraftRequest): string {
+export function checklistText(req: DraftRequest, citations?: ReadonlyMap<string, Citation[]>): string {
   const { facts, references, policy } = req;
   const lines: string[] = [];
   lines.push('IMPLANTED PUMP VISIT — CODING AND DOCUMENTATION CHECKLIST');
@@ -182,6 +191,8 @@ export function checklistText(req: DraftRequest): string {
   req.acceptedLines.forEach((l, i) => {
     const mods = l.modifiers.length ? ` modifiers ${l.modifiers.join(', ')}` : '';
     lines.push(`  ${i + 1}. ${l.code} (${l.system})${mods} × ${l.units} — ${l.display}`);
+    const cited = [...new Set((citations?.get(l.code) ?? []).map(citationLabel))];
+    if (cited.length) lines.push(`     Source: ${cited.join('; ')}`);
   });
   if (facts.diagnoses.length) lines.push(`Diagnoses: ${facts.diagnoses.join(', ')}`);
   lines.push('');

@@ -6,7 +6,7 @@
 import type { Db } from './db';
 import { openPglite, openPostgres } from './db';
 import { migrate } from './migrate';
-import { auditRepository, ledgerRepository, mappingRepository, worklistRepository } from './repositories';
+import { auditRepository, ledgerRepository, mappingRepository, visitRepository, worklistRepository } from './repositories';
 import type { Store } from './types';
 
 export * from './types';
@@ -23,6 +23,7 @@ export interface OpenStoreOptions {
 
 function repositories(db: Db) {
   return {
+    visits: visitRepository(db),
     mappings: mappingRepository(db),
     audit: auditRepository(db),
     worklist: worklistRepository(db),

@@ -1,9 +1,10 @@
 /** The repository layer, written once against `Db` (PGlite and PostgreSQL alike). */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { PayerMapping, PayerMappingInput } from '../contracts/index';
 import type { Db, Row } from './db';
 import {
-  ConflictError, NotFoundError, StaleVersionError,
+  ConflictError, LedgerConflictError, NotFoundError, StaleVersionError,
+  type NewVersion, type StoredVersion, type Visit, type VisitRepository, type WorklistDisplay, type WorklistPage,
   type AuditEntry, type AuditInput, type AuditQuery, type AuditRepository, type LedgerEntry, type LedgerKind,
   type MappingRepository, type Reservation, type WorklistItem, type WorklistRepository, type WorklistStatus,
   type WorklistUpsert, type WriteLedgerRepository, type WorklistCode,
@@ -179,6 +180,15 @@ function toWorklist(r: Row): WorklistItem {
   if (r.service_date != null) w.serviceDate = String(r.service_date);
   if (r.ehr_claim_id != null) w.ehrClaimId = String(r.ehr_claim_id);
   if (r.ehr_document_reference_id != null) w.ehrDocumentReferenceId = String(r.ehr_document_reference_id);
+  if (r.current_version != null) w.currentVersion = Number(r.current_version);
+  if (r.version_count != null) w.versionCount = Number(r.version_count);
+  if (r.exported_version != null) w.exportedVersion = Number(r.exported_version);
+  w.changedAfterExport = w.exportedVersion !== undefined && w.currentVersion !== undefined && w.exportedVersion !== w.currentVersion;
+  if (r.note_status != null) w.noteStatus = r.note_status as 'written' | 'failed';
+  if (r.payer != null) w.payer = String(r.payer);
+  if (r.patient_name != null) w.patientName = String(r.patient_name);
+  if (r.patient_mrn != null) w.patientMrn = String(r.patient_mrn);
+  if (r.ehr_base != null) w.ehrBase = String(r.ehr_base);
   return w;
 }
 
@@ -212,11 +222,23 @@ export function worklistRepository(db: Db): WorklistRepository {
         : await db.query('SELECT * FROM worklist ORDER BY updated_at DESC, visit_key LIMIT $1', [limit]);
       return r.rows.map(toWorklist);
     },
+    async page(filter) {
+      const limit = Math.max(1, Math.min(filter.limit, 5000));
+      const offset = Math.max(0, filter.offset);
+      const where = filter.status ? 'WHERE status = $1' : '';
+      const params: unknown[] = filter.status ? [filter.status] : [];
+      const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM worklist ${where}`, params);
+      const r = await db.query(`SELECT * FROM worklist ${where} ORDER BY updated_at DESC, visit_key LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, limit, offset]);
+      return { items: r.rows.map(toWorklist), total: Number(total.rows[0]?.n ?? 0) } satisfies WorklistPage;
+    },
     get,
     async markExported(visitKeys) {
       if (visitKeys.length === 0) return [];
+      // a failed note is never billable: exporting does not change it
       const r = await db.query(
-        `UPDATE worklist SET status = CASE WHEN status = 'written-to-ehr' THEN status ELSE 'exported' END, updated_at = now()
+        `UPDATE worklist SET status = CASE WHEN status IN ('written-to-ehr', 'note-failed') THEN status ELSE 'exported' END,
+           exported_version = CASE WHEN status = 'note-failed' THEN exported_version ELSE current_version END, updated_at = now()
          WHERE visit_key = ANY($1::text[]) RETURNING *`, [visitKeys]);
       return r.rows.map(toWorklist);
     },
@@ -238,6 +260,7 @@ export function worklistRepository(db: Db): WorklistRepository {
 function toLedger(r: Row): LedgerEntry {
   const e: LedgerEntry = {
     visitKey: String(r.visit_key), resourceKind: r.resource_kind as LedgerKind, ehrBase: String(r.ehr_base),
+    version: Number(r.version ?? 1),
     state: r.state as 'pending' | 'done', createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
   };
   const id = opt(r.resource_id as string | null);
@@ -245,18 +268,28 @@ function toLedger(r: Row): LedgerEntry {
   return e;
 }
 
+async function ledgerComplete(db: Db, visitKey: string, kind: LedgerKind, ehrBase: string, resourceId: string, version: number) {
+  // done is final: the same id again is a harmless retry; another id is refused (never overwrite a written id)
+  const r = await db.query(
+    `INSERT INTO write_ledger (visit_key, resource_kind, ehr_base, version, state, resource_id) VALUES ($1, $2, $3, $5, 'done', $4)
+     ON CONFLICT (visit_key, resource_kind, ehr_base, version) DO UPDATE SET state = 'done', resource_id = $4, updated_at = now()
+       WHERE write_ledger.state = 'pending' OR write_ledger.resource_id = $4
+     RETURNING visit_key`, [visitKey, kind, ehrBase, resourceId, version]);
+  if (r.rows.length !== 1) throw new LedgerConflictError('this write is already recorded with another resource id');
+}
+
 export function ledgerRepository(db: Db): WriteLedgerRepository {
-  const reserve = async (visitKey: string, kind: LedgerKind, ehrBase: string): Promise<Reservation> => {
+  const reserve = async (visitKey: string, kind: LedgerKind, ehrBase: string, version = 1): Promise<Reservation> => {
       // INSERT … ON CONFLICT DO NOTHING is atomic on the primary key: of two concurrent callers exactly
       // one inserts (and gets 'new'); the other waits for that insert to commit and then gets nothing back.
       const ins = await db.query(
-        `INSERT INTO write_ledger (visit_key, resource_kind, ehr_base, state) VALUES ($1, $2, $3, 'pending')
-         ON CONFLICT DO NOTHING RETURNING visit_key`, [visitKey, kind, ehrBase]);
+        `INSERT INTO write_ledger (visit_key, resource_kind, ehr_base, version, state) VALUES ($1, $2, $3, $4, 'pending')
+         ON CONFLICT DO NOTHING RETURNING visit_key`, [visitKey, kind, ehrBase, version]);
       if (ins.rows.length === 1) return { state: 'new' };
-      const cur = await db.query('SELECT * FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3',
-        [visitKey, kind, ehrBase]);
+      const cur = await db.query('SELECT * FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4',
+        [visitKey, kind, ehrBase, version]);
       const row = cur.rows[0];
-      if (!row) return reserve(visitKey, kind, ehrBase); // released in between: try again
+      if (!row) return reserve(visitKey, kind, ehrBase, version); // released in between: try again
       const e = toLedger(row);
       return e.resourceId !== undefined
         ? { state: e.state, resourceId: e.resourceId, reservedAt: e.createdAt }
@@ -264,20 +297,148 @@ export function ledgerRepository(db: Db): WriteLedgerRepository {
   };
   return {
     reserve,
-    async complete(visitKey, kind, ehrBase, resourceId) {
-      const r = await db.query(
-        `INSERT INTO write_ledger (visit_key, resource_kind, ehr_base, state, resource_id) VALUES ($1, $2, $3, 'done', $4)
-         ON CONFLICT (visit_key, resource_kind, ehr_base) DO UPDATE SET state = 'done', resource_id = $4, updated_at = now()
-         RETURNING visit_key`, [visitKey, kind, ehrBase, resourceId]);
-      if (r.rows.length !== 1) throw new Error('ledger complete failed');
-    },
-    async release(visitKey, kind, ehrBase) {
-      await db.query(`DELETE FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND state = 'pending'`,
-        [visitKey, kind, ehrBase]);
+    complete: (visitKey, kind, ehrBase, resourceId, version = 1) => ledgerComplete(db, visitKey, kind, ehrBase, resourceId, version),
+    async release(visitKey, kind, ehrBase, version = 1) {
+      await db.query(`DELETE FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending'`,
+        [visitKey, kind, ehrBase, version]);
     },
     async get(visitKey) {
-      const r = await db.query('SELECT * FROM write_ledger WHERE visit_key = $1 ORDER BY resource_kind, ehr_base', [visitKey]);
+      const r = await db.query('SELECT * FROM write_ledger WHERE visit_key = $1 ORDER BY version, resource_kind, ehr_base', [visitKey]);
       return r.rows.map(toLedger);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- visits and versions
+
+function toVisit(r: Row): Visit {
+  const v: Visit = { visitKey: String(r.visit_key), ehrBase: String(r.ehr_base), patientId: String(r.patient_id), serviceDate: String(r.service_date) };
+  if (r.encounter_id != null) v.encounterId = String(r.encounter_id);
+  return v;
+}
+
+function toVersion(r: Row): StoredVersion {
+  const v: StoredVersion = {
+    visitKey: String(r.visit_key), version: Number(r.version), state: r.state as StoredVersion['state'],
+    vendor: r.vendor as StoredVersion['vendor'], drafts: parsed(r.drafts), codes: parsed(r.codes),
+    claimToEhr: Boolean(r.claim_to_ehr), supersedeDone: Boolean(r.supersede_done),
+    createdBy: String(r.created_by), createdAt: iso(r.created_at),
+  };
+  if (r.supersedes_version != null) v.supersedesVersion = Number(r.supersedes_version);
+  if (r.author_display != null) v.authorDisplay = String(r.author_display);
+  if (r.written_at != null) v.writtenAt = iso(r.written_at);
+  if (r.ehr_document_reference_id != null) v.ehrDocumentReferenceId = String(r.ehr_document_reference_id);
+  if (r.ehr_claim_id != null) v.ehrClaimId = String(r.ehr_claim_id);
+  return v;
+}
+
+export function visitRepository(db: Db): VisitRepository {
+  const version = async (d: Db, visitKey: string, n: number, lock = false) => {
+    const r = await d.query(`SELECT * FROM visit_versions WHERE visit_key = $1 AND version = $2${lock ? ' FOR UPDATE' : ''}`, [visitKey, n]);
+    return r.rows[0] ? { row: r.rows[0], v: toVersion(r.rows[0]) } : null;
+  };
+  /** the worklist row follows version n of the visit (called inside a transaction) */
+  const follow = async (tx: Db, visit: Visit, row: Row, v: StoredVersion, status: 'draft' | 'written-to-ehr' | 'note-failed') => {
+    const count = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM visit_versions WHERE visit_key = $1', [visit.visitKey]);
+    await tx.query(
+      `INSERT INTO worklist (visit_key, launch_id, patient_id, service_date, claim, status, ehr_claim_id, ehr_document_reference_id,
+         codes, created_by, current_version, version_count, note_status, payer, patient_name, patient_mrn, ehr_base)
+       VALUES ($1, '-', $2, $3, $4::text::jsonb, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12, $13, $14, $15, $16)
+       ON CONFLICT (visit_key) DO UPDATE SET claim = EXCLUDED.claim,
+         -- repeating a completion never undoes billing's progress on the same version
+         status = CASE WHEN worklist.current_version = EXCLUDED.current_version AND EXCLUDED.status = 'draft'
+                         AND worklist.status IN ('exported', 'written-to-ehr') THEN worklist.status ELSE EXCLUDED.status END, ehr_claim_id = EXCLUDED.ehr_claim_id,
+         ehr_document_reference_id = EXCLUDED.ehr_document_reference_id, codes = EXCLUDED.codes, created_by = EXCLUDED.created_by,
+         current_version = EXCLUDED.current_version, version_count = EXCLUDED.version_count, note_status = EXCLUDED.note_status,
+         payer = EXCLUDED.payer, patient_name = EXCLUDED.patient_name, patient_mrn = EXCLUDED.patient_mrn, ehr_base = EXCLUDED.ehr_base,
+         updated_at = now()`,
+      [visit.visitKey, visit.patientId, visit.serviceDate, JSON.stringify(v.drafts.claim), status, v.ehrClaimId ?? null,
+        v.ehrDocumentReferenceId ?? null, JSON.stringify(v.codes), v.createdBy, v.version, Number(count.rows[0]?.n ?? 1),
+        status === 'note-failed' ? 'failed' : 'written', row.payer ?? null, row.patient_name ?? null, row.patient_mrn ?? null, visit.ehrBase]);
+  };
+  const getVisit = async (d: Db, visitKey: string) => {
+    const r = await d.query('SELECT * FROM visits WHERE visit_key = $1', [visitKey]);
+    return r.rows[0] ? toVisit(r.rows[0]) : null;
+  };
+  return {
+    async secret() {
+      await db.query('INSERT INTO app_secret (id, secret) VALUES (1, $1) ON CONFLICT DO NOTHING', [randomBytes(32).toString('hex')]);
+      const r = await db.query<{ secret: string }>('SELECT secret FROM app_secret WHERE id = 1');
+      return String(r.rows[0]!.secret);
+    },
+    async ensure(v) {
+      await db.query(
+        `INSERT INTO visits (visit_key, ehr_base, patient_id, service_date, encounter_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [v.visitKey, v.ehrBase, v.patientId, v.serviceDate, v.encounterId ?? null]);
+      return (await getVisit(db, v.visitKey))!;
+    },
+    get: (visitKey) => getVisit(db, visitKey),
+    async grant(g) {
+      await db.query(
+        `INSERT INTO visit_grants (visit_key, iss, sub, fhir_user, expires_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (visit_key, iss, sub) DO UPDATE SET expires_at = GREATEST(visit_grants.expires_at, EXCLUDED.expires_at), fhir_user = EXCLUDED.fhir_user`,
+        [g.visitKey, g.iss, g.sub, g.fhirUser, g.expiresAt.toISOString()]);
+    },
+    async granted(visitKey, iss, sub) {
+      const r = await db.query(
+        `SELECT v.* FROM visits v JOIN visit_grants g ON g.visit_key = v.visit_key
+         WHERE v.visit_key = $1 AND g.iss = $2 AND g.sub = $3 AND g.expires_at > now() AND v.ehr_base = $2`, [visitKey, iss, sub]);
+      return r.rows[0] ? toVisit(r.rows[0]) : null;
+    },
+    async versions(visitKey) {
+      const r = await db.query('SELECT * FROM visit_versions WHERE visit_key = $1 ORDER BY version DESC', [visitKey]);
+      return r.rows.map(toVersion);
+    },
+    async version(visitKey, n) { return (await version(db, visitKey, n))?.v ?? null; },
+    async insertVersion(v: NewVersion, display: WorklistDisplay) {
+      const r = await db.query(
+        `INSERT INTO visit_versions (visit_key, version, state, vendor, drafts, codes, claim_to_ehr, supersedes_version, created_by,
+           author_display, payer, patient_name, patient_mrn)
+         VALUES ($1, $2, 'drafted', $3, $4::text::jsonb, $5::text::jsonb, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT DO NOTHING RETURNING version`,
+        [v.visitKey, v.version, v.vendor, JSON.stringify(v.drafts), JSON.stringify(v.codes), v.claimToEhr, v.supersedesVersion ?? null,
+          v.createdBy, v.authorDisplay ?? null, display.payer ?? null, display.patientName ?? null, display.patientMrn ?? null]);
+      return r.rows.length === 1;
+    },
+    completeStep(visitKey, n, kind, ehrBase, resourceId) {
+      return db.transaction(async (tx) => {
+        const visit = await getVisit(tx, visitKey);
+        const found = await version(tx, visitKey, n, true);
+        if (!visit || !found) throw new NotFoundError('visit version', `${visitKey}#${n}`);
+        await ledgerComplete(tx, visitKey, kind, ehrBase, resourceId, n);
+        if (kind === 'provenance') return; // recorded in the ledger only
+        const column = kind === 'claim' ? 'ehr_claim_id' : 'ehr_document_reference_id';
+        const upd = await tx.query(
+          `UPDATE visit_versions SET ${column} = $3,
+             state = CASE WHEN $4 AND state IN ('drafted', 'note-failed') THEN 'written' ELSE state END,
+             written_at = CASE WHEN $4 THEN COALESCE(written_at, now()) ELSE written_at END
+           WHERE visit_key = $1 AND version = $2 RETURNING *`, [visitKey, n, resourceId, kind === 'documentReference']);
+        const row = upd.rows[0]!;
+        const v = toVersion(row);
+        if (v.state !== 'written') return; // a Claim step of a version whose note is not recorded yet: the note step follows
+        // the newest written version is current; an older one finishing late never takes the row back
+        const newer = await tx.query(`SELECT 1 FROM visit_versions WHERE visit_key = $1 AND version > $2 AND state IN ('written', 'superseded')`, [visitKey, n]);
+        if (newer.rows.length) return;
+        await tx.query(`UPDATE visit_versions SET state = 'superseded' WHERE visit_key = $1 AND version < $2 AND state = 'written'`, [visitKey, n]);
+        await follow(tx, visit, row, v, v.ehrClaimId ? 'written-to-ehr' : 'draft');
+      });
+    },
+    noteFailed(visitKey, n, kind, ehrBase) {
+      return db.transaction(async (tx) => {
+        await tx.query(`DELETE FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending'`,
+          [visitKey, kind, ehrBase, n]);
+        if (kind !== 'documentReference') return;
+        const upd = await tx.query(`UPDATE visit_versions SET state = 'note-failed' WHERE visit_key = $1 AND version = $2 AND state = 'drafted' RETURNING *`, [visitKey, n]);
+        const visit = await getVisit(tx, visitKey);
+        const row = upd.rows[0];
+        if (!row || !visit) return;
+        // a failed note shows on the worklist only while the visit has no written version
+        const written = await tx.query(`SELECT 1 FROM visit_versions WHERE visit_key = $1 AND state IN ('written', 'superseded')`, [visitKey]);
+        if (!written.rows.length) await follow(tx, visit, row, toVersion(row), 'note-failed');
+      });
+    },
+    async markSupersedeDone(visitKey, n) {
+      await db.query('UPDATE visit_versions SET supersede_done = true WHERE visit_key = $1 AND version = $2', [visitKey, n]);
     },
   };
 }

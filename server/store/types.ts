@@ -1,6 +1,7 @@
 /** Store record types (zod where the data crosses the HTTP boundary). */
 import { z } from 'zod';
 import type { PayerMapping, PayerMappingInput } from '../contracts/index';
+import type { EhrVendor, LedgerKind, Reservation, Supersedes, VersionState } from '../contracts/writeback';
 
 // ---------------------------------------------------------------- errors
 
@@ -70,7 +71,8 @@ export interface AuditRepository {
 
 // ---------------------------------------------------------------- worklist
 
-export const WorklistStatus = z.enum(['draft', 'exported', 'written-to-ehr']);
+/** note-failed: the EHR refused the visit's note, so nothing is billable yet (shown, never exported by default) */
+export const WorklistStatus = z.enum(['draft', 'exported', 'written-to-ehr', 'note-failed']);
 export type WorklistStatus = z.infer<typeof WorklistStatus>;
 export const WorklistCode = z.object({
   code: z.string().min(1).max(20),
@@ -103,7 +105,17 @@ export interface WorklistItem {
   ehrClaimId?: string; ehrDocumentReferenceId?: string;
   codes: WorklistCode[];
   createdAt: string; updatedAt: string; createdBy: string;
+  /** the written version billing works from, and how many versions the visit has */
+  currentVersion?: number; versionCount?: number;
+  /** the version last exported; differs from currentVersion when the visit changed after export */
+  exportedVersion?: number; changedAfterExport?: boolean;
+  noteStatus?: 'written' | 'failed';
+  payer?: string;
+  /** as the EHR gave them; billing users only, never logged or audited */
+  patientName?: string; patientMrn?: string;
+  ehrBase?: string;
 }
+export interface WorklistPage { items: WorklistItem[]; total: number }
 export interface WorklistRepository {
   /**
    * Insert, or update claim/codes/serviceDate (and ehr ids when given) of the existing item for this
@@ -111,6 +123,8 @@ export interface WorklistRepository {
    */
   upsert(item: WorklistUpsert): Promise<WorklistItem>;
   list(filter?: { status?: WorklistStatus; limit?: number }): Promise<WorklistItem[]>;
+  /** one page, newest first, with the total the filter matches */
+  page(filter: { status?: WorklistStatus; limit: number; offset: number }): Promise<WorklistPage>;
   get(visitKey: string): Promise<WorklistItem | null>;
   /** marks the given items exported (items already written to the EHR keep that status); returns them */
   markExported(visitKeys: string[]): Promise<WorklistItem[]>;
@@ -119,10 +133,9 @@ export interface WorklistRepository {
 
 // ---------------------------------------------------------------- write ledger
 
-export type LedgerKind = 'claim' | 'documentReference';
-export type Reservation = { state: 'new' } | { state: 'pending' | 'done'; resourceId?: string; reservedAt: string };
+export type { LedgerKind, Reservation } from '../contracts/writeback';
 export interface LedgerEntry {
-  visitKey: string; resourceKind: LedgerKind; ehrBase: string; state: 'pending' | 'done';
+  visitKey: string; resourceKind: LedgerKind; ehrBase: string; version: number; state: 'pending' | 'done';
   resourceId?: string; createdAt: string; updatedAt: string;
 }
 export interface WriteLedgerRepository {
@@ -131,14 +144,57 @@ export interface WriteLedgerRepository {
    * others get the existing entry: 'pending' (a write is in flight or its outcome is unknown — search
    * the EHR by the app identifier before writing again) or 'done' with the resource id.
    */
-  reserve(visitKey: string, kind: LedgerKind, ehrBase: string): Promise<Reservation>;
-  complete(visitKey: string, kind: LedgerKind, ehrBase: string, resourceId: string): Promise<void>;
+  reserve(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number): Promise<Reservation>;
+  /** idempotent with the same id; a different id for a 'done' entry is refused (LedgerConflictError) */
+  complete(visitKey: string, kind: LedgerKind, ehrBase: string, resourceId: string, version?: number): Promise<void>;
   /** drops a pending reservation after a write that certainly failed (the EHR said 4xx), so a retry may write */
-  release(visitKey: string, kind: LedgerKind, ehrBase: string): Promise<void>;
+  release(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number): Promise<void>;
   get(visitKey: string): Promise<LedgerEntry[]>;
 }
 
+/** a ledger entry already done with another resource id (a forged or confused completion) */
+export class LedgerConflictError extends Error {
+  override readonly name = 'LedgerConflictError';
+  constructor(message: string) { super(message); }
+}
+
+// ---------------------------------------------------------------- visits and their versions
+
+export interface Visit { visitKey: string; ehrBase: string; patientId: string; serviceDate: string; encounterId?: string }
+export interface StoredVersion {
+  visitKey: string; version: number; state: VersionState; vendor: EhrVendor;
+  drafts: { claim: Record<string, unknown>; documentReference: Record<string, unknown>; provenance?: Record<string, unknown>; supersedes?: Supersedes };
+  codes: WorklistCode[]; claimToEhr: boolean; supersedesVersion?: number; supersedeDone: boolean;
+  createdBy: string; authorDisplay?: string; createdAt: string; writtenAt?: string;
+  ehrDocumentReferenceId?: string; ehrClaimId?: string;
+}
+export interface NewVersion extends Omit<StoredVersion, 'state' | 'createdAt' | 'writtenAt' | 'ehrDocumentReferenceId' | 'ehrClaimId' | 'supersedeDone'> {}
+/** what the worklist row shows besides the Claim (from the EHR's Patient and the facts) */
+export interface WorklistDisplay { payer?: string; patientName?: string; patientMrn?: string }
+export interface VisitRepository {
+  /** the HMAC secret behind visit keys: made once per store, shared by every instance */
+  secret(): Promise<string>;
+  ensure(visit: Visit): Promise<Visit>;
+  get(visitKey: string): Promise<Visit | null>;
+  grant(g: { visitKey: string; iss: string; sub: string; fhirUser: string; expiresAt: Date }): Promise<void>;
+  /** the visit when (iss, sub) holds an unexpired grant for it */
+  granted(visitKey: string, iss: string, sub: string): Promise<Visit | null>;
+  versions(visitKey: string): Promise<StoredVersion[]>;
+  version(visitKey: string, version: number): Promise<StoredVersion | null>;
+  /** inserts version v.version; false when that number exists already (a concurrent draft won) */
+  insertVersion(v: NewVersion, display: WorklistDisplay): Promise<boolean>;
+  /**
+   * One transaction: ledger entry done, the version updated, the worklist row made or moved to this version
+   * (an earlier current version becomes superseded). Idempotent: repeating it changes nothing.
+   */
+  completeStep(visitKey: string, version: number, kind: LedgerKind, ehrBase: string, resourceId: string): Promise<void>;
+  /** the EHR refused the note: the version is note-failed, its reservation dropped, the worklist shows it */
+  noteFailed(visitKey: string, version: number, kind: LedgerKind, ehrBase: string): Promise<void>;
+  markSupersedeDone(visitKey: string, version: number): Promise<void>;
+}
+
 export interface Repositories {
+  visits: VisitRepository;
   mappings: MappingRepository;
   audit: AuditRepository;
   worklist: WorklistRepository;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from '../../auth/testIssuer';
 import { defaultMappings } from '../../mappings/index';
 import { openStore, type Store } from '../../store/index';
-import { createWorklistRouter } from '../worklist';
+import { createWorklistRouter, CSV_HEADER } from '../worklist';
 import { createAdminRouter } from './index';
 
 const ORIGIN = 'https://coder.example.org';
@@ -228,26 +228,32 @@ describe('worklist API', () => {
     expect((await request(app).get('/api/worklist?status=paid').set(as(billerJwt))).status).toBe(400);
   });
 
-  it('CSV export: readable columns, formula-safe, marks exported and audits', async () => {
-    const r = await request(app).get('/api/worklist/export.csv').set(as(billerJwt));
+  it('CSV export: readable columns, formula-safe, changes nothing; POST /export marks exactly the filtered items after the count is confirmed', async () => {
+    const r = await request(app).get('/api/worklist/export.csv?status=draft').set(as(billerJwt));
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(r.headers['content-disposition']).toMatch(/^attachment; filename="worklist-/);
     const lines = r.text.trim().split('\r\n');
-    expect(lines[0]).toBe('visitKey,patientId,serviceDate,codes,status,created,createdBy,ehrClaimId');
+    expect(lines[0]).toBe(CSV_HEADER.join(','));
     const a = lines.find((l) => l.startsWith('visit-a'))!;
-    expect(a).toContain('pat-1,2025-03-04,62370 x1; J0475 x40,exported,');
+    expect(a).toContain(',pat-1,2025-03-04,,62370 x1; J0475 x40,draft,');
     const b = lines.find((l) => l.startsWith('visit-b'))!;
-    expect(b).toContain("'=cmd|calc,2025-02-01,62369-26-KX x1,exported");
+    expect(b).toContain(",'=cmd|calc,2025-02-01,,62369-26-KX x1,draft");
+    // downloading marked nothing
+    expect((await request(app).get('/api/worklist?status=draft').set(as(billerJwt))).body.items).toHaveLength(2);
+    // a stale count (the list changed since the person confirmed) is refused
+    expect((await request(app).post('/api/worklist/export').set(as(billerJwt)).send({ status: 'draft', expectedCount: 5 })).status).toBe(409);
+    const marked = await request(app).post('/api/worklist/export').set(as(billerJwt)).send({ status: 'draft', expectedCount: 2 });
+    expect(marked.status).toBe(200);
+    expect(marked.body.exported).toBe(2);
     expect((await request(app).get('/api/worklist?status=draft').set(as(billerJwt))).body.items).toEqual([]);
     const audit = await store.audit.list({ action: 'worklist.export', limit: 1 });
-    expect(audit[0]).toMatchObject({ actor: 'Practitioner/biller-1', resourceIds: expect.arrayContaining(['visit-a', 'visit-b']) });
-    // nothing left as draft: an empty file with its header
-    const again = await request(app).get('/api/worklist/export.csv').set(as(billerJwt));
-    expect(again.text).toBe('visitKey,patientId,serviceDate,codes,status,created,createdBy,ehrClaimId\r\n');
+    expect(audit[0]).toMatchObject({ actor: 'Practitioner/biller-1', resourceIds: expect.arrayContaining(['visit-a#1', 'visit-b#1']) });
+    const again = await request(app).get('/api/worklist/export.csv?status=draft').set(as(billerJwt));
+    expect(again.text).toBe(`${CSV_HEADER.join(',')}\r\n`);
   });
 
-  it('claim.json download is FHIR JSON, marks the item exported and is audited', async () => {
+  it('claim.json download is FHIR JSON, never changes the status, and is audited', async () => {
     await store.worklist.upsert({ visitKey: 'visit-c', launchId: 'launch-000003', patientId: 'pat-3', status: 'draft',
       claim: { resourceType: 'Claim', id: 'c3' }, codes: [], createdBy: 'Practitioner/dr-1' });
     const r = await request(app).get('/api/worklist/visit-c/claim.json').set(admin());
@@ -255,7 +261,7 @@ describe('worklist API', () => {
     expect(r.headers['content-type']).toBe('application/fhir+json; charset=utf-8');
     expect(r.headers['content-disposition']).toBe('attachment; filename="claim-visit-c.json"');
     expect(JSON.parse(r.text)).toEqual({ resourceType: 'Claim', id: 'c3' });
-    expect((await store.worklist.get('visit-c'))?.status).toBe('exported');
-    expect((await store.audit.list({ action: 'worklist.export-claim', limit: 1 }))[0]).toMatchObject({ actor: 'admin-token', entityId: 'visit-c' });
+    expect((await store.worklist.get('visit-c'))?.status).toBe('draft');
+    expect((await store.audit.list({ action: 'worklist.download-claim', limit: 1 }))[0]).toMatchObject({ actor: 'admin-token', entityId: 'visit-c' });
   });
 });
