@@ -35,12 +35,8 @@ export function createDraftsRouter(deps: { store: Store; profiles: EhrProfile[];
     const profile = profiles.find((p) => p.issuers.includes(user.iss));
     // The author is the verified signed-in user, never what the body claims.
     const input = { ...parsed.data, author: { ...parsed.data.author, reference: relativeReference(user.fhirUser) } };
-    let drafts;
-    try {
-      drafts = buildDrafts(input, { now: new Date(), vendor: profile?.vendor ?? 'generic' });
-    } catch (err) {
-      throw new HttpError(400, 'draft-not-buildable', (err as Error).message);
-    }
+    // DraftNotBuildableError → 400 in the shared error handler; any other failure is ours (500, logged)
+    const drafts = buildDrafts(input, { now: new Date(), vendor: profile?.vendor ?? 'generic' });
     const codes = input.acceptedLines.map(({ code, system, modifiers, units }) => ({ code, system, modifiers, units }));
     await store.worklist.upsert({
       visitKey: drafts.visitKey,
