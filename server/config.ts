@@ -16,14 +16,29 @@ const Env = z.object({
   DATA_DIR: z.string().default('./data'),
   /** bearer token for admin automation; at least 32 characters when set */
   ADMIN_TOKEN: z.string().min(32, 'ADMIN_TOKEN must be at least 32 characters').optional(),
-  /** comma-separated fhirUser values (full URL or "Practitioner/id") allowed to administer */
+  /**
+   * comma-separated full fhirUser URLs allowed to administer, e.g. https://ehr.example/fhir/Practitioner/123.
+   * The URL names the EHR (its FHIR base must be the id_token's issuer, of a profile with adminSignIn: true) and
+   * the user: a relative "Practitioner/123" would match that id on every EHR, so it is refused at start.
+   */
   ADMIN_USERS: z.string().default(''),
-  /** comma-separated fhirUser values allowed to read and export the billing worklist (admins always may) */
+  /** comma-separated full fhirUser URLs allowed to read and export the billing worklist (admins always may) */
   BILLING_USERS: z.string().default(''),
   /** path of a JSON file { profiles: EhrProfile[] }; default: the sandbox profiles only */
   EHR_PROFILES: z.string().optional(),
   /** serve the embedded sandbox EHR at /sandbox (default: on when EHR_PROFILES is unset) */
   SANDBOX: z.enum(['on', 'off']).optional(),
+  /**
+   * the interface to listen on; default 127.0.0.1 (this machine only) while the sandbox runs, else 0.0.0.0.
+   * In production behind a reverse proxy on the same host keep 127.0.0.1; in a container set 0.0.0.0.
+   */
+  HOST: z.string().regex(/^[A-Za-z0-9.:\-[\]]{1,255}$/, 'expected a host name or IP address').optional(),
+  /**
+   * comma-separated origins (https://host[:port]) of the EHR screens that show the app in a frame, added to
+   * CSP frame-ancestors beside the FHIR issuers' origins: Epic Hyperspace/Hyperdrive and Oracle PowerChart
+   * serve their UI from customer-specific hosts that are not the FHIR host (see README)
+   */
+  FRAME_ANCESTORS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -38,6 +53,10 @@ export interface AppConfig {
   billingUsers: string[];
   ehrProfilesFile?: string;
   sandbox: boolean;
+  /** interface to listen on */
+  host: string;
+  /** extra CSP frame-ancestors origins (EHR UI hosts) */
+  frameAncestors: string[];
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** where pino writes (default stdout); tests pass a stream to inspect the log */
   logDestination?: NodeJS.WritableStream;
@@ -45,23 +64,56 @@ export interface AppConfig {
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
+/** a full fhirUser URL: http(s)://host/…/Type/id */
+const FULL_FHIR_USER = /^https?:\/\/[^/\s]+(\/[^\s]*)?\/[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+
+/** ADMIN_USERS / BILLING_USERS entries must be full fhirUser URLs: the one-line reason otherwise */
+export function userListProblem(name: string, entries: string[]): string | null {
+  for (const entry of entries) {
+    if (FULL_FHIR_USER.test(entry)) continue;
+    const tail = /([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(entry)?.[1];
+    return tail && entry === tail
+      ? `${name}: "${entry}" is not a full fhirUser URL, so it would match that id on every EHR; write it with its EHR's FHIR base, e.g. https://ehr.example.org/fhir/${tail} (the sandbox's admin is http://localhost:8080/sandbox/fhir/Practitioner/sandbox-admin)`
+      : `${name}: "${entry}" is not a full fhirUser URL such as https://ehr.example.org/fhir/Practitioner/123`;
+  }
+  return null;
+}
+
+function originList(name: string, raw: string): string[] {
+  return list(raw).map((o) => {
+    let u: URL;
+    try { u = new URL(o); } catch { throw new Error(`Invalid configuration: ${name}: "${o}" is not an origin such as https://ehr-ui.example.org`); }
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.origin !== o.replace(/\/+$/, '')) {
+      throw new Error(`Invalid configuration: ${name}: "${o}" is not an origin such as https://ehr-ui.example.org (scheme and host only, no path)`);
+    }
+    return u.origin;
+  });
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw new Error(`Invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
+  const adminUsers = list(e.ADMIN_USERS);
+  const billingUsers = list(e.BILLING_USERS);
+  const problem = userListProblem('ADMIN_USERS', adminUsers) ?? userListProblem('BILLING_USERS', billingUsers);
+  if (problem) throw new Error(`Invalid configuration: ${problem}`);
+  const sandbox = e.SANDBOX ? e.SANDBOX === 'on' : !e.EHR_PROFILES;
   return {
     port: e.PORT,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     databaseUrl: e.DATABASE_URL || undefined,
     dataDir: e.DATA_DIR,
     adminToken: e.ADMIN_TOKEN,
-    adminUsers: list(e.ADMIN_USERS),
-    billingUsers: list(e.BILLING_USERS),
+    adminUsers,
+    billingUsers,
     ehrProfilesFile: e.EHR_PROFILES,
-    sandbox: e.SANDBOX ? e.SANDBOX === 'on' : !e.EHR_PROFILES,
+    sandbox,
+    host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
+    frameAncestors: originList('FRAME_ANCESTORS', e.FRAME_ANCESTORS),
     logLevel: e.LOG_LEVEL,
   };
 }

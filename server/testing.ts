@@ -1,6 +1,7 @@
 /**
  * Starts the whole app for tests: real HTTP on a free port, the sandbox EHR, PGlite in memory (or DATABASE_URL).
- * The sandbox admin user is an administrator; TEST_ADMIN_TOKEN works as the automation token.
+ * The sandbox admin user (ADMIN_USERS unset: the sandbox's own admin by full fhirUser URL) is an administrator;
+ * TEST_ADMIN_TOKEN works as the automation token.
  */
 import { configFromEnv, type AppConfig } from './config.js';
 import { startServer, type RunningServer } from './http/app.js';
@@ -12,7 +13,6 @@ export async function startTestServer(env: Record<string, string> = {}, extra: P
     PORT: '0',
     DATA_DIR: 'memory://',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    ADMIN_USERS: 'Practitioner/sandbox-admin',
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -64,9 +64,10 @@ describe('verifyIdToken', () => {
 });
 
 describe('middleware', () => {
-  const deps = (): AuthDeps => ({ profiles: [issuer.profile], adminToken: 'an-admin-token-of-decent-length',
-    adminUsers: parseUserList(' Practitioner/admin-1 , https://elsewhere/fhir/Practitioner/admin-2'),
-    billingUsers: ['Practitioner/biller'] });
+  const deps = (): AuthDeps => ({ profiles: [issuer.profile, { ...other.profile, id: 'no-admin-sign-in', adminSignIn: false }],
+    adminToken: 'an-admin-token-of-decent-length',
+    adminUsers: parseUserList(` ${issuer.iss}/Practitioner/admin-1 , https://elsewhere/fhir/Practitioner/admin-2, ${other.iss}/Practitioner/admin-3, Practitioner/admin-4`),
+    billingUsers: [`${issuer.iss}/Practitioner/biller`] });
   const app = () => {
     const a = express();
     a.get('/user', requireUser(deps()), (req, res) => { res.json(req.user); });
@@ -110,19 +111,34 @@ describe('middleware', () => {
     expect(u.body).toMatchObject({ kind: 'user', fhirUser: `${issuer.iss}/Practitioner/nurse-1`, iss: issuer.iss });
   });
 
-  it('admin fhirUser by "Type/id" tail (full URL or relative claim) → 200', async () => {
+  it('admin by full fhirUser URL and issuer: the full URL, or a relative claim resolved against the issuer → 200', async () => {
     for (const fhirUser of [`${issuer.iss}/Practitioner/admin-1`, 'Practitioner/admin-1']) {
       const r = await request(app()).get('/admin').set('Authorization', `Bearer ${await issuer.sign({ fhirUser })}`);
       expect(r.status).toBe(200);
       expect(r.body.roles).toContain('admin');
     }
-    // a full-URL entry matches only that server's user
-    const r2 = await request(app()).get('/admin').set('Authorization', `Bearer ${await issuer.sign({ fhirUser: 'Practitioner/admin-2' })}`);
-    expect(r2.status).toBe(403);
+  });
+
+  it('never admin by id alone, from another server, from a claim naming another server, or from an adminSignIn: false EHR', async () => {
+    const refused: [string, () => Promise<string>][] = [
+      // an entry for another server's Practitioner/admin-2 is not this issuer's Practitioner/admin-2
+      ['same id on another server', () => issuer.sign({ fhirUser: 'Practitioner/admin-2' })],
+      // the issuer signs a fhirUser URL that lies on another server: the entry does not lie under this issuer
+      ['fhirUser on another server', () => issuer.sign({ fhirUser: 'https://elsewhere/fhir/Practitioner/admin-2' })],
+      // a relative entry (Practitioner/admin-4) never matches, whatever the claim
+      ['relative entry', () => issuer.sign({ fhirUser: 'Practitioner/admin-4' })],
+      // the listed user, but signed by an EHR whose profile has adminSignIn: false
+      ['adminSignIn: false profile', () => other.sign({ fhirUser: `${other.iss}/Practitioner/admin-3` })],
+    ];
+    for (const [why, make] of refused) {
+      const r = await request(app()).get('/admin').set('Authorization', `Bearer ${await make()}`);
+      expect(r.status, why).toBe(403);
+    }
   });
 
   it('billing users reach billing routes, not admin routes', async () => {
     const t = await issuer.sign({ fhirUser: 'Practitioner/biller' });
+    expect((await request(app()).get('/billing').set('Authorization', `Bearer ${await other.sign({ fhirUser: `${other.iss}/Practitioner/biller` })}`)).status).toBe(403);
     expect((await request(app()).get('/billing').set('Authorization', `Bearer ${t}`)).status).toBe(200);
     expect((await request(app()).get('/admin').set('Authorization', `Bearer ${t}`)).status).toBe(403);
   });

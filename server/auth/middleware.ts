@@ -37,7 +37,7 @@ export interface AuthDeps {
   profiles: EhrProfile[];
   /** ADMIN_TOKEN: bearer token for automation (unset → only id_tokens) */
   adminToken?: string | undefined;
-  /** ADMIN_USERS: fhirUser values (full URL or "Type/id") */
+  /** ADMIN_USERS: full fhirUser URLs (relative entries never match; config refuses them) */
   adminUsers: string[];
   /** BILLING_USERS: fhirUser values allowed to read and export the worklist */
   billingUsers?: string[];
@@ -68,18 +68,31 @@ export function tokenEquals(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** the "Type/id" tail of a fhirUser, and its absolute form (relative ones resolved against the issuer) */
-function fhirUserForms(fhirUser: string, iss: string | undefined): string[] {
-  const forms = new Set<string>([fhirUser]);
-  const tail = /([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})$/.exec(fhirUser)?.[1];
-  if (tail) forms.add(tail);
-  if (iss && !/^https?:/i.test(fhirUser)) forms.add(`${iss.replace(/\/+$/, '')}/${fhirUser}`);
-  return [...forms];
+const stripSlash = (s: string) => s.replace(/\/+$/, '');
+
+/** the absolute fhirUser: a relative claim ("Practitioner/1") is resolved against the issuer that signed it */
+export function absoluteFhirUser(fhirUser: string, iss: string): string {
+  return /^https?:/i.test(fhirUser) ? stripSlash(fhirUser) : `${stripSlash(iss)}/${fhirUser}`;
 }
+
+/**
+ * Is this signed-in user on the list? Only by full fhirUser URL and issuer: the entry must equal the user's
+ * absolute fhirUser AND lie under the issuer that signed the token (so another EHR's Practitioner/1, or a token
+ * whose fhirUser claims a URL on another server, never matches). Relative entries never match (config refuses them).
+ */
 export function userListed(list: string[], fhirUser: string, iss?: string): boolean {
-  if (list.length === 0) return false;
-  const forms = fhirUserForms(fhirUser, iss);
-  return list.some((entry) => forms.includes(entry.replace(/\/+$/, '')));
+  if (list.length === 0 || !iss) return false;
+  const user = absoluteFhirUser(fhirUser, iss);
+  const base = `${stripSlash(iss)}/`;
+  return list.some((raw) => {
+    const entry = stripSlash(raw);
+    return /^https?:/i.test(entry) && entry === user && entry.startsWith(base);
+  });
+}
+
+/** roles come only from EHR profiles an administrator may sign in with (adminSignIn: true) */
+function signInProfile(profiles: EhrProfile[], iss: string): boolean {
+  return profiles.some((p) => p.adminSignIn === true && p.issuers.some((i) => stripSlash(i) === stripSlash(iss)));
 }
 
 async function authenticate(req: Request, deps: AuthDeps, allowAdminToken: boolean): Promise<AuthUser | { fail: string; invalid: boolean }> {
@@ -92,8 +105,10 @@ async function authenticate(req: Request, deps: AuthDeps, allowAdminToken: boole
   try {
     const v = await verifyIdToken(token, deps.profiles, deps.verifyOptions);
     const roles: Role[] = [];
-    if (userListed(deps.adminUsers, v.fhirUser, v.iss)) roles.push('admin');
-    if (userListed(deps.billingUsers ?? [], v.fhirUser, v.iss)) roles.push('billing');
+    if (signInProfile(deps.profiles, v.iss)) {
+      if (userListed(deps.adminUsers, v.fhirUser, v.iss)) roles.push('admin');
+      if (userListed(deps.billingUsers ?? [], v.fhirUser, v.iss)) roles.push('billing');
+    }
     return { kind: 'user', fhirUser: v.fhirUser, iss: v.iss, sub: v.sub, roles };
   } catch (e) {
     return { fail: e instanceof AuthError ? e.message : 'the token could not be verified', invalid: true };

@@ -4,6 +4,9 @@
  * Names follow DESIGN.md exactly; added fields are marked "added".
  */
 import { z } from 'zod';
+import { realDate, safeLine, safeText } from './safe.js';
+
+export * from './safe.js';
 
 export const LineOfBusiness = z.enum(['commercial', 'chip', 'medicaid', 'medicare-advantage', 'medicare', 'unknown']);
 export type LineOfBusiness = z.infer<typeof LineOfBusiness>;
@@ -30,12 +33,12 @@ export type PerformerRole = z.infer<typeof PerformerRole>;
 export const PolicyId = z.enum(['uuhp', 'icare-ma', 'centene-cp-mp-173', 'cms-medicare', 'cpt-default']);
 export type PolicyId = z.infer<typeof PolicyId>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const isoDate = realDate();
 const usState = z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter US state code');
-const code = z.string().min(1).max(20);
+const code = safeLine(20).min(1);
 
 export const Drug = z.object({
-  name: z.string().min(1).max(200),
+  name: safeLine(200).min(1),
   hcpcs: code.optional(),
   amount: z.number().finite().nonnegative(),
   unit: z.enum(['mg', 'mcg', 'mL']),
@@ -60,7 +63,7 @@ export type Drug = z.infer<typeof Drug>;
 
 export const ProposedCode = z.object({
   code,
-  modifiers: z.array(z.string().min(1).max(4)).max(4).optional(),
+  modifiers: z.array(safeLine(4).min(1)).max(4).optional(),
   /** whole numbers are expected; a fractional number (e.g. 14.5 from a charge) is accepted and warned about */
   units: z.number().finite().positive().max(100_000).optional(),
 });
@@ -69,16 +72,16 @@ export type ProposedCode = z.infer<typeof ProposedCode>;
 export const VisitFacts = z.object({
   serviceDate: isoDate,
   placeOfService: z.string().regex(/^\d{2}$/).optional(),
-  patient: z.object({ id: z.string().max(128).optional(), state: usState.optional() }),
+  patient: z.object({ id: safeLine(128).optional(), state: usState.optional() }),
   serviceState: usState.optional(),
   coverage: z.object({
-    payerName: z.string().max(200).optional(),
-    payerId: z.string().max(100).optional(),
+    payerName: safeLine(200).optional(),
+    payerId: safeLine(100).optional(),
     /** added: the system of payerId (e.g. NAIC urn:oid:2.16.840.1.113883.6.300), for mapping matches */
-    payerIdSystem: z.string().max(200).optional(),
-    planName: z.string().max(200).optional(),
+    payerIdSystem: safeLine(200).optional(),
+    planName: safeLine(200).optional(),
     /** added: Coverage.type codes (Source of Payment Typology), for mapping matches */
-    typeCodes: z.array(z.string().max(20)).max(10).optional(),
+    typeCodes: z.array(safeLine(20)).max(10).optional(),
     lineOfBusiness: LineOfBusiness,
   }),
   policyId: PolicyId.optional(),
@@ -86,22 +89,22 @@ export const VisitFacts = z.object({
     kind: DeviceKind,
     route: Route,
     reservoirVolumeMl: z.number().finite().positive().optional(),
-    model: z.string().max(200).optional(),
+    model: safeLine(200).optional(),
   }),
   services: z.object({
     electronicAnalysis: z.boolean(),
     refill: z.boolean(),
     reprogramming: Reprogramming,
-    analysisReason: z.string().max(500).optional(),
+    analysisReason: safeText(500).optional(),
     /** added (h7a): how the dose or rate changed, as the note says it ("increased from 200 to 250 mcg/day") */
-    doseChangeDetail: z.string().max(300).optional(),
+    doseChangeDetail: safeText(300).optional(),
     /** added: the visit is an intrathecal trial or a permanent implantation (Centene criteria checklists) */
     procedureType: z.enum(['maintenance', 'trial', 'implantation']).optional(),
   }),
   performer: z.object({
     role: PerformerRole,
     physicianSkillRequired: z.boolean(),
-    physicianSkillReason: z.string().max(500).optional(),
+    physicianSkillReason: safeText(500).optional(),
     supervisingPhysicianOnSite: z.boolean().optional(),
   }),
   drugs: z.array(Drug).max(10),
@@ -109,7 +112,7 @@ export const VisitFacts = z.object({
   separateEvaluation: z.object({
     performed: z.boolean(),
     code: code.optional(),
-    reason: z.string().max(500).optional(),
+    reason: safeText(500).optional(),
   }),
   lastRefillDate: isoDate.optional(),
   dailyVolumeMl: z.number().finite().positive().optional(),
@@ -224,34 +227,34 @@ export type FactSources = z.infer<typeof FactSources>;
 
 /** FHIR references found in the record, handed back to /api/drafts so the drafts point at the real resources. */
 export const RecordReferences = z.object({
-  patient: z.string().optional(),        // "Patient/123"
-  encounter: z.string().optional(),
-  coverage: z.string().optional(),
-  device: z.string().optional(),
-  practitioner: z.string().optional(),
-  conditions: z.array(z.string()).optional(),
-  procedures: z.array(z.string()).optional(),
+  patient: safeLine(500).optional(),        // "Patient/123"
+  encounter: safeLine(500).optional(),
+  coverage: safeLine(500).optional(),
+  device: safeLine(500).optional(),
+  practitioner: safeLine(500).optional(),
+  conditions: z.array(safeLine(500)).optional(),
+  procedures: z.array(safeLine(500)).optional(),
 });
 export type RecordReferences = z.infer<typeof RecordReferences>;
 
 // ---------------------------------------------------------------- payer mappings
 
-const matchText = z.string().trim().min(1).max(200);
+const matchText = safeLine(200).trim().min(1);
 export const PayerMappingInput = z.object({
   priority: z.number().int().min(0).max(1_000_000),
   enabled: z.boolean(),
   match: z.object({
-    payerIdentifier: z.object({ system: z.string().max(200).optional(), value: matchText }).optional(),
+    payerIdentifier: z.object({ system: safeLine(200).optional(), value: matchText }).optional(),
     /** case-insensitive substring, or a glob with * and ? — never a regular expression */
     payerName: matchText.optional(),
     planName: matchText.optional(),
-    coverageType: z.array(z.string().max(20)).max(50).optional(),
+    coverageType: z.array(safeLine(20)).max(50).optional(),
     states: z.array(usState).max(60).optional(),
   }).strict(),
   policyId: PolicyId,
   lineOfBusiness: LineOfBusiness,
   options: z.object({ reprogrammingMeaning: ReprogrammingMeaning.optional(), ...DrugCodingOptions }).strict().optional(),
-  note: z.string().max(1000).optional(),
+  note: safeText(1000).optional(),
 }).strict();
 export type PayerMappingInput = z.infer<typeof PayerMappingInput>;
 export const PayerMapping = PayerMappingInput.extend({ id: z.string().min(1).max(100), version: z.number().int().positive() });
@@ -325,9 +328,9 @@ export const DraftRequest = z.object({
   launchId: z.string().regex(/^[A-Za-z0-9._-]{8,128}$/).optional(),
   facts: VisitFacts,
   acceptedLines: z.array(AcceptedLine).max(20),
-  checklist: z.array(z.object({ id: z.string().max(64), text: z.string().max(1000), required: z.boolean(), checked: z.boolean() })).max(50),
+  checklist: z.array(z.object({ id: safeLine(64), text: safeText(1000), required: z.boolean(), checked: z.boolean() })).max(50),
   /** the signed-in user (fhirUser), e.g. "Practitioner/abc" */
-  author: z.object({ reference: z.string().max(200), display: z.string().max(200).optional() }),
+  author: z.object({ reference: safeLine(200), display: safeLine(200).optional() }),
   references: RecordReferences,
   policy: Determination.shape.policy,
   /** a new version of an already written visit, superseding version `supersedes` (which must be the current one) */
@@ -345,7 +348,9 @@ export const DraftResponse = z.object({
 });
 
 export const ApiError = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(),
+    /** added: on 5xx (and every error), the id the server logged the failure under; quote it to support */
+    requestId: z.string().optional() }),
 });
 export type ApiError = z.infer<typeof ApiError>;
 

@@ -1,42 +1,135 @@
 /**
  * The Express application: API, static client and launch page, and (when enabled) the embedded sandbox EHR.
- * `startServer` listens first so that the public URL (and with it the sandbox issuer) is known even on port 0.
+ *
+ * Start-up: the store is opened and checked, then the app is built, and only then does the server listen, so a
+ * request never reaches a half-built app. The one exception is PORT=0 without PUBLIC_URL (tests): the port, and
+ * with it the sandbox issuer URL, is known only once the socket is bound, so the socket is bound first and every
+ * request answers 503 `starting` at once (never hangs) until the app is attached.
+ *
+ * Sockets: short header/request timeouts, Node's own 408/400 answers carry the security headers, and bodies are
+ * limited per route (1 MB admin, 2 MB API) with a declared Content-Length over the limit refused at once.
  */
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import pino from 'pino';
 import type { AppConfig } from '../config.js';
 import { loadEhrProfiles } from '../config.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, type OpenedStore } from '../store/index.js';
 import { createMappingSource } from '../mappings/source.js';
 import { defaultMappings } from '../mappings/defaults.js';
 import { POLICY_MODULES } from '../policy/index.js';
-import { requireUser } from '../auth/index.js';
+import { requireAdmin, requireUser } from '../auth/index.js';
 import { createAdminRouter } from './admin/index.js';
 import { createWorklistRouter } from './worklist.js';
 import { createEvaluateRouter } from './evaluate.js';
 import { createDraftsRouter } from './drafts.js';
-import { securityHeaders } from './security.js';
-import { errorHandler, notFound } from './errors.js';
+import {
+  ADMIN_BODY_LIMIT, API_BODY_LIMIT, clientErrorHandler, declaredLengthLimit, inputGuard, jsonBody, securityHeaders,
+  startingHandler, staticSecurityHeaders,
+} from './security.js';
+import { LOGGER_KEY, errorHandler, notFound, requestId, sendError } from './errors.js';
+import { createLogger, requestLog } from './log.js';
+import { installWebSocketGlobal } from '../websocket-global.js';
 
-const distDir = path.resolve(import.meta.dirname, '../../dist');
+/** the built client (dist/client, dist/launch, dist/assets): beside the compiled server, or at the repository root */
+function findDistDir(): string {
+  for (const candidate of [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.dirname, '../../dist')]) {
+    if (existsSync(path.join(candidate, 'client')) || existsSync(path.join(candidate, 'launch'))) return candidate;
+  }
+  return path.resolve(import.meta.dirname, '../../dist');
+}
+const distDir = findDistDir();
 
-export interface RunningServer { url: string; server: Server; store: Store; close(): Promise<void> }
+/** Node's socket limits: a client has 10 s to send its headers and 30 s for the whole request */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface RunningServer { url: string; server: Server; store: OpenedStore; close(): Promise<void> }
+
+/** Thrown when start-up cannot complete; `message` is one line saying what to do. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      reject(new StartupError(err.code === 'EADDRINUSE'
+        ? `Port ${port} on ${host} is already in use: stop the other program or set PORT to a free port.`
+        : `Cannot listen on ${host}:${port} (${err.code ?? err.message}): check HOST and PORT.`));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => { server.off('error', onError); resolve(); });
+  });
+}
 
 export async function startServer(config: AppConfig): Promise<RunningServer> {
-  // Logs carry no request bodies, no query strings with tokens, no PHI: only method, path and status.
-  const logOptions = { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] };
-  const log = config.logDestination ? pino(logOptions, config.logDestination) : pino(logOptions);
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
-  const port = (server.address() as { port: number }).port;
-  const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+  // Logs carry no request bodies, no query strings, no ids from paths, no PHI (see ./log.ts).
+  const log = createLogger(config.logLevel, config.logDestination);
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
+  server.keepAliveTimeout = 5_000;
 
-  const profiles = loadEhrProfiles(config, publicUrl);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await store.mappings.installDefaultsOnFirstStart(defaultMappings());
+  const bindEarly = config.port === 0 && !config.publicUrl;
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  // until the profiles are known, the early answers carry the header set of the sandbox-only profiles
+  let early: ReturnType<typeof startingHandler> | undefined;
+  if (bindEarly) {
+    const provisional = staticSecurityHeaders(securityHeaders([], 'http://localhost', { frameAncestors: config.frameAncestors }));
+    server.on('clientError', clientErrorHandler(provisional));
+    early = startingHandler(provisional);
+    server.on('request', early);
+    await listen(server, 0, config.host);
+    publicUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+  }
+
+  let store: OpenedStore | undefined;
+  try {
+    const profiles = loadEhrProfiles(config, publicUrl);
+    store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    await store.mappings.installDefaultsOnFirstStart(defaultMappings());
+    const health = await store.health();
+    const fatal = health.checks.find((c) => !c.ok && c.fatal && c.id !== 'mappings-present');
+    if (fatal) throw new StartupError(`The store is not usable: ${fatal.message}.`);
+    for (const c of health.checks.filter((x) => !x.ok)) log.warn({ check: c.id }, c.message);
+
+    const app = await buildApp(config, { publicUrl, profiles, store, log });
+    if (early) {
+      server.off('request', early);
+      server.removeAllListeners('clientError');
+    }
+    server.on('clientError', clientErrorHandler(staticSecurityHeaders(securityHeaders(profiles, publicUrl, { frameAncestors: config.frameAncestors }))));
+    server.on('request', app);
+    if (!bindEarly) await listen(server, config.port, config.host);
+  } catch (err) {
+    await new Promise<void>((resolve) => { if (server.listening) { server.close(() => resolve()); server.closeAllConnections(); } else resolve(); });
+    await store?.close().catch(() => undefined);
+    throw err;
+  }
+
+  const opened = store;
+  return {
+    url: publicUrl,
+    server,
+    store: opened,
+    async close() {
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await opened.close();
+      log.flush?.();
+    },
+  };
+}
+
+interface AppDeps {
+  publicUrl: string;
+  profiles: ReturnType<typeof loadEhrProfiles>;
+  store: OpenedStore;
+  log: ReturnType<typeof createLogger>;
+}
+
+async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Express> {
+  const { publicUrl, profiles, store, log } = deps;
   const mappingSource = createMappingSource(store);
   // With the sandbox on and no ADMIN_USERS, the sandbox's own admin (full fhirUser URL, so no other EHR's
   // Practitioner/sandbox-admin qualifies) may administer: a first run can try the admin screens.
@@ -49,37 +142,56 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', Boolean(config.publicUrl));
-  app.use(securityHeaders(profiles, publicUrl));
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request'));
-    next();
-  });
+  app.set(LOGGER_KEY, log);
+  app.use(securityHeaders(profiles, publicUrl, { frameAncestors: config.frameAncestors }));
+  app.use(requestId);
+  app.use(requestLog(log));
 
   if (config.sandbox) {
+    // Medplum (the sandbox's FHIR engine) needs a global WebSocket class at load; Node 20 has none without a flag
+    installWebSocketGlobal();
     const { createSandbox } = await import('../sandbox/index.js');
     const sandbox = await createSandbox({ publicUrl });
     app.use('/sandbox', sandbox.router);
   }
 
   const api = express.Router();
-  api.use(express.json({ limit: '2mb' }));
   api.use((_req, res, next) => { res.set('Cache-Control', 'no-store'); next(); });
   api.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  api.get('/readyz', async (_req, res) => {
+    const health = await store.health();
+    const reasons = health.checks.filter((c) => !c.ok && c.fatal).map((c) => c.message);
+    const problems = health.checks.filter((c) => !c.ok && !c.fatal).map((c) => c.message);
+    res.status(health.ok ? 200 : 503).json({
+      ok: health.ok, ...(reasons.length ? { reason: reasons.join('; ') } : {}), ...(problems.length ? { problems } : {}),
+      checks: health.checks.map(({ id, ok, message }) => ({ id, ok, message })), counts: health.counts,
+    });
+  });
   api.get('/ehr-profiles', (_req, res) => { res.json({ profiles }); });
   api.get('/policies', (_req, res) => { res.json({ policies: POLICY_MODULES }); });
+  // Admin and worklist read their own bodies (1 MB, after authentication); nothing else reaches them.
+  api.use('/admin', declaredLengthLimit(ADMIN_BODY_LIMIT), inputGuard);
+  // the store's health as the admin screens need it: an emptied mapping table is an admin problem, not a silent fallback
+  api.get('/admin/store-health', requireAdmin(access), async (_req, res) => {
+    const health = await store.health();
+    res.json({ ok: health.ok, mappingsEmpty: health.mappingsEmpty,
+      problems: health.checks.filter((c) => !c.ok).map(({ id, message, fatal }) => ({ id, message, blocking: fatal })) });
+  });
+  api.use('/admin', createAdminRouter(access));
+  api.use('/worklist', declaredLengthLimit(64 * 1024), inputGuard, createWorklistRouter(access));
+  api.use(jsonBody(API_BODY_LIMIT));
   api.use(createEvaluateRouter(mappingSource));
   api.use(createDraftsRouter({ store, profiles, requireUser: requireUser(access) }));
-  api.use('/admin', createAdminRouter(access));
-  api.use('/worklist', createWorklistRouter(access));
   api.use(notFound);
+  api.use(errorHandler(log));
   app.use('/api', api);
 
-  // The built client: the launch page, the app (also under /admin), and hashed assets.
+  // The built client: the launch page, the app (also under /admin), and hashed assets. No bodies here.
+  app.use(declaredLengthLimit(64 * 1024));
   const page = (file: string) => (_req: express.Request, res: express.Response) => {
     const full = path.join(distDir, file);
     if (!existsSync(full)) {
-      res.status(503).type('text/plain').send('The client is not built yet: run `npm run build` (npm start does it for you).');
+      sendError(res, 503, 'unavailable', 'The client is not built yet: run `npm run build` (npm start does it for you).');
       return;
     }
     res.set('Cache-Control', 'no-cache').sendFile(full);
@@ -89,15 +201,5 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   app.get(['/', '/index.html', '/admin', '/admin/{*rest}'], page('client/index.html'));
   app.use(notFound);
   app.use(errorHandler(log));
-
-  server.on('request', app);
-  return {
-    url: publicUrl,
-    server,
-    store,
-    async close() {
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
-      await store.close();
-    },
-  };
+  return app;
 }

@@ -160,11 +160,11 @@ export function createDraftsRouter(deps: {
     if (!parsed.success) throw badRequestFromZod(parsed.error, 'Invalid draft request');
     const reqd = parsed.data;
     const patientId = reqd.facts.patient.id;
-    if (!patientId || !/^[A-Za-z0-9.-]{1,64}$/.test(patientId)) throw new HttpError(400, 'invalid', 'facts.patient.id: the visit has no patient id');
+    if (!patientId || !/^[A-Za-z0-9.-]{1,128}$/.test(patientId)) throw new HttpError(400, 'invalid', 'facts.patient.id: the visit has no patient id');
     if (reqd.references.patient && reqd.references.patient !== `Patient/${patientId}`) {
       throw new HttpError(400, 'invalid', 'references.patient: must be the patient of the facts');
     }
-    const encounterId = reqd.references.encounter?.match(/^Encounter\/([A-Za-z0-9.-]{1,64})$/)?.[1];
+    const encounterId = reqd.references.encounter?.match(/^Encounter\/([A-Za-z0-9.-]{1,128})$/)?.[1];
     if (reqd.references.encounter && !encounterId) throw new HttpError(400, 'invalid', 'references.encounter: must be "Encounter/<id>"');
     const patient = await provePatient(req, user.iss, patientId);
 
@@ -205,13 +205,8 @@ export function createDraftsRouter(deps: {
         ...(written.ehrDocumentReferenceId ? { documentReferenceId: written.ehrDocumentReferenceId } : {}),
         ...(written.ehrClaimId ? { claimId: written.ehrClaimId } : {}),
       } : undefined;
-      let built;
-      try {
-        built = buildDrafts({ ...reqd, author: { ...reqd.author, reference: author } }, { now: now(), vendor, visitKey: visit.visitKey, version, citations });
-      } catch (err) {
-        if (err instanceof DraftNotBuildableError) throw new HttpError(400, 'draft-not-buildable', err.message);
-        throw err;
-      }
+      // DraftNotBuildableError → 400 in the shared error handler; any other failure is ours (500, logged)
+      const built = buildDrafts({ ...reqd, author: { ...reqd.author, reference: author } }, { now: now(), vendor, visitKey: visit.visitKey, version, citations });
       const ready = supersedes ? applySupersede(built, supersedes) : built;
       const claimToEhr = vendor === 'generic' && (reqd.plan?.claimToEhr ?? false);
       const provenanceToEhr = vendor === 'generic' && (reqd.plan?.provenanceToEhr ?? false) && !!ready.provenance;

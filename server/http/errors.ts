@@ -1,41 +1,101 @@
 /**
- * One error shape for the whole API: { error: { code, message, details? } }, a 4xx for bad input, never a 500
- * for anything a caller sent. Unexpected failures answer 500 with no internals and are logged without PHI.
- * Every router (evaluate, drafts, admin, worklist) and the auth middleware answer through these helpers.
+ * One error model for the whole API (after Medplum's OperationOutcomeError: a typed error carrying a code, and
+ * one code → status table). Every answer that is not a success has the shape
+ * `{ error: { code, message, details?, requestId } }`: a 4xx naming the field for anything a caller sent, a 5xx
+ * only for our own failures, which are logged (name, message, stack; never bodies or PHI) under the request id
+ * that the answer carries too, so support can find the log line.
+ *
+ * Every router (evaluate, drafts, ledger, admin, worklist) and the auth middleware answer through these helpers
+ * and end in `errorHandler()`; the known domain errors (BadBundleError, DraftNotBuildableError, the store's
+ * NotFound/Conflict/StaleVersion, zod) are mapped here and nowhere else.
  */
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError, StaleVersionError } from '../store/index.js';
+import { fieldIssues, issuesSummary, type FieldIssue } from '../contracts/safe.js';
+import { BadBundleError } from '../fhir/extract/errors.js';
+import { DraftNotBuildableError } from '../fhir/drafts.js';
+
+export type { FieldIssue } from '../contracts/safe.js';
+
+/** error code → HTTP status: the one table */
+export const ERROR_STATUS = {
+  'invalid': 400,
+  'invalid-json': 400,
+  'invalid-bundle': 400,
+  'draft-not-buildable': 400,
+  'too-deep': 400,
+  'bad-request': 400,
+  'unknown-ehr': 400,
+  'unauthorized': 401,
+  'unauthenticated': 401,
+  'forbidden': 403,
+  'forbidden-origin': 403,
+  'not-found': 404,
+  'request-timeout': 408,
+  'conflict': 409,
+  'no-draft': 409,
+  'stale': 412,
+  'too-large': 413,
+  'unsupported-media-type': 415,
+  'precondition-required': 428,
+  'internal': 500,
+  'unavailable': 503,
+  'starting': 503,
+} as const satisfies Record<string, number>;
+export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export class HttpError extends Error {
+  override readonly name = 'HttpError';
   constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
     super(message);
   }
+  /** the status comes from the table */
+  static of(code: ErrorCode, message: string, details?: unknown): HttpError {
+    return new HttpError(ERROR_STATUS[code], code, message, details);
+  }
 }
 
-export interface FieldIssue { path: string; message: string }
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request { id?: string }
+  }
+}
 
 /** zod issues → [{ path: "a.b.0", message }]; `prefix` places them inside a larger body (e.g. import rows) */
 export function zodIssues(err: ZodError, prefix: (string | number)[] = []): FieldIssue[] {
-  return err.issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.') || '(body)', message: i.message }));
+  return fieldIssues(err, prefix);
 }
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Gives every request an id (a well-formed incoming X-Request-Id from a proxy is kept), echoed on the answer. */
+export const requestId: RequestHandler = (req, res, next) => {
+  const given = req.headers['x-request-id'];
+  req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', req.id);
+  next();
+};
 
 export function sendError(res: Response, status: number, code: string, message: string, details?: unknown) {
-  res.status(status).json(details === undefined ? { error: { code, message } } : { error: { code, message, details } });
+  const requestId = res.req?.id;
+  const error: Record<string, unknown> = { code, message };
+  if (details !== undefined) error.details = details;
+  if (requestId) error.requestId = requestId;
+  res.status(status).json({ error });
 }
-
-const summarise = (lead: string, issues: FieldIssue[]) =>
-  `${lead}: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`;
 
 /** 400 naming every bad field */
 export function sendInvalid(res: Response, issues: FieldIssue[], lead = 'invalid input') {
-  sendError(res, 400, 'invalid', summarise(lead, issues), issues);
+  sendError(res, 400, 'invalid', issuesSummary(lead, issues), issues);
 }
 
 export function badRequestFromZod(err: ZodError, what: string): HttpError {
   const issues = zodIssues(err);
-  return new HttpError(400, 'invalid', summarise(what, issues), issues);
+  return new HttpError(400, 'invalid', issuesSummary(what, issues), issues);
 }
 
 /** ETag of a stored version; If-Match accepts "3", W/"3" or 3 */
@@ -45,25 +105,52 @@ export const notFound: RequestHandler = (_req, res) => {
   sendError(res, 404, 'not-found', 'No such route');
 };
 
-/** Known errors → their 4xx; anything else → a generic 500 (no stack, no details), logged when a logger is given. */
+/** body-parser / raw-body failures (all the client's doing) → our codes */
+const BODY_ERRORS: Record<string, [number, ErrorCode, string]> = {
+  'entity.parse.failed': [400, 'invalid-json', 'The body is not valid JSON'],
+  'entity.too.large': [413, 'too-large', 'The body is too large'],
+  'entity.verify.failed': [400, 'bad-request', 'The body could not be read'],
+  'request.aborted': [400, 'bad-request', 'The request was aborted before its body arrived'],
+  'request.size.invalid': [400, 'bad-request', 'The body is not as long as its Content-Length says'],
+  'encoding.unsupported': [415, 'unsupported-media-type', 'The body uses an unsupported Content-Encoding'],
+  'charset.unsupported': [415, 'unsupported-media-type', 'The body uses an unsupported charset; send UTF-8'],
+  'parameters.too.many': [413, 'too-large', 'The body has too many parameters'],
+};
+
+/** the app-wide logger (set by the app), so that routers' own handlers log 5xx too */
+export const LOGGER_KEY = 'prc.logger';
+
+/** Known errors → their 4xx; anything else → a generic 500 (no stack, no details), always logged with the request id. */
 export function errorHandler(log?: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
-    if (res.headersSent) return;
-    if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message, err.details);
+  return (err: unknown, req: Request, res, _next) => {
+    if (res.headersSent) { res.destroy(); return; }
+    if (err instanceof HttpError && err.status < 500) return sendError(res, err.status, err.code, err.message, err.details);
     if (err instanceof ZodError) return sendInvalid(res, zodIssues(err));
+    if (err instanceof BadBundleError) return sendError(res, 400, 'invalid-bundle', err.message, err.details);
+    if (err instanceof DraftNotBuildableError) return sendError(res, 400, 'draft-not-buildable', err.message);
     if (err instanceof StaleVersionError) {
       res.setHeader('ETag', etag(err.current.version));
       return sendError(res, 412, 'stale', `${err.message}. Reload to see the current version.`, { current: err.current });
     }
     if (err instanceof NotFoundError) return sendError(res, 404, 'not-found', err.message);
     if (err instanceof ConflictError) return sendError(res, 409, 'conflict', err.message);
-    // body-parser: malformed JSON, too large, wrong charset
-    const e = err as { type?: string; status?: number };
-    if (e?.type === 'entity.parse.failed') return sendError(res, 400, 'invalid-json', 'The body is not valid JSON');
-    if (e?.type === 'entity.too.large') return sendError(res, 413, 'too-large', 'The body is too large');
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad-request', 'The request could not be read');
-    const { name, message, stack } = (err ?? {}) as Error;
-    log?.error({ err: { name, message, stack } }, 'unhandled error');
-    return sendError(res, 500, 'internal', 'Something went wrong on our side; nothing was saved. Please retry.');
+    const e = err as { type?: string; status?: number; statusCode?: number };
+    const known = typeof e?.type === 'string' ? BODY_ERRORS[e.type] : undefined;
+    if (known) return sendError(res, known[0], known[1], known[2]);
+    const status = e?.status ?? e?.statusCode;
+    // e.g. a malformed percent-encoding in the path (the router's decode), a bad Range
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, status, 'bad-request', 'The request could not be read');
+    const logger = log ?? (req.app?.get(LOGGER_KEY) as Logger | undefined);
+    const cause = err instanceof HttpError ? (err as { cause?: unknown }).cause ?? err : err;
+    const { name, message, stack } = (cause ?? {}) as Error;
+    logger?.error({ requestId: req.id, method: req.method, route: routeOf(req), err: { name, message, stack } }, 'unhandled error');
+    if (err instanceof HttpError) return sendError(res, err.status, err.code, `${err.message} (request id ${req.id ?? '(none)'})`, err.details);
+    return sendError(res, 500, 'internal', `Something went wrong on our side; nothing was saved. Please retry; if it happens again, quote request id ${req.id ?? '(none)'}.`);
   };
+}
+
+/** the route pattern that answered (never the concrete path with its ids) */
+export function routeOf(req: Request): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : req.baseUrl || '(unmatched)';
 }

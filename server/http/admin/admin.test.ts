@@ -26,9 +26,9 @@ beforeAll(async () => {
   store = await openStore({ dataDir: 'memory://' });
   await store.mappings.installDefaultsOnFirstStart(defaultMappings());
   app = express();
-  const common = { store, profiles: [issuer.profile], adminToken: ADMIN_TOKEN, adminUsers: ['Practitioner/admin-1'], publicOrigin: ORIGIN };
+  const common = { store, profiles: [issuer.profile], adminToken: ADMIN_TOKEN, adminUsers: [`${issuer.iss}/Practitioner/admin-1`], publicOrigin: ORIGIN };
   app.use('/api/admin', createAdminRouter(common));
-  app.use('/api/worklist', createWorklistRouter({ ...common, billingUsers: ['Practitioner/biller-1'] }));
+  app.use('/api/worklist', createWorklistRouter({ ...common, billingUsers: [`${issuer.iss}/Practitioner/biller-1`] }));
   adminJwt = await issuer.sign({ fhirUser: `${issuer.iss}/Practitioner/admin-1` });
   nurseJwt = await issuer.sign({ fhirUser: `${issuer.iss}/Practitioner/nurse-1` });
   billerJwt = await issuer.sign({ fhirUser: 'Practitioner/biller-1' });

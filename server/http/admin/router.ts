@@ -6,13 +6,14 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import type { EhrProfile } from '../../../launch/profiles';
-import { CoverageMatchInput, PayerMappingInput, type PayerMapping } from '../../contracts/index';
+import { CoverageMatchInput, PayerMappingInput, realDateOrDateTime, safeLine, type PayerMapping } from '../../contracts/index';
 import { requireAdmin, sameOriginJsonOnly } from '../../auth/index';
 import type { VerifyOptions } from '../../auth/index';
 import { coverageMatchInputFromFhir, resolveMapping } from '../../mappings/index';
 import type { Store } from '../../store/index';
 import { errorHandler, sendError, sendInvalid, zodIssues, type FieldIssue } from '../errors.js';
 import { etag, parseIfMatch } from './common';
+import { ADMIN_BODY_LIMIT, jsonBody } from '../security.js';
 
 export interface AdminRouterDeps {
   store: Store;
@@ -40,11 +41,10 @@ const PreviewBody = z.object({
 const ImportBody = z.object({ mappings: z.array(z.unknown()).max(5000) }).strict();
 
 const AuditQuery = z.object({
-  action: z.string().max(100).optional(),
-  actor: z.string().max(500).optional(),
-  entityType: z.string().max(100).optional(),
-  since: z.string().datetime({ offset: true, message: 'expected an ISO date-time, e.g. 2025-01-31T00:00:00Z' })
-    .or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD or an ISO date-time')).optional(),
+  action: safeLine(100).optional(),
+  actor: safeLine(500).optional(),
+  entityType: safeLine(100).optional(),
+  since: realDateOrDateTime().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 }).strict();
 
@@ -60,7 +60,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   router.use((_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   router.use(sameOriginJsonOnly(deps.publicOrigin));
   router.use(requireAdmin(authDeps));
-  router.use(express.json({ limit: '1mb', type: 'application/json' }));
+  router.use(jsonBody(ADMIN_BODY_LIMIT));
 
   router.get('/mappings', async (_req, res) => {
     res.json({ mappings: await store.mappings.list() });
