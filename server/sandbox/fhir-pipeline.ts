@@ -2,6 +2,15 @@
  * The shared FHIR request pipeline for every vendor mode:
  *   bearer token → route → vendor-mode rules → scopes → patient compartment → validation → Medplum → response.
  * Errors are always OperationOutcome JSON with a 4xx status for bad input.
+ *
+ * The patient compartment (a token whose access rests on patient/ scopes only) is enforced on every interaction:
+ * read and vread (another patient's resource answers 404, as a missing one does), search (a patient filter is
+ * always added; reference modifiers such as `:not`/`:missing`, reverse chaining `_has` and foreign patient values
+ * are refused; included resources outside the compartment are dropped), create and update (the resource must be
+ * the patient's; no update-as-create; shared resources outside the compartment, such as the payer Organization,
+ * cannot be written), conditional create (`If-None-Exist`/`ifNoneExist` is evaluated inside the compartment),
+ * batch/transaction entries (the same rules per entry) and delete. Binary is the patient's only through a
+ * `securityContext` in the compartment. Narrative (`text.div`) is checked on every write (narrative.ts).
  */
 import {
   getSearchParameter, getStatus, isResourceType, matchesSearchRequest, normalizeOperationOutcome,
@@ -14,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import type { FhirBase, SandboxUrls } from './bases.js';
 import { capabilityStatement } from './capability.js';
 import { openidConfiguration, smartConfiguration } from './oauth.js';
+import { resourceNarrativeProblem } from './narrative.js';
 import { checkAccess, type Permission } from './scopes.js';
 import type { AuthState, Grant } from './state.js';
 
@@ -44,6 +54,11 @@ export function inCompartment(resource: Resource, patientId: string): boolean {
   });
 }
 
+/** Search parameters through which a search names the patient (their values must be the patient in context). */
+const PATIENT_PARAMS = new Set(['patient', 'subject', 'beneficiary']);
+/** Search-result controls a patient-scoped token may use (everything else starting with `_` is refused). */
+const ALLOWED_CONTROLS = new Set(['_id', '_count', '_offset', '_sort', '_total', '_summary', '_elements', '_include', '_revinclude', '_lastUpdated', '_format', '_pretty', '_tag', '_profile', '_security', '_source']);
+
 interface Ctx {
   base: FhirBase;
   grant: Grant;
@@ -72,6 +87,20 @@ async function medplum(ctx: Ctx, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url:
   return { status: getStatus(oo), resource, outcome: oo };
 }
 
+/** Is a resource visible to a patient-scoped token of `patientId`? Binary: only through its securityContext. */
+async function visibleToPatient(ctx: Ctx, resource: Resource, patientId: string): Promise<boolean> {
+  if (resource.resourceType === 'Binary') {
+    const ref = resource.securityContext?.reference;
+    const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(ref ?? '');
+    if (!m || m[1] === 'Binary' || !isCompartmentType(m[1]!)) return false;
+    const target = await ctx.repo.readResource(m[1]!, m[2]!).catch(() => undefined);
+    return !!target && inCompartment(target, patientId);
+  }
+  return inCompartment(resource, patientId);
+}
+
+const notFound = (type: string, id: string) => new FhirError(404, `${type}/${id} is not found in the patient's record`, 'not-found');
+
 function fail(r: { status: number; outcome: OperationOutcome }): never {
   const text = r.outcome.issue?.[0]?.details?.text ?? 'Request failed';
   throw new FhirError(r.status, text, r.outcome.issue?.[0]?.code ?? 'invalid');
@@ -93,6 +122,10 @@ async function prepareWrite(ctx: Ctx, type: string, body: unknown, interaction: 
     throw new FhirError(r.status, r.message, r.status === 405 ? 'not-supported' : 'forbidden');
   }
   const { patientOnly } = requireAccess(ctx, type, interaction === 'create' ? 'c' : 'u');
+  if (patientOnly && !isCompartmentType(type)) {
+    // shared records (the payer Organization, Practitioners, Locations …) are not the patient's to write
+    throw new FhirError(403, `A patient-scoped token may not write ${type}: it is shared by every patient's record`, 'forbidden');
+  }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new FhirError(400, 'The body must be a FHIR resource (JSON object)');
   const resource = structuredClone(body) as Resource;
   if (resource.resourceType !== type) throw new FhirError(400, `Expected a ${type}, got ${String(resource.resourceType)}`);
@@ -103,12 +136,19 @@ async function prepareWrite(ctx: Ctx, type: string, body: unknown, interaction: 
   } catch (err) {
     throw Object.assign(new FhirError(400, 'Invalid resource'), { outcome: normalizeOperationOutcome(err) });
   }
-  if (patientOnly && !inCompartment(resource, ctx.grant.patientId!)) {
-    throw new FhirError(403, `A patient-scoped token may only write resources of its own patient (Patient/${ctx.grant.patientId})`, 'forbidden');
+  const narrative = resourceNarrativeProblem(resource);
+  if (narrative) {
+    throw Object.assign(new FhirError(400, narrative.problem), {
+      outcome: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', details: { text: narrative.problem }, expression: [narrative.path] }] },
+    });
   }
   if (interaction === 'update' && patientOnly) {
+    // no update-as-create, and another patient's resource is as absent as a missing one
     const existing = await ctx.repo.readResource(type, id!).catch(() => undefined);
-    if (existing && !inCompartment(existing, ctx.grant.patientId!)) throw new FhirError(403, 'This resource belongs to another patient', 'forbidden');
+    if (!existing || !(await visibleToPatient(ctx, existing, ctx.grant.patientId!))) throw notFound(type, id!);
+  }
+  if (patientOnly && !(await visibleToPatient(ctx, resource, ctx.grant.patientId!))) {
+    throw new FhirError(403, `A patient-scoped token may only write resources of its own patient (Patient/${ctx.grant.patientId})`, 'forbidden');
   }
   const userRef = `Practitioner/${ctx.grant.userId}`;
   const decision = await mode.checkWrite({ interaction, resource, userRef, patientId: ctx.grant.patientId, repo: ctx.repo });
@@ -119,10 +159,9 @@ async function prepareWrite(ctx: Ctx, type: string, body: unknown, interaction: 
 async function read(ctx: Ctx, type: string, id: string, vid?: string): Promise<Result> {
   const { patientOnly } = requireAccess(ctx, type, 'r');
   const r = await medplum(ctx, 'GET', vid ? `${type}/${id}/_history/${vid}` : `${type}/${id}`);
+  if (patientOnly && (!r.resource || r.status >= 400)) throw notFound(type, id);
   if (!r.resource || r.status >= 400) fail(r);
-  if (patientOnly && !inCompartment(r.resource, ctx.grant.patientId!)) {
-    throw new FhirError(403, `A patient-scoped token may only read data of Patient/${ctx.grant.patientId}`, 'forbidden');
-  }
+  if (patientOnly && !(await visibleToPatient(ctx, r.resource, ctx.grant.patientId!))) throw notFound(type, id);
   return withMeta(ctx, 200, r.resource);
 }
 
@@ -135,35 +174,39 @@ async function search(ctx: Ctx, type: string, query: URLSearchParams): Promise<R
   const { patientOnly } = requireAccess(ctx, type, 's');
   const q = new URLSearchParams(query);
   const pid = ctx.grant.patientId;
-  if (patientOnly && pid && isCompartmentType(type)) {
-    if (type === 'Patient') {
-      for (const v of q.getAll('_id')) if (v.split(',').some((x) => x !== pid)) throw new FhirError(403, `A patient-scoped token may only search Patient/${pid}`, 'forbidden');
-      q.set('_id', pid);
-    } else {
-      let linked = false;
-      for (const [k, v] of q) {
-        const name = k.split(':')[0];
-        if (name === 'patient' || name === 'subject' || name === 'beneficiary') {
-          if (v.split(',').some((x) => refValue(x) !== pid)) throw new FhirError(403, `A patient-scoped token may only search data of Patient/${pid}`, 'forbidden');
-          linked = true;
-        }
+  if (patientOnly && pid) {
+    if (type === 'Binary') throw new FhirError(403, 'A patient-scoped token reads a Binary by id (through its securityContext); it cannot search them', 'forbidden');
+    const refuse = (why: string) => { throw new FhirError(403, `A patient-scoped token may only search data of Patient/${pid}: ${why}`, 'forbidden'); };
+    for (const [k, v] of q) {
+      const [name = '', ...mods] = k.split(':');
+      if (name.startsWith('_') && !ALLOWED_CONTROLS.has(name)) refuse(`${name} is not available to patient-scoped tokens`);
+      const base = name.split('.')[0]!;
+      const chained = name.includes('.');
+      if (PATIENT_PARAMS.has(base) || (type === 'Patient' && name === '_id')) {
+        // only the plain parameter (or the :Patient type modifier) naming this patient; a chain (subject.name=…) narrows further
+        if (mods.length > 1 || (mods.length === 1 && mods[0] !== 'Patient')) refuse(`the modifier :${mods.join(':')} on ${name}`);
+        if (!chained && v.split(',').some((x) => refValue(x) !== pid)) refuse(`${name}=${v}`);
       }
-      if (!linked) q.set('patient', `Patient/${pid}`);
     }
+    // always filter by the patient, whatever else the query says
+    if (type === 'Patient') q.append('_id', pid);
+    else if (isCompartmentType(type)) q.append('patient', `Patient/${pid}`);
   }
   const qs = q.toString();
   const r = await medplum(ctx, 'GET', qs ? `${type}?${qs}` : type);
   if (!r.resource || r.status >= 400) fail(r);
   const bundle = r.resource as Bundle;
   // Included resources are shown only when the token may read them (and, for patient tokens, when they are the patient's).
-  const entries = (bundle.entry ?? []).filter((e: BundleEntry) => {
+  const kept: BundleEntry[] = [];
+  for (const e of bundle.entry ?? []) {
     const res = e.resource;
-    if (!res) return false;
+    if (!res) continue;
     const access = checkAccess(ctx.grant.scopes, res.resourceType, e.search?.mode === 'include' ? 'r' : 's');
-    if (!access.allowed && e.search?.mode === 'include') return false;
-    if ((patientOnly || access.patientOnly) && pid && !inCompartment(res, pid)) return false;
-    return true;
-  }).map((e) => ({ ...e, fullUrl: `${ctx.base.url}/${e.resource!.resourceType}/${e.resource!.id}` }));
+    if (!access.allowed && e.search?.mode === 'include') continue;
+    if ((patientOnly || access.patientOnly) && pid && !(await visibleToPatient(ctx, res, pid))) continue;
+    kept.push(e);
+  }
+  const entries = kept.map((e) => ({ ...e, fullUrl: `${ctx.base.url}/${e.resource!.resourceType}/${e.resource!.id}` }));
   const count = Number(q.get('_count') ?? NaN);
   const offset = Number(q.get('_offset') ?? 0) || 0;
   const link: Bundle['link'] = [{ relation: 'self', url: `${ctx.base.url}/${type}${qs ? `?${qs}` : ''}` }];
@@ -179,11 +222,31 @@ async function search(ctx: Ctx, type: string, query: URLSearchParams): Promise<R
   return { status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: bundle.total, link, ...(all.length ? { entry: all } : {}) } };
 }
 
+/**
+ * The conditional-create query as the server evaluates it: for a patient-scoped token, inside the patient's
+ * compartment (so `_id=<another patient's resource>` matches nothing), with the same refusals as a search.
+ */
+function conditionalQuery(ctx: Ctx, type: string, ifNoneExist: string): string {
+  const q = new URLSearchParams(ifNoneExist.replace(/^\?/, ''));
+  const { patientOnly } = checkAccess(ctx.grant.scopes, type, 'c');
+  const pid = ctx.grant.patientId;
+  if (!patientOnly || !pid) return q.toString();
+  for (const [k] of q) {
+    const name = k.split(':')[0]!;
+    if (name.startsWith('_') && name !== '_id' && name !== '_tag' && name !== '_profile') {
+      throw new FhirError(403, `If-None-Exist may not use ${name} with a patient-scoped token`, 'forbidden');
+    }
+  }
+  if (type === 'Patient') q.append('_id', pid);
+  else q.append('patient', `Patient/${pid}`);
+  return q.toString();
+}
+
 async function create(ctx: Ctx, type: string, body: unknown, ifNoneExist: string | undefined): Promise<Result> {
   const resource = await prepareWrite(ctx, type, body, 'create');
   const headers: Record<string, string> = {};
   // Vendors without conditional create ignore the header (a replay makes a duplicate there).
-  if (ifNoneExist && ctx.base.mode.conditionalCreate) headers['if-none-exist'] = ifNoneExist;
+  if (ifNoneExist && ctx.base.mode.conditionalCreate) headers['if-none-exist'] = conditionalQuery(ctx, type, ifNoneExist);
   const r = await medplum(ctx, 'POST', type, resource, headers);
   if (!r.resource || r.status >= 400) fail(r);
   if (ctx.grant.patientId && checkAccess(ctx.grant.scopes, type, 'c').patientOnly && !inCompartment(r.resource, ctx.grant.patientId)) {
@@ -205,7 +268,8 @@ async function remove(ctx: Ctx, type: string, id: string): Promise<Result> {
   const { patientOnly } = requireAccess(ctx, type, 'd');
   const existing = await ctx.repo.readResource(type, id).catch(() => undefined);
   if (!existing) throw new FhirError(404, `${type}/${id} not found`, 'not-found');
-  if (patientOnly && !inCompartment(existing, ctx.grant.patientId!)) throw new FhirError(403, 'This resource belongs to another patient', 'forbidden');
+  if (patientOnly && !isCompartmentType(type)) throw new FhirError(403, `A patient-scoped token may not delete ${type}: it is shared by every patient's record`, 'forbidden');
+  if (patientOnly && !(await visibleToPatient(ctx, existing, ctx.grant.patientId!))) throw notFound(type, id);
   const r = await medplum(ctx, 'DELETE', `${type}/${id}`);
   if (r.status >= 400) fail(r);
   return { status: 200, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', details: { text: 'Deleted' } }] } };
@@ -223,15 +287,20 @@ async function bundle(ctx: Ctx, body: unknown): Promise<Result> {
     const [path = '', qs] = (e.request?.url ?? '').split('?');
     const [type = '', id] = path.split('/').filter(Boolean);
     if (!method || !isResourceType(type) || (id !== undefined && !ID.test(id))) throw new FhirError(400, `Bundle.entry[${i}].request is missing or invalid`);
+    if (path.split('/').filter(Boolean).length > 2) throw new FhirError(400, `Bundle.entry[${i}]: ${e.request?.url ?? ''} is not supported in a Bundle here`);
     if (method === 'GET') {
       const { patientOnly } = requireAccess(ctx, type, id ? 'r' : 's');
       if (patientOnly) throw new FhirError(403, `Bundle.entry[${i}]: patient-scoped tokens cannot read inside a batch; use a search`, 'forbidden');
       entries.push(e);
     } else if (method === 'POST') {
+      if (id !== undefined || qs !== undefined) throw new FhirError(400, `Bundle.entry[${i}]: POST takes a resource type URL`);
       const resource = await prepareWrite(ctx, type, e.resource, 'create');
-      entries.push({ ...e, resource, request: { ...e.request!, ifNoneExist: e.request?.ifNoneExist } });
+      const cond = e.request?.ifNoneExist;
+      // conditional create inside a Bundle: evaluated in the compartment (or dropped where the vendor has none)
+      const ifNoneExist = cond && ctx.base.mode.conditionalCreate ? conditionalQuery(ctx, type, cond) : undefined;
+      entries.push({ ...e, resource, request: { method: 'POST', url: type, ...(ifNoneExist ? { ifNoneExist } : {}) } });
     } else if (method === 'PUT' && id && !qs) {
-      entries.push({ ...e, resource: await prepareWrite(ctx, type, e.resource, 'update', id) });
+      entries.push({ ...e, resource: await prepareWrite(ctx, type, e.resource, 'update', id), request: { method: 'PUT', url: `${type}/${id}` } });
     } else {
       throw new FhirError(400, `Bundle.entry[${i}]: ${method} ${e.request?.url ?? ''} is not supported in a Bundle here`);
     }
@@ -309,7 +378,7 @@ export function createFhirEndpoint(deps: FhirEndpointDeps): express.Router {
     try {
       const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
       if (!m) throw new FhirError(401, 'An access token is required (Authorization: Bearer …)', 'login', { 'WWW-Authenticate': `Bearer realm="${base.url}"` });
-      const grant = state.accessTokens.get(m[1]!);
+      const grant = state.activeAccess(m[1]!)?.grant;
       if (!grant || grant.base !== base.url) {
         throw new FhirError(401, 'The access token is invalid, expired, or was issued for another FHIR server', 'login', {
           'WWW-Authenticate': `Bearer realm="${base.url}", error="invalid_token"`,

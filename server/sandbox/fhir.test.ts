@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSandboxToken, sandboxFhirBase, startSandboxServer, type RunningSandbox, type SandboxToken } from './testing.js';
+import { getSandboxToken, SANDBOX_WRITER_CLIENT_ID, sandboxFhirBase, startSandboxServer, type RunningSandbox, type SandboxToken } from './testing.js';
 
 let s: RunningSandbox;
 let base: string;
@@ -95,8 +95,9 @@ describe('FHIR server with a patient token', () => {
   });
 
   it('keeps a patient token inside its patient compartment', async () => {
-    expect((await fhir(`Patient/${OTHER}`)).status).toBe(403);
-    expect((await fhir(`Coverage/cov-${OTHER}`)).status).toBe(403);
+    // another patient's record is as absent as a missing one (no existence oracle)
+    expect((await fhir(`Patient/${OTHER}`)).status).toBe(404);
+    expect((await fhir(`Coverage/cov-${OTHER}`)).status).toBe(404);
     expect((await fhir(`Coverage?patient=${OTHER}`)).status).toBe(403);
     // a search without patient= is restricted to the patient in context
     const all = await json(await fhir('Coverage'));
@@ -111,7 +112,8 @@ describe('FHIR server with a patient token', () => {
   });
 
   it('a user-level token reads across patients', async () => {
-    const user = await getSandboxToken(s.url, { scopes: 'openid fhirUser user/Patient.rs' });
+    const user = await getSandboxToken(s.url, { scopes: 'openid fhirUser user/Patient.rs', clientId: SANDBOX_WRITER_CLIENT_ID });
+    expect(user.scope).toBe('openid fhirUser user/Patient.rs');
     const b = await json(await fhir('Patient', { token: user.access_token }));
     expect(b.total).toBeGreaterThan(1);
   });
@@ -137,7 +139,7 @@ describe('FHIR server with a patient token', () => {
 
   it('updates a resource it wrote', async () => {
     const created = await json(await fhir('DocumentReference', { method: 'POST', body: JSON.stringify(documentReference(PATIENT, 'upd-1')) }));
-    const scoped = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch patient/DocumentReference.cruds' });
+    const scoped = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch patient/DocumentReference.cruds', clientId: SANDBOX_WRITER_CLIENT_ID });
     const res = await fhir(`DocumentReference/${created.id}`, { method: 'PUT', body: JSON.stringify({ ...created, docStatus: 'final' }), token: scoped.access_token });
     expect(res.status).toBe(200);
     expect((await json(res)).docStatus).toBe('final');

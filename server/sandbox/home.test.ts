@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSandboxToken, startSandboxServer, type RunningSandbox } from './testing.js';
+import { getSandboxToken, SANDBOX_WRITER_CLIENT_ID, sandboxSession, startSandboxServer, type RunningSandbox } from './testing.js';
 
 let s: RunningSandbox;
 const PATIENT = 'pt-uuhp-commercial';
@@ -10,8 +10,9 @@ beforeAll(async () => {
 afterAll(async () => s?.close());
 
 describe('sandbox home page', () => {
-  it('lists the synthetic patients with payer, plan, device, state and launch buttons per mode', async () => {
-    const res = await fetch(`${s.url}/sandbox/`);
+  it('lists the synthetic patients with payer, plan, device, state and launch buttons per mode (after sign-in)', async () => {
+    const session = await sandboxSession(s.url);
+    const res = await session.fetch('/sandbox/');
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('Marisol Sandoval');
@@ -25,7 +26,8 @@ describe('sandbox home page', () => {
   });
 
   it('a Launch button makes a launch context and sends the browser to the app\'s launch page', async () => {
-    const res = await fetch(`${s.url}/sandbox/launch`, { method: 'POST', body: new URLSearchParams({ patient: PATIENT, mode: 'epic' }), redirect: 'manual' });
+    const session = await sandboxSession(s.url);
+    const res = await session.fetch('/sandbox/launch', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf, patient: PATIENT, mode: 'epic' }) });
     expect(res.status).toBe(303);
     const to = new URL(res.headers.get('location')!);
     expect(to.origin + to.pathname).toBe(`${s.url}/launch.html`);
@@ -34,7 +36,8 @@ describe('sandbox home page', () => {
   });
 
   it('lists patients as JSON with a launch URL per mode', async () => {
-    const body = (await (await fetch(`${s.url}/sandbox/api/patients`)).json()) as { patients: { id: string; name: string; launchUrls: Record<string, string> }[] };
+    const user = await getSandboxToken(s.url, { clientId: SANDBOX_WRITER_CLIENT_ID, scopes: 'openid user/Patient.rs' });
+    const body = (await (await fetch(`${s.url}/sandbox/api/patients`, { headers: { authorization: `Bearer ${user.access_token}` } })).json()) as { patients: { id: string; name: string; launchUrls: Record<string, string> }[] };
     const p = body.patients.find((x) => x.id === PATIENT)!;
     expect(p.name).toBe('Marisol Sandoval');
     const res = await fetch(p.launchUrls.oracle!, { redirect: 'manual' });
@@ -62,16 +65,21 @@ describe('sandbox home page', () => {
       item: [{ sequence: 1, productOrService: { coding: [{ code: '62370' }] }, modifier: [{ coding: [{ code: '25' }] }], quantity: { value: 1 } }],
     });
     expect(claim.status).toBe(201);
-    const html = await (await fetch(`${s.url}/sandbox/`)).text();
+    const session = await sandboxSession(s.url);
+    const html = await (await session.fetch('/sandbox/')).text();
     expect(html).toContain('[x] residual volume 2.1 mL &lt;script&gt;alert(1)&lt;/script&gt;</pre>');
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('62370 25 × 1');
     expect(html).toContain('docStatus preliminary');
     expect(html).toContain('Dr. Casey Clinician');
 
-    const reset = await fetch(`${s.url}/sandbox/reset`, { method: 'POST', redirect: 'manual' });
+    // a reset without the page's form token, or from another site, is refused
+    expect((await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({}) })).status).toBe(403);
+    expect((await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf }), headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf }), headers: { 'sec-fetch-site': 'same-site' } })).status).toBe(403);
+    const reset = await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf }) });
     expect(reset.status).toBe(303);
-    const after = await (await fetch(`${s.url}/sandbox/`)).text();
+    const after = await (await session.fetch('/sandbox/')).text();
     expect(after).not.toContain('residual volume 2.1 mL');
     expect(after).toContain('Marisol Sandoval');
   });

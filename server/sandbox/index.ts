@@ -12,6 +12,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { SandboxUrls } from './bases.js';
 import { Directory } from './directory.js';
 import { createFhirEndpoint } from './fhir-pipeline.js';
+import { FormTokens } from './forms.js';
 import { createHomeRouter } from './home.js';
 import { TENANT_PATTERN } from './modes/oracle.js';
 import { createOAuthRouter, createSigningKey } from './oauth.js';
@@ -26,6 +27,8 @@ export interface SandboxOptions {
   publicUrl: string;
   /** directory of fixture Bundles (*.json); default server/sandbox/fixtures */
   fixturesDir?: string;
+  /** the clock of the authorization server (tests move it to expire tokens); default Date.now */
+  now?: () => number;
 }
 
 export interface Sandbox {
@@ -45,7 +48,8 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const repo = new MemoryRepository();
   await seed(repo, fixturesDir);
   const fhir = new FhirRouter();
-  const state = new AuthState();
+  const state = new AuthState(opts.now);
+  const forms = new FormTokens(opts.now);
   const directory = new Directory(repo);
   const key = await createSigningKey();
   const reset = async () => {
@@ -70,7 +74,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
       return typeof tenant === 'string' && TENANT_PATTERN.test(tenant) && tenant === tenant.toLowerCase() ? urls.base('oracle', tenant) : undefined;
     },
   }));
-  router.use(createHomeRouter({ urls, state, directory, reset }));
+  router.use(createHomeRouter({ urls, state, directory, forms, reset }));
   router.use((req: Request, res: Response) => {
     res.status(404).type('text/plain').send('Not found in the sandbox EHR');
   });

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  authorizeUrl, exchangeCode, getSandboxToken, pkcePair, runAuthorize, sandboxFhirBase, startSandboxServer,
+  authorizeUrl, exchangeCode, getSandboxToken, pkcePair, runAuthorize, SANDBOX_WRITER_CLIENT_ID, sandboxFhirBase, startSandboxServer,
   type RunningSandbox,
 } from './testing.js';
 
@@ -69,8 +69,11 @@ describe('authorization code flow with PKCE', () => {
     const t = (await res.json()) as Record<string, unknown>;
     expect(t).toMatchObject({
       token_type: 'Bearer', patient: PATIENT, encounter: 'enc-pt-uuhp-commercial', need_patient_banner: true,
-      smart_style_url: `${s.url}/sandbox/smart-style.json`, scope: 'launch openid fhirUser online_access patient/*.rs',
+      smart_style_url: `${s.url}/sandbox/smart-style.json`,
     });
+    // patient/*.rs is narrowed to the types the app is registered for
+    expect((t.scope as string).split(' ')).toEqual(expect.arrayContaining(['launch', 'openid', 'fhirUser', 'online_access', 'patient/Patient.rs', 'patient/Coverage.rs']));
+    expect(t.scope as string).not.toContain('*');
     expect(typeof t.access_token).toBe('string');
     expect(t.expires_in).toBeGreaterThan(0);
     expect(typeof t.refresh_token).toBe('string');
@@ -172,15 +175,18 @@ describe('authorization code flow with PKCE', () => {
     expect(t.scope).toBe('launch patient/Patient.rs');
   });
 
-  it('standalone launch shows a patient picker and returns the chosen patient', async () => {
+  it('standalone launch shows a patient picker (clients registered for launch/patient) and returns the chosen patient', async () => {
     const { challenge } = pkcePair();
-    const res = await fetch(authorizeUrl(s.url, { aud: base, scope: 'launch/patient openid fhirUser patient/*.rs', state: 's', challenge, redirectUri: `${s.url}/` }));
+    const res = await fetch(authorizeUrl(s.url, {
+      aud: base, scope: 'launch/patient openid fhirUser patient/*.rs', state: 's', challenge, redirectUri: `${s.url}/sandbox/fixture-writer/callback`, clientId: SANDBOX_WRITER_CLIENT_ID,
+    }));
     const html = await res.text();
     expect(html).toContain('Choose a patient');
     expect(html).toContain('Marisol Sandoval');
-    const t = await getSandboxToken(s.url, { patientId: 'pt-medicare-ca', standalone: true, scopes: 'launch/patient openid fhirUser patient/*.rs' });
+    const t = await getSandboxToken(s.url, { patientId: 'pt-medicare-ca', standalone: true, scopes: 'launch/patient openid fhirUser patient/*.rs', clientId: SANDBOX_WRITER_CLIENT_ID });
     expect(t.patient).toBe('pt-medicare-ca');
     expect(t.need_patient_banner).toBe(true);
+    expect(t.scope).toBe('launch/patient openid fhirUser patient/*.rs');
   });
 
   it('admin sign-in (openid fhirUser) shows a user picker and the id_token names the admin', async () => {

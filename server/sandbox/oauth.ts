@@ -1,7 +1,10 @@
 /**
  * The sandbox's SMART authorization server: discovery, authorize (EHR launch, standalone with a patient or
  * user picker; auto-approved), token (authorization_code with PKCE S256, refresh_token), JWKS and the id_token.
- * Registered client: "pump-refill-coder", public, with the app's redirect URIs.
+ * Registered clients (clients.ts): "pump-refill-coder" (the app) and the sandbox's fixture writer; a token carries
+ * only scopes its client is registered for and asked for. Launch handles are single-use; token families are
+ * revoked as a whole on code replay, refresh-token reuse or revocation. Introspection (RFC 7662) and revocation
+ * (RFC 7009) endpoints are offered as a certified EHR's would be.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
@@ -10,7 +13,9 @@ import type { FhirBase, SandboxUrls } from './bases.js';
 import type { Directory } from './directory.js';
 import { patientName } from './directory.js';
 import { html, page } from './html.js';
-import { grantScopes, splitScopes } from './scopes.js';
+import { findClient, type SandboxClient } from './clients.js';
+import { sameOrigin } from './forms.js';
+import { grantScopes, isSubset, splitScopes, type GrantContext } from './scopes.js';
 import {
   AuthState, CODE_TTL_SECONDS, PENDING_TTL_SECONDS, randomHandle, REFRESH_TTL_SECONDS,
   type AuthorizeRequest, type CodeGrant, type Grant,
@@ -18,6 +23,9 @@ import {
 import { CLINICIAN_ID, userLabel } from './users.js';
 
 export const CLIENT_ID = 'pump-refill-coder';
+
+export const introspectionUrl = (urls: SandboxUrls) => `${urls.sandbox}/auth/introspect`;
+export const revocationUrl = (urls: SandboxUrls) => `${urls.sandbox}/auth/revoke`;
 
 export const SMART_CAPABILITIES = [
   'launch-ehr', 'launch-standalone', 'client-public', 'context-ehr-patient', 'context-ehr-encounter',
@@ -58,6 +66,8 @@ export function smartConfiguration(urls: SandboxUrls, base: FhirBase): Record<st
     jwks_uri: urls.jwks,
     authorization_endpoint: urls.authorize,
     token_endpoint: urls.token,
+    introspection_endpoint: introspectionUrl(urls),
+    revocation_endpoint: revocationUrl(urls),
     token_endpoint_auth_methods_supported: ['none'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
     response_types_supported: ['code'],
@@ -111,26 +121,39 @@ export function createOAuthRouter(deps: OAuthDeps): express.Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
 
+  // The EHR's look for embedded apps (SMART styling); public, and fetched cross-origin by apps on other hosts.
   router.get('/smart-style.json', (_req, res) => {
-    res.json(SMART_STYLE);
+    res.set('Access-Control-Allow-Origin', '*').set('Cache-Control', 'public, max-age=3600').json(SMART_STYLE);
   });
   router.get('/.well-known/jwks.json', (_req, res) => {
     res.json({ keys: [key.publicJwk] });
   });
 
-  async function issueCode(res: Response, method: string, request: AuthorizeRequest, grant: Omit<CodeGrant, 'clientId' | 'redirectUri' | 'codeChallenge'>) {
+  async function issueCode(res: Response, method: string, request: AuthorizeRequest, grant: Omit<CodeGrant, 'clientId' | 'redirectUri' | 'codeChallenge' | 'familyId'>) {
+    if (grant.scopes.length === 0) {
+      return redirectTo(res, method, request.redirectUri, {
+        error: 'invalid_scope', error_description: `none of the requested scopes can be granted to ${request.clientId} in this launch`, state: request.state,
+      });
+    }
     const code = randomHandle();
-    state.codes.set(code, { ...grant, clientId: request.clientId, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge }, CODE_TTL_SECONDS);
+    state.codes.set(code, {
+      ...grant, clientId: request.clientId, redirectUri: request.redirectUri, codeChallenge: request.codeChallenge, familyId: state.newFamily(),
+    }, CODE_TTL_SECONDS);
     redirectTo(res, method, request.redirectUri, { code, state: request.state });
   }
+
+  const grantFor = (client: SandboxClient, base: FhirBase, kind: GrantContext['kind'], scope: string, hasPatient: boolean) =>
+    grantScopes(scope, { registered: client.scopes, hasPatient, hasUser: true, kind, adjust: (sc) => base.mode.adjustScope(sc) });
 
   async function authorize(req: Request, res: Response): Promise<void> {
     const p: Params = (req.method === 'POST' ? req.body : req.query) ?? {};
     const clientId = str(p, 'client_id');
     const redirectUri = str(p, 'redirect_uri');
-    if (clientId !== CLIENT_ID) return errorPage(res, 400, `Unknown client_id: ${clientId ?? '(missing)'}. The sandbox knows the client "${CLIENT_ID}".`);
-    if (!redirectUri || !urls.redirectUris.includes(redirectUri)) {
-      return errorPage(res, 400, `redirect_uri ${redirectUri ?? '(missing)'} is not registered for ${CLIENT_ID}. Registered: ${urls.redirectUris.join(', ')}`);
+    const client = findClient(clientId);
+    if (!client || !clientId) return errorPage(res, 400, `Unknown client_id: ${clientId ?? '(missing)'}. The sandbox knows the client "${CLIENT_ID}".`);
+    const registeredUris = client.redirectUris(urls);
+    if (!redirectUri || !registeredUris.includes(redirectUri)) {
+      return errorPage(res, 400, `redirect_uri ${redirectUri ?? '(missing)'} is not registered for ${clientId}. Registered: ${registeredUris.join(', ')}`);
     }
     const stateParam = str(p, 'state');
     const fail = (error: string, description: string) =>
@@ -148,17 +171,18 @@ export function createOAuthRouter(deps: OAuthDeps): express.Router {
 
     const launch = str(p, 'launch');
     if (launch) {
-      const ctx = state.launches.get(launch);
-      if (!ctx) return fail('invalid_request', 'unknown or expired launch');
+      // single use: whatever happens next, this launch handle is spent
+      const ctx = state.takeLaunch(launch);
+      if (!ctx) return fail('invalid_request', 'unknown, expired or already used launch');
       if (ctx.base !== base.url) return fail('invalid_request', 'this launch was made for another FHIR server (aud)');
-      const scopes = grantScopes(scope, { hasPatient: true, adjust: (s) => base.mode.adjustScope(s) });
+      const scopes = grantFor(client, base, 'ehr', scope, true);
       return issueCode(res, req.method, request, {
         scopes, patientId: ctx.patientId, encounterId: ctx.encounterId, userId: ctx.userId,
         needPatientBanner: ctx.needPatientBanner, base: base.url,
       });
     }
-    // Standalone: a picker (auto-approved otherwise).
-    const wantsPatient = splitScopes(scope).includes('launch/patient');
+    // Standalone: a picker (auto-approved otherwise). The patient picker only for clients registered for it.
+    const wantsPatient = splitScopes(scope).includes('launch/patient') && client.scopes.includes('launch/patient');
     const id = randomHandle();
     state.pending.set(id, { request, kind: wantsPatient ? 'patient' : 'user' }, PENDING_TTL_SECONDS);
     res.set('Cache-Control', 'no-store').type('html');
@@ -189,6 +213,7 @@ ${patients.map((pt) => html`<tr><td>${patientName(pt)}</td><td>${pt.birthDate ??
 
   router.post('/auth/pick', form, async (req, res, next) => {
     try {
+      if (!sameOrigin(req, new URL(urls.publicUrl).origin)) return errorPage(res, 403, 'This sign-in form was posted from another site.');
       const body: Params = req.body ?? {};
       const id = str(body, 'request') ?? '';
       const pending = state.pending.get(id);
@@ -196,20 +221,21 @@ ${patients.map((pt) => html`<tr><td>${patientName(pt)}</td><td>${pt.birthDate ??
       state.pending.delete(id);
       const { request } = pending;
       const base = urls.resolve(request.base)!;
+      const client = findClient(request.clientId)!;
       if (pending.kind === 'patient') {
         const patient = await directory.patient(str(body, 'patient') ?? '');
         if (!patient?.id) return errorPage(res, 400, 'Unknown patient');
         const wantsEncounter = splitScopes(request.scope).includes('launch/encounter');
         const encounterId = wantsEncounter ? await directory.latestEncounterId(patient.id) : undefined;
         return await issueCode(res, 'POST', request, {
-          scopes: grantScopes(request.scope, { hasPatient: true, adjust: (s) => base.mode.adjustScope(s) }),
+          scopes: grantFor(client, base, 'standalone-patient', request.scope, true),
           patientId: patient.id, encounterId, userId: CLINICIAN_ID, needPatientBanner: true, base: base.url,
         });
       }
       const user = directory.users().find((u) => u.id === str(body, 'user'));
       if (!user?.id) return errorPage(res, 400, 'Unknown user');
       return await issueCode(res, 'POST', request, {
-        scopes: grantScopes(request.scope, { hasPatient: false, adjust: (s) => base.mode.adjustScope(s) }),
+        scopes: grantFor(client, base, 'standalone-user', request.scope, false),
         userId: user.id, needPatientBanner: true, base: base.url,
       });
     } catch (err) {
@@ -247,7 +273,8 @@ ${patients.map((pt) => html`<tr><td>${patientName(pt)}</td><td>${pt.birthDate ??
     }
     if (grant.scopes.includes('online_access') || grant.scopes.includes('offline_access')) {
       const refreshToken = randomHandle();
-      state.refreshTokens.set(refreshToken, grant, REFRESH_TTL_SECONDS);
+      state.refreshTokens.set(refreshToken, { grant, used: false }, REFRESH_TTL_SECONDS);
+      state.touchFamily(grant.familyId);
       body.refresh_token = refreshToken;
     }
     return body;
@@ -267,9 +294,8 @@ ${patients.map((pt) => html`<tr><td>${patientName(pt)}</td><td>${pt.birthDate ??
         const grant = state.codes.get(code);
         if (!grant) return oauthError('invalid_grant', 'the code is unknown or expired');
         if (grant.redeemed) {
-          // A replayed code revokes everything it issued (RFC 6749 §4.1.2).
-          state.accessTokens.delete(grant.redeemed.accessToken);
-          if (grant.redeemed.refreshToken) state.refreshTokens.delete(grant.redeemed.refreshToken);
+          // A replayed code revokes everything it issued and everything refreshed from that (RFC 6749 §4.1.2).
+          state.revokeFamily(grant.familyId);
           return oauthError('invalid_grant', 'the code was already used');
         }
         if (clientId !== grant.clientId) return oauthError('invalid_client', 'client_id does not match the code', 401);
@@ -282,25 +308,93 @@ ${patients.map((pt) => html`<tr><td>${patientName(pt)}</td><td>${pt.birthDate ??
           return oauthError('invalid_grant', 'code_verifier does not match the code_challenge');
         }
         const { redirectUri: _r, codeChallenge: _c, redeemed: _d, ...rest } = grant;
-        const body = await tokenResponse(rest);
-        grant.redeemed = { accessToken: body.access_token as string, refreshToken: body.refresh_token as string | undefined };
-        return res.json(body);
+        grant.redeemed = true;
+        if (!state.isLive(rest)) return oauthError('invalid_grant', 'the code was revoked');
+        return res.json(await tokenResponse(rest));
       }
       if (grantType === 'refresh_token') {
         const token = str(p, 'refresh_token') ?? '';
-        const grant = state.refreshTokens.get(token);
-        if (!grant) return oauthError('invalid_grant', 'the refresh token is unknown, expired or already used');
+        const record = state.refreshTokens.get(token);
+        if (!record) return oauthError('invalid_grant', 'the refresh token is unknown or expired');
+        const { grant } = record;
+        if (record.used) {
+          // Reuse of a rotated refresh token: someone holds a copy. Revoke the family, descendants included.
+          state.revokeFamily(grant.familyId);
+          return oauthError('invalid_grant', 'the refresh token was already used; every token issued from this sign-in is now revoked');
+        }
+        if (!state.isLive(grant)) return oauthError('invalid_grant', 'the refresh token was revoked');
         // fhirclient sends no client_id on refresh for public clients (refreshTokenWithClientId is off by default)
         if (clientId !== undefined && clientId !== grant.clientId) return oauthError('invalid_client', 'client_id does not match the refresh token', 401);
-        state.refreshTokens.delete(token); // rotation: each refresh token works once
         const requested = str(p, 'scope');
-        const scopes = requested ? splitScopes(requested).filter((s) => grant.scopes.includes(s)) : grant.scopes;
+        const scopes = requested !== undefined ? splitScopes(requested) : grant.scopes;
+        if (requested !== undefined && (scopes.length === 0 || !isSubset(scopes, grant.scopes))) {
+          return oauthError('invalid_scope', 'a refresh may only narrow the scopes granted at sign-in');
+        }
+        record.used = true; // rotation: each refresh token works once
         return res.json(await tokenResponse({ ...grant, scopes }));
       }
       return oauthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
     } catch (err) {
       next(err);
     }
+  });
+
+  /** The grant behind an access or refresh token, when still live. */
+  function lookup(token: string): { grant: Grant; expiresAt: number; kind: 'access' | 'refresh' } | undefined {
+    const access = state.activeAccess(token);
+    if (access) return { ...access, kind: 'access' };
+    const refresh = state.refreshTokens.entry(token);
+    if (refresh && !refresh.value.used && state.isLive(refresh.value.grant)) return { grant: refresh.value.grant, expiresAt: refresh.expiresAt, kind: 'refresh' };
+    return undefined;
+  }
+
+  // Token introspection (RFC 7662), for resource servers: the caller authenticates with a live access token.
+  router.post('/auth/introspect', form, (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const caller = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(req.get('authorization') ?? '');
+    if (!caller || !state.activeAccess(caller[1]!)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').json({ error: 'invalid_client', error_description: 'introspection needs Authorization: Bearer <a live access token>' });
+      return;
+    }
+    const token = str(req.body ?? {}, 'token') ?? '';
+    const found = lookup(token);
+    if (!found) {
+      res.json({ active: false });
+      return;
+    }
+    const { grant } = found;
+    const base = urls.resolve(grant.base);
+    res.json({
+      active: true,
+      scope: grant.scopes.join(' '),
+      client_id: grant.clientId,
+      token_type: found.kind === 'access' ? 'Bearer' : 'refresh_token',
+      exp: Math.floor(found.expiresAt / 1000),
+      sub: grant.userId,
+      aud: grant.base,
+      iss: base?.url ?? grant.base,
+      fhirUser: `${grant.base}/Practitioner/${grant.userId}`,
+      ...(grant.patientId ? { patient: grant.patientId } : {}),
+      ...(grant.encounterId ? { encounter: grant.encounterId } : {}),
+    });
+  });
+
+  // Token revocation (RFC 7009): revokes the token's whole family. Unknown tokens answer 200 as the RFC says.
+  router.post('/auth/revoke', form, (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const p: Params = req.body ?? {};
+    const token = str(p, 'token') ?? '';
+    const found = lookup(token) ?? (() => {
+      const r = state.refreshTokens.entry(token);
+      return r ? { grant: r.value.grant } : undefined;
+    })();
+    const clientId = str(p, 'client_id');
+    if (found && clientId !== undefined && clientId !== found.grant.clientId) {
+      res.status(401).json({ error: 'invalid_client', error_description: 'client_id does not match the token' });
+      return;
+    }
+    if (found) state.revokeFamily(found.grant.familyId);
+    res.status(200).json({});
   });
 
   return router;

@@ -18,9 +18,26 @@ describe('SMART scopes', () => {
     }
   });
 
-  it('grants requested ∩ allowed and drops patient/ scopes without a patient', () => {
-    expect(grantScopes('openid fhirUser bogus patient/Patient.rs system/*.rs', { hasPatient: true })).toEqual(['openid', 'fhirUser', 'patient/Patient.rs']);
-    expect(grantScopes('openid patient/Patient.rs user/Practitioner.rs', { hasPatient: false })).toEqual(['openid', 'user/Practitioner.rs']);
+  const registered = ['launch', 'openid', 'fhirUser', 'patient/Patient.rs', 'patient/Claim.c', 'patient/Claim.rs', 'user/Practitioner.rs', 'patient/Binary.r'];
+  const ehr = { registered, hasPatient: true, hasUser: true, kind: 'ehr' as const };
+
+  it('grants requested ∩ registered and drops patient/ scopes without a patient', () => {
+    expect(grantScopes('openid fhirUser bogus patient/Patient.rs system/*.rs profile', ehr)).toEqual(['openid', 'fhirUser', 'patient/Patient.rs']);
+    expect(grantScopes('openid patient/Patient.rs user/Practitioner.rs', { ...ehr, hasPatient: false, kind: 'standalone-user' })).toEqual(['openid', 'user/Practitioner.rs']);
+    expect(grantScopes('user/Practitioner.rs', { ...ehr, hasUser: false })).toEqual([]);
+  });
+
+  it('narrows wildcards and partial grants to the registration, keeping the requested spelling when wholly granted', () => {
+    expect(grantScopes('patient/*.cruds', ehr)).toEqual(['patient/Patient.rs', 'patient/Claim.crs', 'patient/Binary.r']);
+    expect(grantScopes('patient/Claim.write patient/Patient.read patient/Binary.read user/*.rs user/Patient.rs', ehr))
+      .toEqual(['patient/Claim.c', 'patient/Patient.read', 'patient/Binary.r', 'user/Practitioner.rs']);
+    expect(grantScopes('patient/*.*', { ...ehr, registered: ['patient/*.cruds'] })).toEqual(['patient/*.*']);
+  });
+
+  it('grants launch only in an EHR launch and launch/patient only in a standalone patient launch', () => {
+    const reg = [...registered, 'launch/patient', 'launch/encounter'];
+    expect(grantScopes('launch launch/patient', { ...ehr, registered: reg })).toEqual(['launch']);
+    expect(grantScopes('launch launch/patient launch/encounter', { ...ehr, registered: reg, kind: 'standalone-patient' })).toEqual(['launch/patient', 'launch/encounter']);
   });
 
   it('a vendor without Claim writes grants only the read part', () => {

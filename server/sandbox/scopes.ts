@@ -5,6 +5,7 @@
  * v1: `patient/Claim.read`, `.write`, `.*`  → v2 letters: read = rs, write = cud, * = cruds.
  * v2: `patient/Claim.c`, `.rs`, `.cruds` (letters in this order), optionally with a `?query`
  *     constraint, which the sandbox does not evaluate: a constrained scope grants nothing.
+ * What is granted is bounded by the client's registration (clients.ts) and the launch (grantScopes).
  */
 import { isResourceType } from '@medplum/core';
 
@@ -19,12 +20,13 @@ export interface ResourceScope {
   permissions: Set<Permission>;
 }
 
-/** Non-resource scopes the sandbox grants when asked. */
+/** Non-resource scopes the sandbox knows (granted when the client is registered for them and the launch fits). */
 const PLAIN_SCOPES = new Set([
   'launch', 'launch/patient', 'launch/encounter', 'openid', 'fhirUser', 'profile', 'online_access', 'offline_access',
 ]);
 
 const V1 = { read: 'rs', write: 'cud', '*': 'cruds' } as const;
+const LETTERS: Permission[] = ['c', 'r', 'u', 'd', 's'];
 
 export function splitScopes(scope: string | undefined): string[] {
   return [...new Set((scope ?? '').split(/\s+/).filter(Boolean))];
@@ -43,27 +45,77 @@ export function parseResourceScope(raw: string): ResourceScope | undefined {
   return { raw, level, resourceType, permissions: new Set(letters.split('') as Permission[]) };
 }
 
+/** What the launch puts in context: which kinds of scopes can be granted at all. */
+export interface GrantContext {
+  /** the client's registered scopes */
+  registered: readonly string[];
+  /** a patient is in context (EHR launch or the standalone patient picker): patient/ scopes possible */
+  hasPatient: boolean;
+  /** a user (practitioner) signed in or launched: user/ scopes possible */
+  hasUser: boolean;
+  /** how the authorization started: `launch` only for EHR launches, `launch/patient|encounter` only standalone */
+  kind: 'ehr' | 'standalone-patient' | 'standalone-user';
+  /** the vendor mode's adjustment (e.g. no Claim write in Epic); undefined drops the scope */
+  adjust?: (scope: ResourceScope) => string | undefined;
+}
+
+function v2(level: ScopeLevel, type: string, perms: Set<Permission>): string {
+  return `${level}/${type}.${LETTERS.filter((p) => perms.has(p)).join('')}`;
+}
+
 /**
- * The scopes granted for a request: the requested ones the sandbox knows (requested ∩ allowed),
- * minus those the vendor mode refuses, minus patient/ scopes when no patient is in context.
+ * The scopes granted for a request: granted ⊆ registered ∩ requested, per scope.
+ * - a requested scope wholly covered by the registration is granted in the spelling asked for (v1 or v2);
+ * - otherwise it is narrowed to what the registration allows, per resource type, in v2 letters
+ *   (`patient/*.cruds` with `patient/Claim.c` + `patient/Claim.rs` registered → `patient/Claim.crs`);
+ * - patient/ scopes only with a patient in context, user/ scopes only with a user, launch scopes only for the
+ *   launch kind they belong to; the vendor mode may narrow further. Unknown and constrained (`?query`) scopes
+ *   are not granted.
  */
-export function grantScopes(
-  requested: string,
-  opts: { hasPatient: boolean; adjust?: (scope: ResourceScope) => string | undefined },
-): string[] {
+export function grantScopes(requested: string, ctx: GrantContext): string[] {
   const granted: string[] = [];
+  const add = (s: string | undefined) => { if (s && !granted.includes(s)) granted.push(s); };
+  const registered = ctx.registered.map((r) => ({ raw: r, parsed: parseResourceScope(r) }));
   for (const s of splitScopes(requested)) {
     if (PLAIN_SCOPES.has(s)) {
-      granted.push(s);
+      if (!ctx.registered.includes(s)) continue;
+      if (s === 'launch' && ctx.kind !== 'ehr') continue;
+      if ((s === 'launch/patient' || s === 'launch/encounter') && ctx.kind !== 'standalone-patient') continue;
+      add(s);
       continue;
     }
-    const parsed = parseResourceScope(s);
-    if (!parsed) continue;
-    if (parsed.level === 'patient' && !opts.hasPatient) continue;
-    const adjusted = opts.adjust ? opts.adjust(parsed) : s;
-    if (adjusted && !granted.includes(adjusted)) granted.push(adjusted);
+    const asked = parseResourceScope(s);
+    if (!asked) continue;
+    if (asked.level === 'patient' && !ctx.hasPatient) continue;
+    if (asked.level === 'user' && !ctx.hasUser) continue;
+    // per resource type: the permissions both asked for and registered
+    const perType = new Map<string, Set<Permission>>();
+    for (const { parsed: reg } of registered) {
+      if (!reg || reg.level !== asked.level) continue;
+      let type: string;
+      if (asked.resourceType === '*') type = reg.resourceType;
+      else if (reg.resourceType === '*' || reg.resourceType === asked.resourceType) type = asked.resourceType;
+      else continue;
+      const both = [...asked.permissions].filter((p) => reg.permissions.has(p));
+      if (both.length === 0) continue;
+      const set = perType.get(type) ?? new Set<Permission>();
+      both.forEach((p) => set.add(p));
+      perType.set(type, set);
+    }
+    const out: ResourceScope[] = [];
+    for (const [type, perms] of perType) {
+      const whole = type === asked.resourceType && perms.size === asked.permissions.size;
+      const raw = whole ? asked.raw : v2(asked.level, type, perms);
+      out.push({ raw, level: asked.level, resourceType: type, permissions: perms });
+    }
+    for (const scope of out) add(ctx.adjust ? ctx.adjust(scope) : scope.raw);
   }
   return granted;
+}
+
+/** Is every scope in `narrower` contained in `wider` (same spelling)? For refresh-time downgrades. */
+export function isSubset(narrower: string[], wider: string[]): boolean {
+  return narrower.every((s) => wider.includes(s));
 }
 
 export interface AccessDecision {

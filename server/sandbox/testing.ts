@@ -25,8 +25,13 @@ export interface SandboxTokenOptions {
   user?: 'sandbox-clinician' | 'sandbox-admin';
   /** standalone launch with the patient picker (scope launch/patient) instead of an EHR launch */
   standalone?: boolean;
-  /** one of the registered redirect URIs; default `${baseUrl}/` */
+  /** one of the registered redirect URIs; default `${baseUrl}/` (the fixture writer: its own callback) */
   redirectUri?: string;
+  /**
+   * the client (default the app, "pump-refill-coder", registered for the app's scopes only); tests that plant
+   * records with broad write scopes use SANDBOX_WRITER_CLIENT_ID
+   */
+  clientId?: string;
 }
 
 export interface SandboxToken {
@@ -48,6 +53,8 @@ export interface SandboxToken {
 export const DEFAULT_PATIENT_SCOPES =
   'launch openid fhirUser online_access patient/*.rs user/Practitioner.rs patient/Claim.c patient/DocumentReference.c';
 export const SANDBOX_CLIENT_ID = 'pump-refill-coder';
+/** the sandbox's fixture-writer client: registered for patient/*.cruds and user/*.cruds, for tests planting records */
+export const SANDBOX_WRITER_CLIENT_ID = 'sandbox-fixture-writer';
 export const ORACLE_SANDBOX_TENANT = 'ec2458f2-1e24-41c8-b71b-0e701af7583d';
 
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -63,10 +70,10 @@ export function sandboxFhirBase(baseUrl: string, mode: SandboxMode = 'generic', 
 }
 
 /** Builds the authorize URL as the app would. */
-export function authorizeUrl(baseUrl: string, p: { aud: string; scope: string; state: string; challenge: string; redirectUri: string; launch?: string; method?: string }): string {
+export function authorizeUrl(baseUrl: string, p: { aud: string; scope: string; state: string; challenge: string; redirectUri: string; launch?: string; method?: string; clientId?: string }): string {
   const u = new URL(`${baseUrl.replace(/\/+$/, '')}/sandbox/auth/authorize`);
   u.searchParams.set('response_type', 'code');
-  u.searchParams.set('client_id', SANDBOX_CLIENT_ID);
+  u.searchParams.set('client_id', p.clientId ?? SANDBOX_CLIENT_ID);
   u.searchParams.set('redirect_uri', p.redirectUri);
   u.searchParams.set('scope', p.scope);
   u.searchParams.set('state', p.state);
@@ -93,12 +100,12 @@ export async function runAuthorize(url: string, pick?: { patient?: string; user?
   return new URL(picked.headers.get('location')!);
 }
 
-export async function exchangeCode(baseUrl: string, p: { code: string; verifier: string; redirectUri: string }): Promise<Response> {
+export async function exchangeCode(baseUrl: string, p: { code: string; verifier: string; redirectUri: string; clientId?: string }): Promise<Response> {
   return fetch(`${baseUrl.replace(/\/+$/, '')}/sandbox/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
-      grant_type: 'authorization_code', code: p.code, redirect_uri: p.redirectUri, client_id: SANDBOX_CLIENT_ID, code_verifier: p.verifier,
+      grant_type: 'authorization_code', code: p.code, redirect_uri: p.redirectUri, client_id: p.clientId ?? SANDBOX_CLIENT_ID, code_verifier: p.verifier,
     }),
   });
 }
@@ -107,7 +114,8 @@ export async function getSandboxToken(baseUrl: string, opts: SandboxTokenOptions
   const root = baseUrl.replace(/\/+$/, '');
   const mode = opts.mode ?? 'generic';
   const fhirBase = sandboxFhirBase(root, mode, opts.tenant);
-  const redirectUri = opts.redirectUri ?? `${root}/`;
+  const clientId = opts.clientId ?? SANDBOX_CLIENT_ID;
+  const redirectUri = opts.redirectUri ?? (clientId === SANDBOX_WRITER_CLIENT_ID ? `${root}/sandbox/fixture-writer/callback` : `${root}/`);
   let launch: string | undefined;
   let scope = opts.scopes ?? (opts.patientId ? DEFAULT_PATIENT_SCOPES : 'openid fhirUser');
   if (opts.patientId && !opts.standalone) {
@@ -123,13 +131,13 @@ export async function getSandboxToken(baseUrl: string, opts: SandboxTokenOptions
   }
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(16).toString('base64url');
-  const back = await runAuthorize(authorizeUrl(root, { aud: fhirBase, scope, state, challenge, redirectUri, launch }), {
+  const back = await runAuthorize(authorizeUrl(root, { aud: fhirBase, scope, state, challenge, redirectUri, launch, clientId }), {
     patient: opts.patientId, user: opts.user ?? 'sandbox-clinician',
   });
   const error = back.searchParams.get('error');
   if (error) throw new Error(`sandbox authorize refused: ${error} ${back.searchParams.get('error_description') ?? ''}`);
   if (back.searchParams.get('state') !== state) throw new Error('sandbox authorize did not echo state');
-  const res = await exchangeCode(root, { code: back.searchParams.get('code') ?? '', verifier, redirectUri });
+  const res = await exchangeCode(root, { code: back.searchParams.get('code') ?? '', verifier, redirectUri, clientId });
   const body = (await res.json()) as Omit<SandboxToken, 'fhirBase'> & { error?: string };
   if (!res.ok) throw new Error(`sandbox token failed: ${res.status} ${JSON.stringify(body)}`);
   return { ...body, fhirBase };
@@ -143,14 +151,38 @@ export interface RunningSandbox {
 }
 
 /** Starts an express server on a free port with only the sandbox mounted at /sandbox (for the sandbox's own tests). */
-export async function startSandboxServer(opts: { fixturesDir?: string } = {}): Promise<RunningSandbox> {
+/**
+ * Signs in to the sandbox EHR's home page as a browser would (form token, session cookie) and returns a fetch
+ * that sends the cookie, plus the form token of the signed-in page (for Launch/Reset posts).
+ */
+export async function sandboxSession(baseUrl: string): Promise<{ fetch: (path: string, init?: RequestInit) => Promise<Response>; csrf: string; cookie: string }> {
+  const root = baseUrl.replace(/\/+$/, '');
+  const signIn = await (await fetch(`${root}/sandbox/`)).text();
+  const anonCsrf = /name="csrf" value="([^"]+)"/.exec(signIn)?.[1];
+  const user = /name="user" value="([^"]+)"/.exec(signIn)?.[1];
+  if (!anonCsrf || !user) throw new Error('the sandbox home page showed no sign-in form');
+  const res = await fetch(`${root}/sandbox/session`, { method: 'POST', body: new URLSearchParams({ csrf: anonCsrf, user }), redirect: 'manual' });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  if (res.status !== 303 || !cookie) throw new Error(`sandbox sign-in answered ${res.status}`);
+  const withCookie = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('cookie', cookie);
+    return fetch(`${root}${path}`, { redirect: 'manual', ...init, headers });
+  };
+  const home = await (await withCookie('/sandbox/')).text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(home)?.[1];
+  if (!csrf) throw new Error('the signed-in sandbox home page has no form token');
+  return { fetch: withCookie, csrf, cookie };
+}
+
+export async function startSandboxServer(opts: { fixturesDir?: string; now?: () => number } = {}): Promise<RunningSandbox> {
   const [{ createServer }, { default: express }, { createSandbox }] = await Promise.all([
     import('node:http'), import('express'), import('./index.js'),
   ]);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://localhost:${(server.address() as { port: number }).port}`;
-  const sandbox = await createSandbox({ publicUrl: url, fixturesDir: opts.fixturesDir });
+  const sandbox = await createSandbox({ publicUrl: url, fixturesDir: opts.fixturesDir, now: opts.now });
   const app = express();
   app.use('/sandbox', sandbox.router);
   server.on('request', app);
