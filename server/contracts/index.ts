@@ -152,6 +152,7 @@ export const WARNING_IDS = [
   'drug-not-practice-expense', 'same-claim-required', 'compounded-ingredient-codes', 'compounded-code-varies',
   'duplicate-drug-codes', 'drug-waste-modifier', 'mutually-exclusive-codes', 'separate-em-needs-modifier-25',
   'em-not-separately-identifiable', 'diagnosis-not-supported', 'proposed-code-not-supported',
+  'payer-mapping-tie',
 ] as const;
 export type WarningId = (typeof WARNING_IDS)[number];
 
@@ -212,6 +213,8 @@ export type RecordReferences = z.infer<typeof RecordReferences>;
 
 const matchText = z.string().trim().min(1).max(200);
 export const PayerMappingInput = z.object({
+  /** what billing staff call it, e.g. "U of U Health Plans — Medicaid (Healthy U)"; screens and audit show it */
+  name: z.string().trim().min(1).max(120).optional(),
   priority: z.number().int().min(0).max(1_000_000),
   enabled: z.boolean(),
   match: z.object({
@@ -262,12 +265,22 @@ export const EvaluateRequest = z.object({
 });
 export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
 
+/** A problem with the record (or its reading) shown at the top of the review, with an optional one-click fix. */
+export const RecordNotice = z.object({
+  id: z.string(),
+  severity: Severity,
+  message: z.string(),
+  action: z.object({ label: z.string(), overrides: z.record(z.string(), z.unknown()) }).optional(),
+});
+export type RecordNotice = z.infer<typeof RecordNotice>;
+
 export const EvaluateResponse = z.object({
   facts: VisitFacts,
   factSources: FactSources,
   determination: Determination,
   references: RecordReferences,
   mapping: z.object({ id: z.string().optional(), policyId: PolicyId, lineOfBusiness: LineOfBusiness, matched: z.boolean() }),
+  recordNotices: z.array(RecordNotice).optional(),
 });
 export type EvaluateResponse = z.infer<typeof EvaluateResponse>;
 
