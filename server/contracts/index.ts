@@ -170,7 +170,7 @@ export const WARNING_IDS = [
   'drug-not-practice-expense', 'same-claim-required', 'compounded-ingredient-codes', 'compounded-code-varies',
   'duplicate-drug-codes', 'drug-waste-modifier', 'mutually-exclusive-codes', 'separate-em-needs-modifier-25',
   'em-not-separately-identifiable', 'diagnosis-not-supported', 'proposed-code-not-supported',
-  'diagnosis-missing',
+  'diagnosis-missing', 'payer-mapping-tie',
 ] as const;
 export type WarningId = (typeof WARNING_IDS)[number];
 
@@ -241,6 +241,8 @@ export type RecordReferences = z.infer<typeof RecordReferences>;
 
 const matchText = safeLine(200).trim().min(1);
 export const PayerMappingInput = z.object({
+  /** what billing staff call it, e.g. "U of U Health Plans — Medicaid (Healthy U)"; screens and audit show it */
+  name: z.string().trim().min(1).max(120).optional(),
   priority: z.number().int().min(0).max(1_000_000),
   enabled: z.boolean(),
   match: z.object({
@@ -292,19 +294,19 @@ export const EvaluateRequest = z.object({
 export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
 
 /**
- * A notice about the record as read, shown at the top of the review (h7a produces, h11r shows): e.g. id
- * `stale-launch-encounter`, `entry-skipped`, `diagnosis-needs-icd10`, `coverage-unreadable`. `action` offers a
- * one-click correction: its `overrides` are sent back as /api/evaluate overrides.
- */
-/**
  * The tag the client puts on the Encounter the EHR handed over in the launch context (Encounter.meta.tag), so
  * the server can tell the launch encounter from the other encounters it was sent.
  */
 export const LAUNCH_ENCOUNTER_TAG = { system: 'https://pump-refill-coder.app/fhir/CodeSystem/launch-context', code: 'launch-encounter' } as const;
 
+/**
+ * A notice about the record as read, shown at the top of the review: e.g. id `stale-launch-encounter`,
+ * `entry-skipped`, `diagnosis-needs-icd10`, `coverage-unreadable`, `payer-mapping-tie`. `action` offers a
+ * one-click correction: its `overrides` are sent back as /api/evaluate overrides.
+ */
 export const RecordNotice = z.object({
   id: z.string(),
-  severity: z.enum(['info', 'warning', 'error']),
+  severity: Severity,
   message: z.string(),
   action: z.object({ label: z.string(), overrides: z.record(z.string(), z.unknown()) }).optional(),
 });

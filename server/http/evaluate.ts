@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { EvaluateRequest, VisitFacts, type EvaluateResponse, type FactSources } from '../contracts/index.js';
 import { extractVisit, applyOverrides } from '../fhir/extract.js';
 import { evaluateVisit } from '../policy/index.js';
-import { coverageMatchInputFromFacts, resolveMapping, resolvePolicyContext } from '../mappings/index.js';
+import { applyMappingTie, coverageMatchInputFromFacts, resolveMapping, resolvePolicyContext } from '../mappings/index.js';
 import type { PayerMapping } from '../contracts/index.js';
 import { HttpError, badRequestFromZod } from './errors.js';
 
@@ -13,7 +13,10 @@ export interface MappingSource { current(): Promise<PayerMapping[]> }
 export function determine(facts: VisitFacts, mappings: PayerMapping[]) {
   const resolution = resolveMapping(mappings, coverageMatchInputFromFacts(facts), { reasons: false });
   const context = resolvePolicyContext(resolution, facts);
-  return { determination: evaluateVisit(facts, context), context, resolution };
+  const determination = evaluateVisit(facts, context);
+  // tied payer mappings: CPT-only rules, and a problem at the top of the review (payer-mapping-tie)
+  const recordNotices = applyMappingTie(determination, resolution, facts);
+  return { determination, context, resolution, recordNotices };
 }
 
 /**
@@ -57,12 +60,13 @@ export function createEvaluateRouter(mappingSource: MappingSource): Router {
   const router = Router();
   router.post('/evaluate', async (req, res) => {
     const visit = readVisit(req.body);
-    const { determination, context } = determine(visit.facts, await mappingsInForce(mappingSource));
+    const { determination, context, recordNotices } = determine(visit.facts, await mappingsInForce(mappingSource));
     const body: EvaluateResponse = {
       ...visit,
       determination,
       mapping: { id: context.mappingId, policyId: context.policyId, lineOfBusiness: context.lineOfBusiness, matched: context.mappingMatched },
     };
+    if (recordNotices.length) body.recordNotices = [...recordNotices, ...(body.recordNotices ?? [])];
     res.json(body);
   });
   return router;

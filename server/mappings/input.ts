@@ -36,6 +36,8 @@ export function coverageMatchInputFromFhir(coverage: unknown, payorOrganizations
 /** The policy context the engine runs with, from the resolution. */
 export function resolvePolicyContext(resolution: MappingResolution, facts: VisitFacts): PolicyContext {
   const w = resolution.winner;
+  // a tie: mappings did match but disagree; CPT-only rules until an administrator chooses (tie.ts warns)
+  if (resolution.tie?.length) return { policyId: 'cpt-default', lineOfBusiness: facts.coverage.lineOfBusiness, mappingMatched: true };
   if (!w) return { policyId: 'cpt-default', lineOfBusiness: facts.coverage.lineOfBusiness, mappingMatched: false };
   // a mapping that leaves the line of business 'unknown' defers to what the record says
   const lineOfBusiness = w.lineOfBusiness === 'unknown' ? facts.coverage.lineOfBusiness : w.lineOfBusiness;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CoverageMatchInput, PayerMapping, VisitFacts, type LineOfBusiness, type PolicyId } from '../contracts/index';
+import { findTies } from '../contracts/mappingTies';
+import { SEED_FILES, sourceInfo } from '../contracts/sources';
 import raw from './defaults.json';
 import {
   coverageMatchInputFromFacts, coverageMatchInputFromFhir, defaultMappingsAsStored, DefaultMappingsFile, nameMatches,
@@ -28,11 +30,48 @@ function fhirCoverage(opts: { payer?: string; naic?: string; sopt?: string; plan
 }
 
 describe('default mappings', () => {
-  it('defaults.json satisfies the contract schema, ids unique, each with a note citing a seed file', () => {
+  it('defaults.json satisfies the contract schema, ids and names unique, notes in words citing sources by title', () => {
     const parsed = DefaultMappingsFile.parse(raw);
     const ids = parsed.mappings.map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const m of parsed.mappings) expect(m.note).toMatch(/\d{3}_[0-9a-f]{16}\.txt/);
+    const names = parsed.mappings.map((m) => m.name);
+    expect(names.every((n) => typeof n === 'string' && n.length > 5)).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
+    const titles = Object.values(SEED_FILES).map((f) => sourceInfo(f).title);
+    for (const m of parsed.mappings) {
+      // people read these: no seed file names or hashes, and the policy is named by its title
+      expect(m.note, m.id).not.toMatch(/\d{3}_[0-9a-f]{16}\.txt|\bseed\b|SOPT/i);
+      if (m.policyId !== 'cms-medicare') expect(titles.some((t) => m.note!.includes(t)), m.id).toBe(true);
+    }
+  });
+
+  it('no two default mappings tie, by the admin check or on coverages that name two Centene brands', () => {
+    expect([...findTies(defaults)]).toEqual([]);
+    const cases: [CoverageMatchInput, PolicyId, LineOfBusiness][] = [
+      // real product names carry two brand names; the more specific brand must win, never a tie
+      [input({ payerNames: ['Ambetter from Sunshine Health'] }), 'centene-cp-mp-173', 'commercial'],
+      [input({ payerNames: ['Ambetter from Peach State Health Plan'] }), 'centene-cp-mp-173', 'commercial'],
+      [input({ payerNames: ['Centene — Peach State Health Plan'] }), 'centene-cp-mp-173', 'medicaid'],
+      [input({ payerNames: ['WellCare (Centene)'] }), 'centene-cp-mp-173', 'medicare-advantage'],
+    ];
+    for (const [inp, policy, lob] of cases) {
+      const res = resolveMapping(defaults, inp);
+      expect(res.tie, JSON.stringify(inp)).toBeUndefined();
+      expect([res.winner?.policyId, res.winner?.lineOfBusiness]).toEqual([policy, lob]);
+    }
+  });
+
+  it('a Georgia Medicaid member never gets the U of U policy from a look-alike plan name', () => {
+    // the sandbox's Peach State member as the EHR gives it, and the same with plan names a U of U rule could catch
+    for (const plan of ['Peach State Health Plan Medicaid', 'Healthy U Georgia Families', 'Medicare Advantage Ultra']) {
+      const { coverage, org } = fhirCoverage({ payer: 'Peach State Health Plan', sopt: '211', plan });
+      const res = resolveMapping(defaults, coverageMatchInputFromFhir(coverage, [org], 'GA'));
+      expect(res.tie).toBeUndefined();
+      expect([res.winner?.id, res.winner?.policyId, res.winner?.lineOfBusiness]).toEqual(['centene-peach-state-medicaid', 'centene-cp-mp-173', 'medicaid']);
+      // and a plan named like U of U's without any payer, outside Utah, is not sent to U of U either
+      const noPayer = resolveMapping(defaults, input({ planNames: [plan], coverageTypes: ['211'], patientState: 'GA' }));
+      expect(noPayer.winner?.policyId).not.toBe('uuhp');
+    }
   });
 
   const table: { name: string; payer?: string; naic?: string; sopt?: string; plan?: string; state?: string;
@@ -44,7 +83,7 @@ describe('default mappings', () => {
     { name: 'UUHP CHIP by SOPT 23', payer: 'U of U Health Plans', sopt: '23', policy: 'uuhp', lob: 'chip' },
     { name: 'UUHP CHIP by SOPT 361', payer: 'University of Utah Health Plans', sopt: '361', policy: 'uuhp', lob: 'chip' },
     { name: 'Healthy U by plan', payer: 'U of U Health Plans', plan: 'Healthy U', sopt: '211', policy: 'uuhp', lob: 'medicaid' },
-    { name: 'Healthy U by plan, no payer', plan: 'Healthy U Medicaid', policy: 'uuhp', lob: 'medicaid' },
+    { name: 'Healthy U by plan, no payer, Utah', plan: 'Healthy U Medicaid', state: 'UT', policy: 'uuhp', lob: 'medicaid' },
     { name: 'UUHP Medicaid by SOPT 21', payer: 'U of U Health Plans', sopt: '21', policy: 'uuhp', lob: 'medicaid' },
     { name: 'Advantage U by plan', payer: 'U of U Health Plans', plan: 'Advantage U', sopt: '111', policy: 'uuhp', lob: 'medicare-advantage' },
     { name: 'UUHP MA by SOPT 112', payer: 'University of Utah Health Plans', sopt: '112', policy: 'uuhp', lob: 'medicare-advantage' },
@@ -80,6 +119,13 @@ describe('default mappings', () => {
     expect(res.winner).toBeNull();
     expect(res.reasons.every((r) => !r.matched)).toBe(true);
   });
+});
+
+const facts0 = VisitFacts.parse({
+  serviceDate: '2025-03-04', patient: { state: 'UT' }, coverage: { payerName: 'Acme', lineOfBusiness: 'commercial' },
+  device: { kind: 'implanted-programmable-pump', route: 'intrathecal' },
+  services: { electronicAnalysis: true, refill: true, reprogramming: 'none' },
+  performer: { role: 'physician', physicianSkillRequired: false }, drugs: [], diagnoses: [], separateEvaluation: { performed: false },
 });
 
 describe('resolveMapping', () => {
@@ -138,14 +184,23 @@ describe('resolveMapping', () => {
     expect(res.reasons.find((r) => r.mappingId === 'g')!.reason).toContain('s has higher priority');
   });
 
-  it('ties: same top priority, different outcome → tie set, lowest id wins deterministically', () => {
-    const b = mk('b', { match: { payerName: 'Acme' }, policyId: 'icare-ma', lineOfBusiness: 'medicare-advantage' });
+  it('ties: same top priority, different outcome → tie set and NO winner (never the lowest id)', () => {
+    const b = mk('b', { match: { payerName: 'Acme' }, policyId: 'icare-ma', lineOfBusiness: 'medicare-advantage', name: 'Acme MA' });
     const a = mk('a', { match: { payerName: 'acme' } });
-    for (const order of [[a, b], [b, a]]) {
+    const lower = mk('c', { priority: 1, match: { payerName: 'Acme' }, policyId: 'cms-medicare', lineOfBusiness: 'medicare' });
+    for (const order of [[a, b, lower], [b, lower, a]]) {
+      for (const reasons of [true, false]) {
+        const res = resolveMapping(order, input({ payerNames: ['ACME'] }), { reasons });
+        expect(res.tie).toEqual(['a', 'b']);
+        expect(res.winner).toBeNull();
+        // a lower-priority mapping does not step in either: the admin must choose between the tied ones
+        expect(res.matched.map((m) => m.id)).toEqual(['a', 'b', 'c']);
+      }
       const res = resolveMapping(order, input({ payerNames: ['ACME'] }));
-      expect(res.tie).toEqual(['a', 'b']);
-      expect(res.winner?.id).toBe('a');
-      expect(res.reasons.find((r) => r.mappingId === 'a')!.reason).toMatch(/tied/);
+      expect(res.reasons.find((r) => r.mappingId === 'a')!.reason).toContain("tied with 'Acme MA' at priority 100");
+      expect(res.reasons.find((r) => r.mappingId === 'b')!.reason).toMatch(/tied with a at priority 100 .*neither wins, CPT-only rules apply/);
+      expect(res.reasons.find((r) => r.mappingId === 'c')!.reason).toContain('the tied mappings at priority 100 rank higher');
+      expect(resolvePolicyContext(res, facts0)).toEqual({ policyId: 'cpt-default', lineOfBusiness: 'commercial', mappingMatched: true });
     }
     // same priority and same outcome: nothing ambiguous, no tie
     const a2 = mk('a2', { match: { payerName: 'Acme' } });

@@ -11,9 +11,10 @@
  *   codes (e.g. v3-ActCode "PPO") compare exactly, case-insensitively;
  * - states: the patient's state is in the list;
  * - disabled mappings never win; the highest priority wins. Two or more matching enabled mappings at the
- *   top priority that DISAGREE (policy, line of business or options) are a tie: `tie` lists their ids (an
- *   error the admin screen shows) and the lowest id wins deterministically, so evaluation still works
- *   (callers can warn). If they agree, nothing is ambiguous and no tie is reported.
+ *   top priority that DISAGREE (policy, line of business or options) are a tie: `tie` lists their ids and
+ *   there is NO winner — ids say nothing about which payer is right, so the visit falls back to CPT-only
+ *   rules and the clinician is told an administrator must choose (tie.ts). If they agree, nothing is
+ *   ambiguous, no tie is reported and the first of them (by id, for a stable answer) wins.
  */
 import type { CoverageMatchInput, MappingResolution, PayerMapping } from '../contracts/index';
 import { globMatchNormalized, isGlob, normalizeName } from './glob';
@@ -156,6 +157,11 @@ const byPriorityThenId = (a: PayerMapping, b: PayerMapping) =>
 const outcomeKey = (m: PayerMapping) =>
   `${m.policyId}|${m.lineOfBusiness}|${m.options?.reprogrammingMeaning ?? 'rate-or-dose-only'}`;
 
+const labelOf = (mappings: PayerMapping[], id: string) => {
+  const m = mappings.find((x) => x.id === id);
+  return m?.name ? `'${m.name}'` : id;
+};
+
 export interface ResolveOptions {
   /** false skips building the reason sentences (evaluation path); default true */
   reasons?: boolean;
@@ -177,12 +183,13 @@ export function resolveMapping(mappings: PayerMapping[], input: CoverageMatchInp
   }
   matched.sort(byPriorityThenId);
 
-  const top = matched[0] ?? null;
+  const first = matched[0] ?? null;
   let tie: string[] | undefined;
-  if (top) {
-    const sameTop = matched.filter((m) => m.priority === top.priority);
+  if (first) {
+    const sameTop = matched.filter((m) => m.priority === first.priority);
     if (sameTop.length > 1 && new Set(sameTop.map(outcomeKey)).size > 1) tie = sameTop.map((m) => m.id);
   }
+  const top = tie ? null : first;
 
   const reasons: MappingResolution['reasons'] = [];
   if (withText) {
@@ -190,12 +197,16 @@ export function resolveMapping(mappings: PayerMapping[], input: CoverageMatchInp
     for (const m of ordered) {
       const t = texts.get(m.id)!;
       let text = `${t.text} (priority ${m.priority} → ${m.policyId} ${m.lineOfBusiness})`;
-      if (top && m.id === top.id) {
-        text += tie ? ` — WINS by lowest id among tied mappings ${tie.join(', ')}: fix the priorities`
-          : ' — wins (highest priority)';
-      } else if (t.ok && m.enabled && top) {
-        text += m.priority === top.priority ? ` — same priority as ${top.id}, which wins by lowest id`
-          : ` — matched, but ${top.id} has higher priority`;
+      if (tie && tie.includes(m.id)) {
+        const others = tie.filter((x) => x !== m.id).map((x) => labelOf(mappings, x)).join(', ');
+        text += ` — tied with ${others} at priority ${m.priority} with a different result: neither wins, CPT-only rules apply until an administrator changes a priority or disables one`;
+      } else if (top && m.id === top.id) {
+        text += ' — wins (highest priority)';
+      } else if (t.ok && m.enabled && first) {
+        const over = top ?? first;
+        text += tie ? ` — matched, but the tied mappings at priority ${first.priority} rank higher`
+          : m.priority === over.priority ? ` — same priority and the same result as ${labelOf(mappings, over.id)}, which is used`
+            : ` — matched, but ${labelOf(mappings, over.id)} has higher priority`;
       }
       reasons.push({ mappingId: m.id, matched: t.ok && m.enabled, reason: text });
     }

@@ -19,7 +19,7 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === '23
 
 // ---------------------------------------------------------------- mappings
 
-const MAPPING_COLUMNS = 'id, version, priority, enabled, match, policy_id, line_of_business, options, note';
+const MAPPING_COLUMNS = 'id, version, priority, enabled, match, policy_id, line_of_business, options, note, name';
 
 function toMapping(r: Row): PayerMapping {
   const m: PayerMapping = {
@@ -33,12 +33,13 @@ function toMapping(r: Row): PayerMapping {
   };
   if (r.options !== null && r.options !== undefined) m.options = parsed(r.options);
   if (r.note !== null && r.note !== undefined) m.note = String(r.note);
+  if (r.name !== null && r.name !== undefined) m.name = String(r.name);
   return m;
 }
 
 function mappingParams(input: PayerMappingInput) {
   return [input.priority, input.enabled, JSON.stringify(input.match), input.policyId, input.lineOfBusiness,
-    json(input.options), input.note ?? null];
+    json(input.options), input.note ?? null, input.name ?? null];
 }
 
 export function mappingRepository(db: Db): MappingRepository {
@@ -48,8 +49,8 @@ export function mappingRepository(db: Db): MappingRepository {
   }
   async function insert(d: Db, input: PayerMappingInput, id: string, version: number) {
     const r = await d.query(
-      `INSERT INTO payer_mappings (id, version, priority, enabled, match, policy_id, line_of_business, options, note)
-       VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8::text::jsonb, $9) RETURNING ${MAPPING_COLUMNS}`,
+      `INSERT INTO payer_mappings (id, version, priority, enabled, match, policy_id, line_of_business, options, note, name)
+       VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8::text::jsonb, $9, $10) RETURNING ${MAPPING_COLUMNS}`,
       [id, version, ...mappingParams(input)]);
     return toMapping(r.rows[0]!);
   }
@@ -77,7 +78,7 @@ export function mappingRepository(db: Db): MappingRepository {
     async update(id, input, expectedVersion) {
       const r = await db.query(
         `UPDATE payer_mappings SET version = version + 1, priority = $3, enabled = $4, match = $5::text::jsonb,
-           policy_id = $6, line_of_business = $7, options = $8::text::jsonb, note = $9, updated_at = now()
+           policy_id = $6, line_of_business = $7, options = $8::text::jsonb, note = $9, name = $10, updated_at = now()
          WHERE id = $1 AND version = $2 RETURNING ${MAPPING_COLUMNS}`,
         [id, expectedVersion, ...mappingParams(input)]);
       return r.rows[0] ? toMapping(r.rows[0]) : explainMiss(db, id, expectedVersion);

@@ -179,12 +179,13 @@ describe('admin API: mappings', () => {
       .send({ mappings: [...exported.slice(0, 3), { ...validInput, id: 'bad-row', lineOfBusiness: 'dental' }] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].path).toBe('mappings.3.lineOfBusiness');
-    expect(bad.body.error.details[0].message).toContain('row 4 (id bad-row)');
-    expect(bad.body.error.message).toContain('nothing was imported');
+    expect(bad.body.error.details[0].message).toMatch(/^Mapping 4 \(bad-row\): line of business 'dental' is not one of: commercial, chip, medicaid/);
+    expect(bad.body.error.message).toMatch(/^Nothing was imported: Mapping 4 \(bad-row\): line of business/);
     const dup = await request(app).post('/api/admin/mappings/import').set(admin())
       .send({ mappings: [{ ...validInput, id: 'd' }, { ...validInput, id: 'd' }] });
     expect(dup.status).toBe(400);
     expect(dup.body.error.details[0].path).toBe('mappings.1.id');
+    expect(dup.body.error.details[0].message).toBe("Mapping 2 (d): id 'd' is already used by Mapping 1 (d)");
     expect((await request(app).get('/api/admin/mappings').set(admin())).body.mappings).toEqual(before);
 
     const ok = await request(app).post('/api/admin/mappings/import').set(admin()).send({ mappings: exported });
@@ -205,6 +206,91 @@ describe('admin API: mappings', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['limit', 'since']);
     expect((await request(app).get('/api/admin/audit?bogus=1').set(admin())).status).toBe(400);
+  });
+});
+
+describe('admin API: ties need a confirmation', () => {
+  // U of U Health Plans — Medicaid (Healthy U) matches 'U*of U* Health Plan*' + type 2 at priority 250 → uuhp medicaid
+  const rival = { name: 'Georgia Medicaid by type', priority: 250, enabled: true, match: { payerName: 'University of Utah Health Plans', coverageType: ['21'] },
+    policyId: 'centene-cp-mp-173', lineOfBusiness: 'medicaid' } as const;
+
+  it('POST of a mapping that would tie → 409 naming the mappings; nothing saved; confirmTie saves it and the audit says so', async () => {
+    const before = (await request(app).get('/api/admin/mappings').set(admin())).body.mappings.length;
+    const r = await request(app).post('/api/admin/mappings').set(admin()).send({ ...rival, id: 'ga-medicaid' });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('mapping-tie');
+    expect(r.body.error.message).toMatch(/^'Georgia Medicaid by type' \(Centene CP\.MP\.173.*, Medicaid\) would tie with 'U of U Health Plans — Medicaid \(Healthy U\)' \(U of U Health Plans.*, Medicaid\) at priority 250/);
+    expect(r.body.error.message).toContain('confirmTie: true');
+    expect(r.body.error.details.ties).toEqual([expect.objectContaining({ id: 'uuhp-medicaid', name: 'U of U Health Plans — Medicaid (Healthy U)', priority: 250, policyId: 'uuhp' })]);
+    expect((await request(app).get('/api/admin/mappings').set(admin())).body.mappings).toHaveLength(before);
+
+    const ok = await request(app).post('/api/admin/mappings').set(admin()).send({ ...rival, id: 'ga-medicaid', confirmTie: true });
+    expect(ok.status).toBe(201);
+    expect(ok.body.confirmTie).toBeUndefined();
+    expect(ok.body.name).toBe('Georgia Medicaid by type');
+    const audit = await request(app).get('/api/admin/audit?action=mapping.create&limit=1').set(admin());
+    expect(audit.body.entries[0].after).toMatchObject({ id: 'ga-medicaid', confirmedTieWith: ['uuhp-medicaid'] });
+
+    // the preview now shows the tie, with no winner: CPT-only rules
+    const p = await request(app).post('/api/admin/mappings/preview').set(admin())
+      .send({ match: { payerNames: ['University of Utah Health Plans'], coverageTypes: ['211'] } });
+    expect(p.body.tie.sort()).toEqual(['ga-medicaid', 'uuhp-medicaid']);
+    expect(p.body.winner).toBeNull();
+    expect(p.body.policy).toEqual({ id: 'cpt-default', lineOfBusiness: 'unknown' });
+
+    const del = await request(app).delete('/api/admin/mappings/ga-medicaid').set(admin()).set('If-Match', '"1"');
+    expect(del.status).toBe(204);
+  });
+
+  it('PUT that creates a tie (here: re-enabling or moving a priority) → 409 until confirmed; same result or other conditions → no tie', async () => {
+    const c = await request(app).post('/api/admin/mappings').set(admin()).send({ ...rival, id: 'ga-2', priority: 249 });
+    expect(c.status).toBe(201);
+    const tie = await request(app).put('/api/admin/mappings/ga-2').set(admin()).set('If-Match', '"1"').send({ ...rival, priority: 250 });
+    expect(tie.status).toBe(409);
+    expect(tie.body.error.details.ties.map((t: { id: string }) => t.id)).toEqual(['uuhp-medicaid']);
+    // a stale If-Match is still a 412 first, whatever the tie
+    expect((await request(app).put('/api/admin/mappings/ga-2').set(admin()).set('If-Match', '"7"').send({ ...rival, priority: 250 })).status).toBe(412);
+    // agreeing with the other mapping is no tie; nor are disjoint conditions (another state)
+    expect((await request(app).put('/api/admin/mappings/ga-2').set(admin()).set('If-Match', '"1"')
+      .send({ ...rival, priority: 250, policyId: 'uuhp' })).status).toBe(200);
+    expect((await request(app).put('/api/admin/mappings/ga-2').set(admin()).set('If-Match', '"2"')
+      .send({ ...rival, priority: 250, match: { ...rival.match, states: ['GA'] }, enabled: false })).status).toBe(200);
+    // disabled, it ties with nothing; enabled again it does (uuhp-medicaid names no state, so a GA member can match both)
+    const enable = await request(app).put('/api/admin/mappings/ga-2').set(admin()).set('If-Match', '"3"')
+      .send({ ...rival, priority: 250, match: { ...rival.match, states: ['GA'] } });
+    expect(enable.status).toBe(409);
+    const confirmed = await request(app).put('/api/admin/mappings/ga-2').set(admin()).set('If-Match', '"3"')
+      .send({ ...rival, priority: 250, match: { ...rival.match, states: ['GA'] }, confirmTie: true });
+    expect(confirmed.status).toBe(200);
+    expect((await request(app).delete('/api/admin/mappings/ga-2').set(admin()).set('If-Match', '"4"')).status).toBe(204);
+  });
+
+  it('import: ties among the file\'s rows → 409 naming rows and mappings; nothing imported; confirmTie imports', async () => {
+    const exported = JSON.parse((await request(app).get('/api/admin/mappings/export').set(admin())).text).mappings as Record<string, unknown>[];
+    const rows = [...exported, { ...rival, id: 'ga-3' }];
+    const r = await request(app).post('/api/admin/mappings/import').set(admin()).send({ mappings: rows });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('mapping-tie');
+    expect(r.body.error.message).toMatch(/^Nothing was imported: 1 pair of mappings in the file would tie/);
+    expect(r.body.error.message).toMatch(/Mapping \d+ \(U of U Health Plans — Medicaid \(Healthy U\)\) .* and Mapping \d+ \(Georgia Medicaid by type\) .* at priority 250/);
+    expect(r.body.error.details.ties[0].mappings.map((m: { id: string }) => m.id)).toEqual(['uuhp-medicaid', 'ga-3']);
+    expect((await request(app).get('/api/admin/mappings/ga-3').set(admin())).status).toBe(404);
+    const ok = await request(app).post('/api/admin/mappings/import').set(admin()).send({ mappings: rows, confirmTie: true });
+    expect(ok.status).toBe(200);
+    const back = await request(app).post('/api/admin/mappings/import').set(admin()).send({ mappings: exported });
+    expect(back.status).toBe(200);
+  });
+
+  it('validation messages are in words, never zod text', async () => {
+    const r = await request(app).post('/api/admin/mappings').set(admin())
+      .send({ ...validInput, priority: -3, match: { states: ['Utah'], extra: 1 }, policyId: 'aetna' });
+    expect(r.status).toBe(400);
+    const byPath = Object.fromEntries(r.body.error.details.map((d: { path: string; message: string }) => [d.path, d.message]));
+    expect(byPath.priority).toBe('priority must be 0 or more');
+    expect(byPath['match.states.0']).toBe('the 1st state must be a two-letter US state code (it is "Utah")');
+    expect(byPath.match).toBe("unknown field 'extra' in the match conditions");
+    expect(byPath.policyId).toMatch(/^policy 'aetna' is not one of: U of U Health Plans \(uuhp\), iCare/);
+    expect(r.body.error.message).not.toMatch(/Too small|Invalid option|Unrecognized key|expected number/);
   });
 });
 
