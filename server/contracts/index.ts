@@ -262,12 +262,26 @@ export const EvaluateRequest = z.object({
 });
 export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
 
+/**
+ * A notice about the record as read, shown at the top of the review (h7a produces, h11r shows): e.g. id
+ * `stale-launch-encounter`, `entry-skipped`, `diagnosis-needs-icd10`, `coverage-unreadable`. `action` offers a
+ * one-click correction: its `overrides` are sent back as /api/evaluate overrides.
+ */
+export const RecordNotice = z.object({
+  id: z.string(),
+  severity: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  action: z.object({ label: z.string(), overrides: z.record(z.string(), z.unknown()) }).optional(),
+});
+export type RecordNotice = z.infer<typeof RecordNotice>;
+
 export const EvaluateResponse = z.object({
   facts: VisitFacts,
   factSources: FactSources,
   determination: Determination,
   references: RecordReferences,
   mapping: z.object({ id: z.string().optional(), policyId: PolicyId, lineOfBusiness: LineOfBusiness, matched: z.boolean() }),
+  recordNotices: z.array(RecordNotice).optional(),
 });
 export type EvaluateResponse = z.infer<typeof EvaluateResponse>;
 
