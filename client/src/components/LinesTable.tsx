@@ -42,15 +42,16 @@ export function LinesTable({ determination, accepted, onToggle, loading, changed
                   <td>{l.modifiers.join(', ') || '—'}</td>
                   <td>{l.units}</td>
                   <td>
-                    <span className="display">{l.display}</span>
+                    <span className="display" title={l.display}>{l.display}</span>
                     <p className="rationale">{first}</p>
-                    {rest || l.citations.length ? (
+                    {(
                       <details className="why" data-testid="line-why">
                         <summary>Why?</summary>
+                        <p className="rationale-rest">{l.code}: {l.display}</p>
                         {rest ? <p className="rationale-rest">{rest}</p> : null}
                         <Citations citations={l.citations} />
                       </details>
-                    ) : null}
+                    )}
                   </td>
                 </tr>
               );
