@@ -10,7 +10,7 @@ import { PlanBlockedError, WriteInProgressError, WriteUncertainError, WrongPatie
 export interface Words { message: string; next: string }
 
 export const RELAUNCH = 'Relaunch Pump Refill Coder from the patient\'s chart in your EHR.';
-export const SESSION_EXPIRED: Words = { message: 'Your session with the EHR has expired.', next: RELAUNCH };
+export const SESSION_EXPIRED: Words = { message: 'Your session with the EHR has expired (the app tried to renew it first).', next: `${RELAUNCH} Your corrections and ticks for this visit are kept in this tab until you write.` };
 
 const PART_WORDS: Record<ReadPart, string> = {
   Patient: 'the patient\'s demographics', Coverage: 'the insurance coverage', Device: 'the implanted pump (Device)',
@@ -87,6 +87,13 @@ export function writeErrorToWords(err: unknown): Words {
   }
   if (err instanceof ApiUnreachableError) return { message: err.timedOut ? 'The app server did not answer in time.' : 'The app server could not be reached.', next: NOTHING_TWICE };
   return { message: 'The write did not complete.', next: NOTHING_TWICE };
+}
+
+/** The browser refuses this frame its storage (third-party storage blocked), which the sign-in needs. */
+export function storageBlockedWords(framed: boolean): Words {
+  return framed
+    ? { message: 'Your browser blocks storage for Pump Refill Coder inside this EHR frame, and sign-in needs it.', next: 'Relaunch the app: the launch page offers to open it in its own window. Or ask your administrator to allow this site\'s storage in the browser policy.' }
+    : { message: 'Your browser blocks storage for this site, and sign-in needs it.', next: 'Allow site data for this address in your browser, then relaunch from the patient\'s chart.' };
 }
 
 export const launchWords = {

@@ -54,12 +54,35 @@ describe('review and write-back (generic SMART sandbox)', () => {
       await page.screenshot({ path: path.join(ROOT, 'docs/review-screen.png'), fullPage: false });
     }
 
-    // physician skill not required → 62370 becomes 62369
+    // the summary shows what will be billed and Write, on screen without scrolling in a 1024×768 frame
+    for (const sel of ['[data-testid="summary-line"][data-code="62370"]', '[data-testid="write-button"]']) {
+      const box = await page.locator(sel).boundingBox();
+      expect(box && box.y + box.height).toBeLessThanOrEqual(768);
+    }
+    // sources are titled, never seed file names
+    const sourceText = (await page.locator('[data-testid="citation-title"]').allTextContents()).join(' | ');
+    expect(sourceText).not.toMatch(/\d{3}_[0-9a-f]{16}\.txt/);
+    expect(sourceText).toContain('U of U Health Plans');
+
+    // physician skill not required → 62370 becomes 62369, announced in words and highlighted
     await page.uncheck('[data-testid="fact-physician-skill"]');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="line"]')].some((r) => r.getAttribute('data-code') === '62369'), null, { timeout: 15_000 });
     const noSkill = await settledCodes(page);
     expect(noSkill).toContain('62369');
     expect(noSkill).not.toContain('62370');
+    expect(await page.textContent('[data-testid="announcer"]')).toContain('62370 → 62369');
+    expect(await page.getAttribute('[data-testid="announcer"]', 'aria-live')).toBe('polite');
+    expect(await page.locator('[data-testid="line"][data-code="62369"]').getAttribute('class')).toContain('changed');
+
+    // the correction survives a reload (kept per launch in sessionStorage, PHI-free key; never in localStorage)
+    await page.reload();
+    await waitForLines(page);
+    expect(await settledCodes(page)).toContain('62369');
+    expect(await page.isChecked('[data-testid="fact-physician-skill"]')).toBe(false);
+    const workKeys = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('prc-work:')));
+    expect(workKeys).toHaveLength(1);
+    expect(workKeys[0]).not.toContain('pt-uuhp-commercial');
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
 
     // no dose change → the reprogramming code goes; back to a dose change → it returns
     await page.selectOption('[data-testid="fact-reprogramming"]', 'none');
@@ -81,6 +104,9 @@ describe('review and write-back (generic SMART sandbox)', () => {
     const first = await writeAndWait(page);
     expect(first.doc).not.toBe('');
     expect(first.claim).not.toBe('');
+    // focus stays on the result, and the kept work is dropped once written
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('write-result');
+    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('prc-work:')).length)).toBe(0);
 
     // read back from the sandbox FHIR server
     const token = await tokenOf(page);
@@ -131,8 +157,16 @@ describe('codes the clinician types', () => {
     await page.click('[data-testid="add-proposed-code-button"]');
     expect(await page.textContent('[data-testid="add-proposed-code-error"]')).toContain('not a CPT or HCPCS code');
 
+    // "Check" answers beside the input and changes nothing; only "Add" puts the code on the record's list
     await page.fill('[data-testid="add-proposed-code"]', '62370');
     await page.click('[data-testid="add-proposed-code-button"]');
+    const answer = page.locator('[data-testid="check-code-answer"][data-code="62370"]');
+    await answer.waitFor();
+    expect(await answer.getAttribute('data-suggested')).toBe('false');
+    expect((await page.locator('[data-testid="check-code-reason"]').allTextContents()).join(' ')).toContain('62370');
+    expect(await page.locator('[data-testid="proposed-code"][data-code="62370"]').count()).toBe(0);
+    expect(await warningsAbout('62370')).toEqual(before);
+    await page.click('[data-testid="add-checked-code"]');
     await page.waitForSelector('[data-testid="proposed-code"][data-code="62370"]');
     expect(await settledCodes(page)).toContain('62369');   // a typed code never becomes a line by itself
     expect(await settledCodes(page)).not.toContain('62370');

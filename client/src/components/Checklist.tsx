@@ -7,8 +7,8 @@ interface Props { items: Determination['checklist']; checked: Record<string, boo
 export function Checklist({ items, checked, onToggle }: Props) {
   const missing = items.filter((i) => i.required && !checked[i.id]).length;
   return (
-    <section className="card" data-testid="checklist">
-      <h2>Documentation checklist</h2>
+    <section className="card" data-testid="checklist" id="checklist" aria-labelledby="checklist-h" tabIndex={-1}>
+      <h2 id="checklist-h">Documentation checklist</h2>
       {missing > 0 ? <p className="muted" data-testid="checklist-missing">{missing} required item{missing === 1 ? '' : 's'} not yet ticked.</p> : null}
       <ul className="checklist">
         {items.map((i) => (

@@ -1,22 +1,28 @@
-/** A list of citations: source and section always visible, the quoted policy text on demand. */
+/**
+ * The sources behind a line, warning or checklist item: one "Sources (n)" disclosure (one tab stop), holding each
+ * source's human title and section (DESIGN.md "Citations shown to people": never a file name) and the quoted text.
+ */
 import type { Citation } from '../../../server/contracts/index';
+import { sourceInfo } from '../../../server/contracts/sources';
 
-export function Citations({ citations }: { citations: Citation[] }) {
+export function Citations({ citations, label = 'Sources' }: { citations: Citation[]; label?: string }) {
   if (citations.length === 0) return null;
   return (
-    <ul className="citations" data-testid="citations">
-      {citations.map((c, i) => (
-        <li key={i}>
-          {c.quote ? (
-            <details>
-              <summary><cite>{c.source}</cite>{c.section ? <span className="section"> § {c.section}</span> : null}</summary>
-              <blockquote data-testid="citation-quote">{c.quote}</blockquote>
-            </details>
-          ) : (
-            <span><cite>{c.source}</cite>{c.section ? <span className="section"> § {c.section}</span> : null}</span>
-          )}
-        </li>
-      ))}
-    </ul>
+    <details className="sources" data-testid="citations">
+      <summary>{label} ({citations.length})</summary>
+      <ul className="citations">
+        {citations.map((c, i) => {
+          const info = sourceInfo(c.source);
+          return (
+            <li key={i} data-testid="citation">
+              <cite data-testid="citation-title">{info.title}</cite>
+              {c.section ? <span className="section"> § {c.section}</span> : null}
+              {info.date ? <span className="muted"> ({info.date})</span> : null}
+              {c.quote ? <blockquote data-testid="citation-quote">{c.quote}</blockquote> : null}
+            </li>
+          );
+        })}
+      </ul>
+    </details>
   );
 }

@@ -9,8 +9,8 @@ const KIND: Record<VisitFacts['device']['kind'], string> = {
 export function PumpCard({ facts, sources }: { facts: VisitFacts; sources: FactSources }) {
   const d = facts.device;
   return (
-    <section className="card" data-testid="pump">
-      <h2>Pump</h2>
+    <section className="card" data-testid="pump" aria-labelledby="pump-h">
+      <h2 id="pump-h">Pump</h2>
       <dl>
         <dt>Kind</dt><dd data-testid="pump-kind">{KIND[d.kind]} <SourceBadge source={sources['device.kind']} path="device.kind" /></dd>
         <dt>Model</dt><dd data-testid="pump-model">{d.model ?? 'not recorded'}</dd>

@@ -2,7 +2,7 @@
 import type { FactSource } from '../../../server/contracts/index';
 
 const LABEL: Record<FactSource['status'], string> = {
-  record: 'from the record', derived: 'derived', default: 'default — please confirm', clinician: 'set by you',
+  record: 'from the record', derived: 'derived — please check', default: 'default — please confirm', clinician: 'set by you',
 };
 
 export function SourceBadge({ source, path }: { source: FactSource | undefined; path: string }) {
@@ -11,7 +11,7 @@ export function SourceBadge({ source, path }: { source: FactSource | undefined; 
   return (
     <span className={`source source-${source.status}`} data-testid={`source-${path}`} data-status={source.status}
       title={source.note}>
-      {LABEL[source.status]}{where}
+      {LABEL[source.status]}{where}{source.status === 'derived' && source.note ? <span className="source-note">: {source.note}</span> : null}
     </span>
   );
 }

@@ -34,7 +34,31 @@ async function vendorFor(serverUrl: string): Promise<EhrVendor> {
   }
 }
 
-export async function loadVisit(launch: Launch, onProgress?: (port: FhirPort) => void): Promise<LoadedVisit> {
+/** Calls `onResource` with every resource a read answers (search bundles unpacked), as soon as it answers. */
+function observed(port: FhirPort, onResource: (r: Resource) => void): FhirPort {
+  return {
+    base: port.base,
+    get requestCount() { return port.requestCount; },
+    async request<T>(path: string, init?: Parameters<FhirPort['request']>[1]) {
+      const res = await port.request<T>(path, init);
+      const body = res.body as Resource | Bundle | undefined;
+      try {
+        if (body?.resourceType === 'Bundle') for (const e of (body as Bundle).entry ?? []) { if (e.resource) onResource(e.resource); }
+        else if (body?.resourceType) onResource(body as Resource);
+      } catch { /* a display callback never breaks a read */ }
+      return res;
+    },
+  };
+}
+
+export interface LoadOptions {
+  onProgress?: (port: FhirPort) => void;
+  /** every resource as soon as its read answers: the screen shows patient, pump and coverage before the rest */
+  onResource?: (r: Resource) => void;
+}
+
+export async function loadVisit(launch: Launch, opts: LoadOptions = {}): Promise<LoadedVisit> {
+  const { onProgress, onResource } = opts;
   const { client, token } = launch;
   const port = createFhirPort({
     base: launch.serverUrl,
@@ -45,7 +69,7 @@ export async function loadVisit(launch: Launch, onProgress?: (port: FhirPort) =>
   });
   const scopes = parseScopes(token.scope);
   const [record, capability, vendor] = await Promise.all([
-    readRecord(port, { patientId: token.patient, encounterId: token.encounter, scopes, today: new Date() }),
+    readRecord(onResource ? observed(port, onResource) : port, { patientId: token.patient, encounterId: token.encounter, scopes, today: new Date() }),
     port.request('metadata').then((r) => parseCapability(r.body), () => UNKNOWN_CAPABILITY),
     vendorFor(launch.serverUrl),
   ]);

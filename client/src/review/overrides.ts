@@ -63,3 +63,14 @@ export function removeProposedCode(overrides: Overrides, current: readonly Propo
 
 const proposedList = (overrides: Overrides, current: readonly ProposedCode[]): ProposedCode[] =>
   Array.isArray(overrides.proposedCodes) ? overrides.proposedCodes as ProposedCode[] : [...current];
+
+/** Deep-merges a partial VisitFacts (e.g. a record notice's one-click correction) over the current overrides. */
+export function mergeOverrides(overrides: Overrides, patch: Record<string, unknown>): Overrides {
+  const out: Overrides = { ...overrides };
+  for (const [k, v] of Object.entries(patch)) {
+    const cur = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
+      ? mergeOverrides(cur as Overrides, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
