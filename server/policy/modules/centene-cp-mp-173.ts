@@ -67,10 +67,10 @@ export const centeneCpMp173: PolicyModule = {
 
     const procedureType = facts.services.procedureType;
     if (procedureType === 'trial') {
-      b.check('implant-medical-necessity', 'Intrathecal opioid trial criteria (CP.MP.173 I), one set met: ' + TRIAL_MALIGNANT + ' ' + TRIAL_NON_MALIGNANT, true,
+      b.check('implant-medical-necessity', 'Intrathecal opioid trial criteria (CP.MP.173 I), one set met: ' + TRIAL_MALIGNANT + ' ' + TRIAL_NON_MALIGNANT, false,
         [CENTENE.trial, CENTENE.trialMalignant, CENTENE.trialNonMalignant]);
     } else if (procedureType === 'implantation') {
-      b.check('implant-medical-necessity', 'Permanent pump implantation criteria (CP.MP.173 II), one set met: ' + IMPLANT_MALIGNANT + ' ' + IMPLANT_NON_MALIGNANT, true,
+      b.check('implant-medical-necessity', 'Permanent pump implantation criteria (CP.MP.173 II), one set met: ' + IMPLANT_MALIGNANT + ' ' + IMPLANT_NON_MALIGNANT, false,
         [CENTENE.implantation, CENTENE.implantMalignant, CENTENE.implantNonMalignant]);
     }
 
