@@ -16,7 +16,7 @@
  */
 import type { Citation, CompoundedDrugCode, VisitFacts } from '../contracts/index.js';
 import {
-  billingUnits, compoundedCodeFor, hcpcsDrugCode, ingredientInfo, ingredientsOf, parseStrength, specificCodeFor,
+  billingUnits, compoundedCodeFor, formatAmount, hcpcsDrugCode, ingredientInfo, ingredientsOf, parseStrength, specificCodeFor,
   SINGLE_DOSE_LABEL_CITATION, TERMINOLOGY_CITATIONS, validOn, type HcpcsDrugCode, type IngredientId,
 } from '../terminology/index.js';
 import { ARTICLE, FORUM, PUBLIC } from './citations.js';
@@ -57,7 +57,7 @@ export interface DrugOutcome {
   anyLine: boolean;
 }
 
-const fmt = (n: number): string => (Math.round(n * 1e6) / 1e6).toLocaleString('en-US', { maximumFractionDigits: 6 });
+const fmt = formatAmount;
 const plural = (n: number, w: string): string => n + ' ' + w + (n === 1 ? '' : 's');
 
 export function addDrugLines(facts: VisitFacts, options: DrugOptions, b: DeterminationBuilder): DrugOutcome {

@@ -92,7 +92,8 @@ export function runPolicyModule(module: PolicyModule, facts: VisitFacts, context
   if (module.lineCitations) {
     for (const line of b.lines) {
       const own = module.lineCitations(line, facts, lineOfBusiness);
-      if (own.length) line.citations = [...own, ...line.citations.filter((c) => !own.includes(c))];
+      if (own.length === 0 || (own.length === 1 && line.citations[0] === own[0])) continue;
+      line.citations = [...own, ...line.citations.filter((c) => !own.includes(c))];
     }
   }
   reconcileProposedCodes(facts, { pump, drugs, em, medicareRules: plan.medicare !== undefined || medicarePayer }, b);
