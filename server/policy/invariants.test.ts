@@ -4,6 +4,7 @@ import {
   CHECKLIST_IDS, Determination, PolicyContext, VisitFacts, WARNING_IDS,
 } from '../contracts/index.js';
 import { hcpcsDrugCode } from '../terminology/index.js';
+import { payerOfCitation } from './citations.js';
 import { evaluateVisit } from './index.js';
 
 const RUNS = 2500;
@@ -175,6 +176,16 @@ describe('policy engine invariants (fast-check)', () => {
       const compoundCodes = new Set(['J7999', 'J7799', 'Q9977']);
       for (const l of d.lines.filter((x) => compoundCodes.has(x.code))) expect(l.modifiers.some((m) => m === 'JW' || m === 'JZ')).toBe(false);
       if (f.serviceDate < '2023-07-01') expect(d.lines.some((l) => l.modifiers.includes('JZ'))).toBe(false);
+    });
+  });
+  it('a payer\'s text never appears on another payer\'s determination', () => {
+    property((_f, _c, d) => {
+      for (const part of [...d.lines, ...d.warnings, ...d.notCovered, ...d.checklist]) {
+        for (const cit of part.citations) {
+          const payer = payerOfCitation(cit);
+          expect(payer === undefined || payer === d.policy.id, cit.source + ' on ' + d.policy.id).toBe(true);
+        }
+      }
     });
   });
 });
