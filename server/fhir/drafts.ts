@@ -12,7 +12,8 @@ import { citationLabel } from '../contracts/sources.js';
 import { finalizeFor } from './writeback/index.js';
 import type { Citation, EhrVendor } from '../contracts/index.js';
 import type { Claim, ClaimItem, DocumentReference, Patient, Practitioner, Provenance, Reference } from '@medplum/fhirtypes'; // R4 types (the installed @types/fhir 3.x is the old global namespace, not R4)
-import { APP_IDENTIFIER_SYSTEM, type DraftRequest } from '../contracts/index.js';
+import { APP_IDENTIFIER_SYSTEM, type DraftRequest, type VisitFacts } from '../contracts/index.js';
+import { isPumpLineCode } from '../terminology/index.js';
 
 export const CPT_SYSTEM = 'http://www.ama-assn.org/go/cpt';
 export const HCPCS_SYSTEM = 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
@@ -46,7 +47,7 @@ export interface BuildOptions {
 }
 
 /** Pump service and device lines carry the Device as their UDI. */
-const PUMP_LINE = /^(6236[7-9]|62370|9599[01]|96522|E078[2-6]|C1772|C1891|C2626)$/;
+const PUMP_LINE = { test: isPumpLineCode }; // the code table's pump-service and pump-device codes
 
 export function buildDrafts(req: DraftRequest, opts: BuildOptions): {
   visitKey: string; version: number; claim: Claim; documentReference: DocumentReference; provenance?: Provenance;

@@ -139,11 +139,15 @@ export const PAYER_SEEDS: Readonly<Record<string, string>> = Object.freeze({
   [SEED.uuhp]: 'uuhp', [SEED.icare]: 'icare-ma', [SEED.centene]: 'centene-cp-mp-173',
 });
 /** the module whose payer text a citation quotes, if any */
+const PAYER_BY_SOURCE = new Map<string, string | null>();
 export function payerOfCitation(c: Citation): string | undefined {
-  const direct = PAYER_SEEDS[c.source];
-  if (direct) return direct;
-  for (const [file, id] of Object.entries(PAYER_SEEDS)) if (c.source.includes(file)) return id;
-  return undefined;
+  let payer = PAYER_BY_SOURCE.get(c.source);
+  if (payer === undefined) {
+    payer = PAYER_SEEDS[c.source] ?? null;
+    if (payer === null) for (const [file, id] of Object.entries(PAYER_SEEDS)) if (c.source.includes(file)) { payer = id; break; }
+    if (PAYER_BY_SOURCE.size < 10_000) PAYER_BY_SOURCE.set(c.source, payer);
+  }
+  return payer ?? undefined;
 }
 
 // ------------------------------------------------------------------ public sources named where the seeds are silent

@@ -60,9 +60,25 @@ export class DeterminationBuilder {
    */
   private governCitations(citations: Citation[]): Citation[] {
     const own = this.policy.id;
-    const kept = citations.filter((c) => { const p = payerOfCitation(c); return p === undefined || p === own; });
-    const list = kept.length > 0 ? kept : citations;
-    return [...list.filter((c) => payerOfCitation(c) === own), ...list.filter((c) => payerOfCitation(c) !== own)];
+    // fast path: nothing foreign, and the payer's own text (if any) already leads
+    let needed = false;
+    let seenNeutral = false;
+    for (const c of citations) {
+      const p = payerOfCitation(c);
+      if (p === undefined) seenNeutral = true;
+      else if (p !== own || seenNeutral) { needed = true; break; }
+    }
+    if (!needed) return citations;
+    const mine: Citation[] = [];
+    const neutral: Citation[] = [];
+    let foreign = 0;
+    for (const c of citations) {
+      const p = payerOfCitation(c);
+      if (p === undefined) neutral.push(c); else if (p === own) mine.push(c); else foreign++;
+    }
+    if (mine.length + neutral.length === 0) return citations;
+    if (foreign === 0 && mine.length === 0) return citations;
+    return mine.length ? [...mine, ...neutral] : neutral;
   }
 
   warn(id: WarningId, severity: Severity, message: string, citations: readonly Citation[]): void {

@@ -16,7 +16,7 @@
  */
 import type { Citation, CompoundedDrugCode, VisitFacts } from '../contracts/index.js';
 import {
-  billingUnits, compoundedCodeFor, hcpcsDrugCode, ingredientInfo, ingredientsOf, parseStrength, specificCodeFor,
+  billingUnits, compoundedCodeFor, formatAmount, hcpcsDrugCode, ingredientInfo, ingredientsOf, parseStrength, specificCodeFor,
   SINGLE_DOSE_LABEL_CITATION, TERMINOLOGY_CITATIONS, validOn, type HcpcsDrugCode, type IngredientId,
 } from '../terminology/index.js';
 import { ARTICLE, FORUM, PUBLIC } from './citations.js';
@@ -34,6 +34,8 @@ export interface DrugOptions {
   compoundedDrugCode?: CompoundedDrugCode;
   /** KD on every pump drug line (mapping option; default off) */
   kdModifier?: boolean;
+  /** the coverage is Medicare or Medicare Advantage (S codes are never billed, whatever rules module applies) */
+  medicarePayer?: boolean;
 }
 
 export interface DrugLineResult {
@@ -55,7 +57,7 @@ export interface DrugOutcome {
   anyLine: boolean;
 }
 
-const fmt = (n: number): string => (Math.round(n * 1e6) / 1e6).toLocaleString('en-US', { maximumFractionDigits: 6 });
+const fmt = formatAmount;
 const plural = (n: number, w: string): string => n + ' ' + w + (n === 1 ? '' : 's');
 
 export function addDrugLines(facts: VisitFacts, options: DrugOptions, b: DeterminationBuilder): DrugOutcome {
@@ -145,7 +147,7 @@ function addDrugLine(drug: Drug, facts: VisitFacts, options: DrugOptions, b: Det
       replaceWith('The record\'s code ' + recordRow.code + ' (' + recordRow.descriptor + ') describes ' + ingredientInfo(recordRow.ingredient).label + ', not the ' + name + ' given.');
     } else if (!validOn(recordRow, serviceDate)) {
       replaceWith('The record\'s code ' + recordRow.code + ' is not valid on ' + serviceDate + (recordRow.validTo ? ' (ended ' + recordRow.validTo + ')' : recordRow.validFrom ? ' (starts ' + recordRow.validFrom + ')' : '') + '.');
-    } else if (options.medicareRules && !recordRow.medicarePayable) {
+    } else if ((options.medicareRules || options.medicarePayer === true) && !recordRow.medicarePayable) {
       replaceWith('The record\'s code ' + recordRow.code + ' is an S code, which the CMS HCPCS file marks not payable by Medicare (coverage code I); under Medicare rules it is never billed.');
     } else if (recordRow.trialOnly && !trial) {
       replaceWith('The record\'s code ' + recordRow.code + ' is for the intrathecal screening (trial) bolus only, and this visit is not recorded as a trial.');
@@ -181,7 +183,7 @@ function addDrugLine(drug: Drug, facts: VisitFacts, options: DrugOptions, b: Det
   }
 
   if (replaced && replaced !== row.code) {
-    b.warn('proposed-code-not-supported', 'warning', notes[notes.length - 1]!, [...(hcpcsDrugCode(replaced)?.citations ?? []), ...row.citations, ...(options.medicareRules ? [TERMINOLOGY_CITATIONS.sCodesNotMedicare] : [])]);
+    b.warn('proposed-code-not-supported', 'warning', notes[notes.length - 1]!, [...(hcpcsDrugCode(replaced)?.citations ?? []), ...row.citations, ...((options.medicareRules || options.medicarePayer) && !hcpcsDrugCode(replaced)?.medicarePayable ? [TERMINOLOGY_CITATIONS.sCodesNotMedicare] : [])]);
   }
 
   // ---------------------------------------------------------------- units

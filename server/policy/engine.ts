@@ -67,7 +67,8 @@ export function runPolicyModule(module: PolicyModule, facts: VisitFacts, context
 
   const pump = selectPumpService(facts, meaning, b);
   applyPerformerRules(facts, pump, b);
-  const drugOptions: DrugOptions = { medicareRules: plan.medicare !== undefined, ...module.drugCodeOptions?.(facts, lineOfBusiness) };
+  const medicarePayer = lineOfBusiness === 'medicare' || lineOfBusiness === 'medicare-advantage';
+  const drugOptions: DrugOptions = { medicareRules: plan.medicare !== undefined, medicarePayer, ...module.drugCodeOptions?.(facts, lineOfBusiness) };
   if (context.options?.compoundedDrugCode) drugOptions.compoundedDrugCode = context.options.compoundedDrugCode;
   if (context.options?.kdModifier !== undefined) drugOptions.kdModifier = context.options.kdModifier;
   const drugs = addDrugLines(facts, drugOptions, b);
@@ -86,15 +87,16 @@ export function runPolicyModule(module: PolicyModule, facts: VisitFacts, context
   applyDiagnosisRules(facts, b);
 
   // ---- the payer's declared hooks: codes it does not cover, its own text on each line
-  if (plan.medicare) for (const n of medicareNotCovered(facts)) b.addNotCovered(n.code, n.reason, n.citations);
+  if (plan.medicare || medicarePayer) for (const n of medicareNotCovered(facts)) b.addNotCovered(n.code, n.reason, n.citations);
   for (const n of module.notCoveredCodes?.(facts, lineOfBusiness) ?? []) b.addNotCovered(n.code, n.reason, n.citations);
   if (module.lineCitations) {
     for (const line of b.lines) {
       const own = module.lineCitations(line, facts, lineOfBusiness);
-      if (own.length) line.citations = [...own, ...line.citations.filter((c) => !own.includes(c))];
+      if (own.length === 0 || (own.length === 1 && line.citations[0] === own[0])) continue;
+      line.citations = [...own, ...line.citations.filter((c) => !own.includes(c))];
     }
   }
-  reconcileProposedCodes(facts, { pump, drugs, em, medicareRules: plan.medicare !== undefined }, b);
+  reconcileProposedCodes(facts, { pump, drugs, em, medicareRules: plan.medicare !== undefined || medicarePayer }, b);
 
   if (b.lines.length === 0) {
     b.warn('no-billable-service', 'warning',

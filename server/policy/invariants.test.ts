@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   CHECKLIST_IDS, Determination, PolicyContext, VisitFacts, WARNING_IDS,
 } from '../contracts/index.js';
+import { hcpcsDrugCode } from '../terminology/index.js';
+import { payerOfCitation } from './citations.js';
 import { evaluateVisit } from './index.js';
 
 const RUNS = 2500;
@@ -13,18 +15,20 @@ const isoDate = fc.integer({ min: 0, max: 900 }).map((n) => new Date(Date.UTC(20
 const state = fc.constantFrom('WI', 'MN', 'CA', 'NV', 'UT', 'AZ', 'TN', 'NC', 'TX', 'NY', 'FL', 'GU', 'ZZ');
 const lob = fc.constantFrom('commercial', 'chip', 'medicaid', 'medicare-advantage', 'medicare', 'unknown' as const);
 const policyId = fc.constantFrom('uuhp', 'icare-ma', 'centene-cp-mp-173', 'cms-medicare', 'cpt-default' as const);
-const codes = fc.constantFrom('62367', '62368', '62369', '62370', '95990', '95991', '96522', '99213', '99214', 'J2274', 'S0093', 'J7999', 'S9328', 'A4220', '64483', 'J1170');
+const codes = fc.constantFrom('62367', '62368', '62369', '62370', '95990', '95991', '96522', '99213', '99214', 'J2274', 'S0093', 'J7999', 'S9328', 'A4220', '64483', 'J1170', 'J0475', 'J0476', 'J3010', 'S0092', 'J2278');
 const opt = <T,>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
 const drug = fc.record({
-  name: fc.constantFrom('morphine sulfate PF', 'baclofen', 'ziconotide', 'hydromorphone', 'clonidine', 'bupivacaine', 'compounded mix', 'Infumorph'),
-  hcpcs: opt(fc.constantFrom('J2274', 'S0093', 'J7999', 'J1170', 'J0475')),
+  name: fc.constantFrom('morphine sulfate PF', 'baclofen', 'ziconotide', 'hydromorphone', 'clonidine', 'bupivacaine', 'compounded mix', 'Infumorph', 'Prialt 25 mcg/mL', 'Gablofen', 'fentanyl', 'sufentanil', 'Duraclon', 'mystery drug'),
+  hcpcs: opt(fc.constantFrom('J2274', 'S0093', 'J7999', 'J1170', 'J0475', 'J0476', 'J3010', 'S0092', 'S0020', 'J2278', 'J0735', 'C9290', 'J9999', 'J2275')),
   amount: fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 2000, noNaN: true }), fc.integer({ min: 1, max: 1000 })),
   unit: fc.constantFrom('mg', 'mcg', 'mL' as const),
   compounded: fc.boolean(),
   purchasedBy: fc.constantFrom('practice', 'pharmacy', 'patient', 'unknown' as const),
   wastedAmount: opt(fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 500, noNaN: true }))),
   singleDoseContainer: opt(fc.boolean()),
+  concentration: opt(fc.record({ amount: fc.constantFrom(0.5, 1, 25, 500, 2000), unit: fc.constantFrom('mg', 'mcg' as const), perMl: fc.constantFrom(1, 20) })),
+  trial: opt(fc.boolean()),
 }, { requiredKeys: ['name', 'amount', 'unit', 'compounded', 'purchasedBy'] });
 
 const facts: fc.Arbitrary<VisitFacts> = fc.record({
@@ -57,13 +61,17 @@ const facts: fc.Arbitrary<VisitFacts> = fc.record({
   lastRefillDate: opt(isoDate),
   dailyVolumeMl: opt(fc.constantFrom(0.1, 0.5, 1, 2)),
   priorServices: opt(fc.array(fc.record({ date: isoDate, code: codes }), { maxLength: 4 })),
-  proposedCodes: opt(fc.array(fc.record({ code: codes, modifiers: opt(fc.constantFrom(['25'], ['JW'], [])) }, { requiredKeys: ['code'] }), { maxLength: 4 })),
+  proposedCodes: opt(fc.array(fc.record({ code: codes, modifiers: opt(fc.constantFrom(['25'], ['JW'], [])), units: opt(fc.constantFrom(1, 4, 14.5, 40)) }, { requiredKeys: ['code'] }), { maxLength: 4 })),
   drugOnSeparateClaim: opt(fc.boolean()),
 }, { requiredKeys: ['serviceDate', 'patient', 'coverage', 'device', 'services', 'performer', 'drugs', 'diagnoses', 'separateEvaluation'] }) as fc.Arbitrary<VisitFacts>;
 
 const context: fc.Arbitrary<PolicyContext> = fc.record({
   policyId, lineOfBusiness: lob, mappingMatched: fc.boolean(),
-  options: opt(fc.record({ reprogrammingMeaning: opt(fc.constantFrom('rate-or-dose-only', 'any-settings-update' as const)) }, { requiredKeys: [] })),
+  options: opt(fc.record({
+    reprogrammingMeaning: opt(fc.constantFrom('rate-or-dose-only', 'any-settings-update' as const)),
+    compoundedDrugCode: opt(fc.constantFrom('J7999', 'J7799', 'J3490' as const)),
+    kdModifier: opt(fc.boolean()),
+  }, { requiredKeys: [] })),
 }, { requiredKeys: ['policyId', 'lineOfBusiness', 'mappingMatched'] });
 
 const property = (check: (f: VisitFacts, c: PolicyContext, d: Determination) => void) =>
@@ -127,6 +135,56 @@ describe('policy engine invariants (fast-check)', () => {
       for (const l of d.lines.filter((x) => /^99[2-4]\d\d$/.test(x.code))) {
         expect(f.separateEvaluation.performed && !!f.separateEvaluation.reason?.trim()).toBe(true);
         expect(l.modifiers).toContain('25');
+      }
+    });
+  });
+  it('drug units always equal the descriptor arithmetic: ceil(dose in the descriptor\'s unit ÷ unit size)', () => {
+    property((f, _c, d) => {
+      if (f.drugs.length !== 1) return;
+      const drug = f.drugs[0]!;
+      if (drug.compounded) return;
+      for (const l of d.lines.filter((x) => x.system === 'HCPCS' && !x.modifiers.includes('JW'))) {
+        const row = hcpcsDrugCode(l.code);
+        expect(row, l.code + ' comes from the code table').toBeDefined();
+        if (!row || row.unitSize === undefined || row.unit === undefined) { expect(l.units).toBe(1); continue; }
+        // independent arithmetic
+        const toMg = (amount: number, unit: 'mg' | 'mcg') => (unit === 'mg' ? amount : amount / 1000);
+        let doseMg: number | undefined;
+        let doseMl: number | undefined;
+        const conc = drug.concentration ?? (/25 mcg\/mL/.test(drug.name) ? { amount: 25, unit: 'mcg' as const, perMl: 1 } : undefined);
+        if (drug.unit === 'mL') { doseMl = drug.amount; if (conc) doseMg = drug.amount * toMg(conc.amount, conc.unit) / conc.perMl; }
+        else { doseMg = toMg(drug.amount, drug.unit); if (conc) doseMl = doseMg / (toMg(conc.amount, conc.unit) / conc.perMl); }
+        const dose = row.unit === 'mL' ? doseMl : row.unit === 'mg' ? doseMg : doseMg! * 1000;
+        expect(dose, 'a line needs a dose in ' + row.unit).toBeDefined();
+        const want = Math.max(1, Math.ceil(dose! / row.unitSize - 1e-9));
+        expect(l.units, l.code + ' for ' + drug.amount + ' ' + drug.unit).toBe(want);
+      }
+    });
+  });
+  it('no S code line under Medicare rules or for a Medicare payer', () => {
+    property((f, c, d) => {
+      const lob = c.lineOfBusiness !== 'unknown' ? c.lineOfBusiness : f.coverage.lineOfBusiness;
+      const policy = f.policyId ?? c.policyId;
+      if (lob === 'medicare' || lob === 'medicare-advantage' || policy === 'cms-medicare' || policy === 'icare-ma') {
+        expect(d.lines.some((l) => /^S\d{4}$/.test(l.code))).toBe(false);
+      }
+    });
+  });
+  it('JZ and a JW line never both for one drug; never JW/JZ on a compounded line', () => {
+    property((f, _c, d) => {
+      for (const l of d.lines) expect(l.modifiers.includes('JW') && l.modifiers.includes('JZ')).toBe(false);
+      const compoundCodes = new Set(['J7999', 'J7799', 'Q9977']);
+      for (const l of d.lines.filter((x) => compoundCodes.has(x.code))) expect(l.modifiers.some((m) => m === 'JW' || m === 'JZ')).toBe(false);
+      if (f.serviceDate < '2023-07-01') expect(d.lines.some((l) => l.modifiers.includes('JZ'))).toBe(false);
+    });
+  });
+  it('a payer\'s text never appears on another payer\'s determination', () => {
+    property((_f, _c, d) => {
+      for (const part of [...d.lines, ...d.warnings, ...d.notCovered, ...d.checklist]) {
+        for (const cit of part.citations) {
+          const payer = payerOfCitation(cit);
+          expect(payer === undefined || payer === d.policy.id, cit.source + ' on ' + d.policy.id).toBe(true);
+        }
       }
     });
   });

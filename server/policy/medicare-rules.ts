@@ -59,14 +59,13 @@ export function applyMedicareJurisdiction(facts: VisitFacts, plan: MedicarePlan,
 const MINIMAL_DOCUMENTATION_MACS: ReadonlySet<string> = new Set(['JE', 'JF']);
 
 /** Under Medicare rules no S code is payable: S9328 is listed as not covered on every implanted-pump visit. */
-export function medicareNotCovered(facts: VisitFacts): { code: string; reason: string; citations: Citation[] }[] {
-  if (facts.device.kind === 'external-disposable-pump') return [];
-  const s9328 = hcpcsDrugCode('S9328')!;
-  return [{
-    code: 'S9328',
-    reason: 'S9328 (home infusion per diem for an implanted pain pump) is an S code: S codes are for non-Medicare payers and the CMS HCPCS file marks them not payable by Medicare, so it is not billed under Medicare rules; the office refill is billed with the CPT pump codes.',
-    citations: [...s9328.citations],
-  }];
+const MEDICARE_S9328: readonly { code: string; reason: string; citations: readonly Citation[] }[] = Object.freeze([{
+  code: 'S9328',
+  reason: 'S9328 (home infusion per diem for an implanted pain pump) is an S code: S codes are for non-Medicare payers and the CMS HCPCS file marks them not payable by Medicare, so it is not billed under Medicare rules; the office refill is billed with the CPT pump codes.',
+  citations: hcpcsDrugCode('S9328')!.citations,
+}]);
+export function medicareNotCovered(facts: VisitFacts): readonly { code: string; reason: string; citations: readonly Citation[] }[] {
+  return facts.device.kind === 'external-disposable-pump' ? [] : MEDICARE_S9328;
 }
 
 export function applyMedicareVisitRules(facts: VisitFacts, pump: PumpService, drugs: DrugOutcome, b: DeterminationBuilder): void {

@@ -572,14 +572,15 @@ export const SCENARIOS: PolicyScenario[] = [
     source: q(SEED.centene, 'a preliminary trial of intrathecal administration of an opioid drug is medically necessary for either of the following indications:'),
     facts: visit({ services: { electronicAnalysis: false, refill: false, reprogramming: 'none', procedureType: 'trial' }, diagnoses: ['G89.3'] }),
     context: ctx('centene-cp-mp-173', 'commercial'),
-    expect: { lines: [], warnings: ['no-billable-service'], requiredChecklist: ['implant-medical-necessity', 'diagnosis-supports-coverage'] },
+    // corrected: implant-medical-necessity is recommended, not required (DESIGN.md trigger table)
+    expect: { lines: [], warnings: ['no-billable-service'], requiredChecklist: ['diagnosis-supports-coverage'], optionalChecklist: ['implant-medical-necessity'] },
   },
   {
     name: 'Centene permanent implantation → implantation criteria on the checklist',
     source: q(SEED.centene, 'implantation of a permanent epidural or intrathecal pain pump to administer an opioid drug, singly or in combination with other non-opioid drugs, is medically necessary for either of the following:'),
     facts: visit({ services: { electronicAnalysis: false, refill: false, reprogramming: 'none', procedureType: 'implantation' }, diagnoses: ['G89.29'] }),
     context: ctx('centene-cp-mp-173', 'commercial'),
-    expect: { lines: [], requiredChecklist: ['implant-medical-necessity'] },
+    expect: { lines: [], optionalChecklist: ['implant-medical-necessity'] }, // corrected: recommended, not required
   },
   {
     name: 'Centene refill without reprogramming → 95990 although CP.MP.173 does not list it',

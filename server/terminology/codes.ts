@@ -14,7 +14,7 @@ import type { Citation } from '../contracts/index.js';
 const cite = (source: string, section: string, quote?: string): Citation =>
   Object.freeze(quote === undefined ? { source, section } : { source, section, quote });
 
-export const CMS_HCPCS_2019 = 'CMS HCPCS file 2019 (HCPC2019_CONTR_ANWEB)';
+export const CMS_HCPCS_2019 = 'CMS Alpha-Numeric HCPCS file, 2019 release';
 export const AMA_CPT = 'AMA CPT code set';
 const CMS_S_CODES_NOTE = 'S codes are temporary national codes for non-Medicare payers; the CMS file gives S0020, S0092 and S0093 coverage code I, "not payable by Medicare"';
 

@@ -84,8 +84,15 @@ export function recognizeDrug(input: { codings?: readonly CodingLike[]; texts?: 
 }
 
 /** ingredients named in a drug's name and ingredient list (the policy side of recognizeDrug) */
+const INGREDIENTS_CACHE = new Map<string, IngredientId[]>();
 export function ingredientsOf(drug: { name: string; ingredients?: readonly string[]; hcpcs?: string }): IngredientId[] {
-  return recognizeDrug({ texts: [drug.name, ...(drug.ingredients ?? [])], codings: drug.hcpcs ? [{ system: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: drug.hcpcs }] : [] }).ingredients;
+  const key = drug.name + '\u0000' + (drug.ingredients?.join('\u0000') ?? '') + '\u0000' + (drug.hcpcs ?? '');
+  const cached = INGREDIENTS_CACHE.get(key);
+  if (cached) return cached;
+  const found = recognizeDrug({ texts: [drug.name, ...(drug.ingredients ?? [])], codings: drug.hcpcs ? [{ system: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: drug.hcpcs }] : [] }).ingredients;
+  if (INGREDIENTS_CACHE.size >= 5_000) INGREDIENTS_CACHE.clear();
+  INGREDIENTS_CACHE.set(key, Object.freeze(found) as IngredientId[]);
+  return found;
 }
 
 const NUMBER = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)`;

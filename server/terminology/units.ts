@@ -12,10 +12,16 @@ export type UnitsResult =
   | { ok: true; units: number; exact: number; quantity: number; arithmetic: string }
   | { ok: false; missing: 'concentration' | 'unit-size' | 'amount'; message: string };
 
-const fmt = (n: number): string => {
+/** 1234.5 → "1,234.5" (at most 6 decimals); no Intl (toLocaleString is slow on the hot path) */
+export function formatAmount(n: number): string {
   const r = Math.round(n * 1e6) / 1e6;
-  return r.toLocaleString('en-US', { maximumFractionDigits: 6 });
-};
+  if (r > -1000 && r < 1000) return String(r);
+  const [int, frac] = String(Math.abs(r)).split('.');
+  if (!/^\d+$/.test(int ?? '')) return String(r); // exponent forms: leave as is
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return (r < 0 ? '-' : '') + grouped + (frac ? '.' + frac : '');
+}
+const fmt = formatAmount;
 const unitWord = (u: DoseUnit): string => u;
 
 /** the dose expressed in `target` (mg, mcg or mL), with the conversion written out; undefined when it cannot be */

@@ -1,27 +1,18 @@
 /** Procedures: which CPT codes are pump services, and a Procedure's services, codes and local date. */
+import { CPT_PUMP_CODES } from '../../terminology/index.js';
 import { readConcept, type ConceptRead } from './concept.js';
 import { localDateOf } from './dates.js';
 import { codesIn, obj, SYSTEMS, type Resource } from './record.js';
 
 export interface PumpService { analysis: boolean; refill: boolean; reprogramming: boolean }
 
-/** CPT codes of implanted-pump services (terminology.md, Procedure). */
-export const PUMP_SERVICE_CPT: Record<string, PumpService> = {
-  '62367': { analysis: true, refill: false, reprogramming: false },
-  '62368': { analysis: true, refill: false, reprogramming: true },
-  '62369': { analysis: true, refill: true, reprogramming: true },
-  '62370': { analysis: true, refill: true, reprogramming: true },
-  '95990': { analysis: false, refill: true, reprogramming: false },
-  '95991': { analysis: false, refill: true, reprogramming: false },
-  '96522': { analysis: false, refill: true, reprogramming: false },
-};
-export const REFILL_CPT = new Set(['62369', '62370', '95990', '95991', '96522']);
-export const IMPLANTATION_CPT = new Set(['62350', '62351', '62360', '62361', '62362', '61215']);
-export const TRIAL_CPT = new Set(['62322', '62323', '62324', '62325', '62326', '62327']);
+/** CPT codes of implanted-pump services, implantation and trial: from the one code table (server/terminology). */
+export const PUMP_SERVICE_CPT: Record<string, PumpService> = Object.fromEntries(
+  CPT_PUMP_CODES.map((c) => [c.code, { analysis: c.analysis, refill: c.refill, reprogramming: c.reprogramming }]));
+export { REFILL_CODES as REFILL_CPT, IMPLANTATION_CPT, TRIAL_CPT } from '../../terminology/index.js';
 
 /**
- * The one CPT lookup of the extraction (h8's code table replaces it on merge): a pump-service CPT code → what it
- * describes. Only CPT codings count (a SNOMED code that happens to look like a CPT code does not).
+ * The one CPT lookup of the extraction: a pump-service CPT code → what it describes (from the code table). Only CPT codings count (a SNOMED code that happens to look like a CPT code does not).
  */
 export function pumpServiceOfCode(system: string | undefined, code: string): PumpService | undefined {
   return system === SYSTEMS.cpt || system === 'urn:oid:2.16.840.1.113883.6.12' ? PUMP_SERVICE_CPT[code] : undefined;

@@ -8,6 +8,7 @@
  *   Trial and permanent implantation criteria (malignant / non-malignant) as checklist items.
  *   Baclofen → CP.PHAR.149. Medicaid: state rules take precedence. Medicare: NCD/LCD reviewed first.
  */
+import type { Citation } from '../../contracts/index.js';
 import { CENTENE } from '../citations.js';
 import type { PolicyModule } from '../engine.js';
 import { isBaclofen } from '../drugs.js';
@@ -21,6 +22,13 @@ const TRIAL_MALIGNANT = 'Malignant pain: (1) inadequate response to noninvasive 
 const TRIAL_NON_MALIGNANT = 'Non-malignant pain: (1) pathology identified; (2) life expectancy > 3 months; (3) failure or intolerance of conservative treatment (systemic pharmacotherapy, physical therapy, behavioural health treatment, nonsurgical treatment); (4) compliance with previous treatment; (5) no current drug or alcohol disorder; (6) psychological evaluation: mental health not a major contributor; (7) active participation in psychotherapeutic interventions; (8) further surgery or other treatment not indicated or likely effective; (9) no active infection; (10) systemic opioids weaned by at least 50% before the trial; (11) opioid-induced hyperalgesia ruled out.';
 const IMPLANT_MALIGNANT = 'Malignant pain: the preliminary trial gave ≥ 50% pain reduction with minimal side effects.';
 const IMPLANT_NON_MALIGNANT = 'Non-malignant pain: (1) trial gave ≥ 50% pain reduction and increased function with minimal side effects; (2) plan to continue weaning systemic opioids; (3) no active infection; (4) no active coagulopathy; (5) body size supports the device; (6) no other implanted programmable device whose crosstalk could change the prescription; (7) no known allergy to the drug; (8) no increased intracranial pressure; (9) no spinal anomaly complicating catheter placement; (10) continued participation in behavioural health treatment.';
+
+const NONE: readonly Citation[] = Object.freeze([]);
+/** CP.MP.173's own text for its lines (placed first) */
+const CENTENE_LINE_CITATIONS: Readonly<Record<string, readonly Citation[]>> = Object.freeze({
+  '62369': [CENTENE.code62369], '62370': [CENTENE.code62369], '95990': [CENTENE.codesNoGuarantee], '95991': [CENTENE.codesNoGuarantee],
+  'J2274': [CENTENE.j2274], 'S0093': [CENTENE.s0093],
+});
 
 export const centeneCpMp173: PolicyModule = {
   info: {
@@ -67,10 +75,10 @@ export const centeneCpMp173: PolicyModule = {
 
     const procedureType = facts.services.procedureType;
     if (procedureType === 'trial') {
-      b.check('implant-medical-necessity', 'Intrathecal opioid trial criteria (CP.MP.173 I), one set met: ' + TRIAL_MALIGNANT + ' ' + TRIAL_NON_MALIGNANT, true,
+      b.check('implant-medical-necessity', 'Intrathecal opioid trial criteria (CP.MP.173 I), one set met: ' + TRIAL_MALIGNANT + ' ' + TRIAL_NON_MALIGNANT, false,
         [CENTENE.trial, CENTENE.trialMalignant, CENTENE.trialNonMalignant]);
     } else if (procedureType === 'implantation') {
-      b.check('implant-medical-necessity', 'Permanent pump implantation criteria (CP.MP.173 II), one set met: ' + IMPLANT_MALIGNANT + ' ' + IMPLANT_NON_MALIGNANT, true,
+      b.check('implant-medical-necessity', 'Permanent pump implantation criteria (CP.MP.173 II), one set met: ' + IMPLANT_MALIGNANT + ' ' + IMPLANT_NON_MALIGNANT, false,
         [CENTENE.implantation, CENTENE.implantMalignant, CENTENE.implantNonMalignant]);
     }
 
@@ -80,12 +88,6 @@ export const centeneCpMp173: PolicyModule = {
     }
   },
   lineCitations(line) {
-    switch (line.code) {
-      case '62369': case '62370': return [CENTENE.code62369];
-      case '95990': case '95991': return [CENTENE.codesNoGuarantee];
-      case 'J2274': return [CENTENE.j2274];
-      case 'S0093': return [CENTENE.s0093];
-      default: return [];
-    }
+return CENTENE_LINE_CITATIONS[line.code] ?? NONE;
   },
 };

@@ -4,8 +4,16 @@
  * A55323 JF, L33461 JJ, A56695 JM). The plan's home is Wisconsin (J6, NGS), for which the policy lists no
  * document. Its code list separates programmable implanted pumps from disposable postoperative pumps.
  */
+import type { Citation } from '../../contracts/index.js';
 import { ICARE } from '../citations.js';
 import type { PolicyModule } from '../engine.js';
+
+const NONE: readonly Citation[] = Object.freeze([]);
+/** iCare's own text for its pump-service lines: it follows CMS, and prints the CPT descriptors */
+const ICARE_LINE_CITATIONS: Readonly<Record<string, readonly Citation[]>> = Object.freeze({
+  '62367': [ICARE.followsCms, ICARE.code62367], '62368': [ICARE.followsCms, ICARE.code62368], '62369': [ICARE.followsCms, ICARE.code62369],
+  '62370': [ICARE.followsCms, ICARE.code62370], '96522': [ICARE.followsCms, ICARE.code96522], '95990': [ICARE.followsCms], '95991': [ICARE.followsCms],
+});
 
 export const icareMa: PolicyModule = {
   info: {
@@ -33,12 +41,5 @@ export const icareMa: PolicyModule = {
   apply(_facts, lob, _visit, b) {
     b.notes.push('iCare follows the CMS requirements (policy WI.PA-1133, line of business Medicare' + (lob !== 'medicare-advantage' && lob !== 'medicare' ? '; this coverage is recorded as ' + lob + ', and the Medicare Advantage policy was applied as mapped' : '') + ').');
   },
-  lineCitations(line) {
-    const descriptor: Record<string, typeof ICARE.code62367> = {
-      '62367': ICARE.code62367, '62368': ICARE.code62368, '62369': ICARE.code62369, '62370': ICARE.code62370, '96522': ICARE.code96522,
-    };
-    const own = descriptor[line.code];
-    if (own) return [ICARE.followsCms, own];
-    return line.system === 'CPT' && /^(6236|9599)/.test(line.code) ? [ICARE.followsCms] : [];
-  },
+  lineCitations(line) { return ICARE_LINE_CITATIONS[line.code] ?? NONE; },
 };

@@ -9,8 +9,15 @@
  *     business, and Medicare rules for the state where the service was furnished (plan home: Utah, JF).
  *   Typical refill interval 90 days (caps the expected interval).
  */
+import type { Citation } from '../../contracts/index.js';
 import { UUHP } from '../citations.js';
 import type { PolicyModule } from '../engine.js';
+
+const NONE: readonly Citation[] = Object.freeze([]);
+/** U of U's own text for its lines (placed first) */
+const UUHP_LINE_CITATIONS: Readonly<Record<string, readonly Citation[]>> = Object.freeze({
+  '62369': [UUHP.covers], '62370': [UUHP.covers], '95990': [UUHP.codes95990], '95991': [UUHP.codes95991],
+});
 
 export const uuhp: PolicyModule = {
   info: {
@@ -50,10 +57,7 @@ export const uuhp: PolicyModule = {
     }];
   },
   lineCitations(line) {
-    if (line.code === '62369' || line.code === '62370') return [UUHP.covers];
-    if (line.code === '95990') return [UUHP.codes95990];
-    if (line.code === '95991') return [UUHP.codes95991];
-    return [];
+    return UUHP_LINE_CITATIONS[line.code] ?? NONE;
   },
   apply(facts, lob, visit, b) {
     const code = visit.pump.code;
