@@ -90,7 +90,7 @@ export function documentText(doc: Resource, index: ResourceIndex): string {
 // ---------------------------------------------------------------- sentences and their mood
 
 export function sentencesOf(text: string, from: Resource, code = false): NoteSentence[] {
-  return text.split(/\n+|(?<=[.!?;])\s+(?=[A-Z0-9"(])/)
+  return text.split(/\n+|(?<=[.!?;])(?<!\b(?:Dr|Mr|Mrs|Ms|St|vs|approx|e\.g|i\.e|No|pt)\.)\s+(?=[A-Z0-9"(])/)
     .map((t) => t.replace(/\s+/g, ' ').trim())
     .filter((t) => t.length > 1)
     .slice(0, 2000)

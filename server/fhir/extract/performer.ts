@@ -55,11 +55,11 @@ export function roleFromTaxonomy(code: string): Role | undefined {
 export function roleFromWords(text: string): Role | undefined {
   const t = text.trim();
   if (/\bnurse practitioner\b|\bN\.?P\.?(?:-C)?\b(?![-.]?\d)|\bA?PRN\b|\bFNP\b/i.test(t)) return 'nurse-practitioner';
-  if (/\bclinical nurse specialist\b|\bCNS\b/.test(t)) return 'clinical-nurse-specialist';
+  if (/\bclinical nurse specialist\b/i.test(t) || /\bCNS\b/.test(t)) return 'clinical-nurse-specialist';
   if (/\bphysician assistant\b|\bphysician associate\b|\bPA-C\b|\bP\.A\.(?:-C)?/i.test(t)) return 'physician-assistant';
   if (/\bmedical assistant\b|\bC?CMA\b|\bRMA\b/i.test(t)) return 'medical-assistant';
   if (/\blicensed (?:practical|vocational) nurse\b|\bL[PV]N\b/i.test(t)) return 'other';
-  if (/\bregistered nurse\b|\bR\.?N\.?\b|\bBSN\b/.test(t) || /^nurse$/i.test(t)) return 'registered-nurse';
+  if (/\bregistered nurse\b/i.test(t) || /\bR\.?N\.?\b|\bBSN\b/.test(t) || /^nurse$/i.test(t)) return 'registered-nurse';
   if (/\b(?:doctor of (?:medicine|osteopath(?:ic|y)(?: medicine)?)|physician|M\.?D\.?|D\.?O\.?|MBBS|anesthesiologist|physiatrist|neurosurgeon|neurologist|surgeon)\b/.test(t)
     || /\b(?:doctor of medicine|physician|anesthesiologist|physiatrist|neurosurgeon|neurologist)\b/i.test(t)) return 'physician';
   return undefined;
