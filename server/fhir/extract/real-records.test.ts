@@ -250,6 +250,14 @@ describe('coverage: one reader, the right Coverage, payer identity', () => {
     expect(r.references.coverage).toBe('Coverage/mcr');
     expect(r.facts.coverage.lineOfBusiness).toBe('medicare');
   });
+  it("Oracle Health: the visit encounter's own Coverage (coverage-encounter extension) wins over another active one", () => {
+    const enc = launch(encounter('e1', '2026-11-20T17:00:00Z'));
+    const r = extractVisit(bundle(patient, caLocation, enc,
+      cov('self', { reference: 'Organization/589803', display: 'SELF PAY' }, { class: [{ type: { coding: [{ code: 'plan' }] }, value: '2800235', name: 'Self Pay' }] }),
+      cov('visit', { display: 'Aetna' }, { extension: [{ url: 'https://fhir-ehr.cerner.com/r4/StructureDefinition/coverage-encounter', valueReference: { reference: 'Encounter/e1' } }] }),
+      cov('other', { display: 'Blue Cross' }, { order: 1 })));
+    expect(r.references.coverage).toBe('Coverage/visit');
+  });
   it('"Aetna Medicare" and "Humana Gold Plus" are Medicare Advantage, never traditional Medicare', () => {
     for (const name of ['Aetna Medicare', 'Humana Gold Plus HMO', 'Anthem Medicare Advantage', 'UHC MA PPO']) {
       const r = extractVisit(bundle(patient, cov('c', { display: name })), { today: '2026-11-20' });
