@@ -50,6 +50,7 @@ export function lineOfBusinessFromName(name: string): Lob | 'self-pay' | undefin
   if (MEDICARE_ADVANTAGE_NAME.test(n)) return 'medicare-advantage';
   if (/medicare/i.test(n)) return TRADITIONAL_MEDICARE_NAME.test(n) ? 'medicare' : MEDICAID_NAME.test(n) ? undefined : 'medicare-advantage';
   if (MEDICAID_NAME.test(n)) return 'medicaid';
+  if (/\bcommercial\b|\bemployer(?: group)?\b/i.test(n)) return 'commercial';
   return undefined;
 }
 

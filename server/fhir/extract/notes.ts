@@ -171,7 +171,7 @@ export function readPhysicianSkill(sentences: NoteSentence[]): NoteFact<string> 
 }
 
 const SUPERVISION_NO = /\b(?:supervising )?physician[^.;]{0,40}\b(?:not (?:on[- ]?site|present|in the (?:office|suite|clinic|building))|off[- ]?site|remote(?:ly)?|by (?:phone|telephone))\b|\bno (?:supervising )?physician (?:was )?(?:on[- ]?site|present)\b|\bgeneral supervision\b/i;
-const SUPERVISION_YES = /\b(?:supervising physician|supervising provider|attending|physician|Dr\.?\s+[A-Z][A-Za-z'-]+)[^.;]{0,60}?\b(?:on[- ]?site|present|in the (?:office|suite|clinic|building)|immediately available)\b|\b(?:under|with) direct (?:physician )?supervision\b/i;
+const SUPERVISION_YES = /\b(?:supervising physician|supervising provider|attending|physician|Dr\.?\s+[A-Z][A-Za-z'-]*)[^;]{0,60}?\b(?:on[- ]?site|present|in the (?:office|suite|clinic|building)|immediately available)\b|\b(?:under|with) direct (?:physician )?supervision\b/i;
 
 /** Was a supervising physician on site? */
 export function readSupervision(sentences: NoteSentence[]): Decision<boolean> {
@@ -182,7 +182,7 @@ export function readSupervision(sentences: NoteSentence[]): Decision<boolean> {
     if (isQuestion(t) || isBlankPrompt(t) || isHedged(t)) continue;
     if (SUPERVISION_NO.test(t)) { hits.push({ value: false, sentence: t, from: s.from }); continue; }
     const yes = SUPERVISION_YES.exec(t);
-    if (yes && !negatedAt(t, yes)) hits.push({ value: true, sentence: t, from: s.from });
+    if ((yes && !negatedAt(t, yes)) || (/\bdirect (?:physician )?supervision\b/i.test(t) && !isNegated(t))) hits.push({ value: true, sentence: t, from: s.from });
   }
   return decide(hits);
 }

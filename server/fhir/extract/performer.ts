@@ -147,6 +147,14 @@ export function readPerformer(visit: Visit): VisitFacts['performer'] {
         practitioner = practitioner ?? index.resolve(role.practitioner, 'Practitioner', role);
       }
     }
+    // No performer on the procedure (Synthea puts the clinician on Encounter.participant): the visit encounter's
+    // primary performer, else its attender, else its only participant.
+    if (!practitioner && !main && visit.encounter) {
+      const parts = objs(visit.encounter.participant);
+      const typed = (code: string) => parts.find((p) => objs(p.type).flatMap(codings).some((c) => c.code === code));
+      const chosen = typed('PPRF') ?? typed('ATND') ?? typed('PART') ?? (parts.length === 1 ? parts[0] : undefined);
+      if (chosen) practitioner = index.resolve(chosen.individual, 'Practitioner', visit.encounter);
+    }
     if (!practitioner && !pumpProcedure && index.ofType('Practitioner').length === 1) practitioner = index.ofType('Practitioner')[0];
     if (practitioner) {
       for (const pr of index.ofType('PractitionerRole')) {

@@ -298,6 +298,36 @@ describe('diagnoses: the visit only', () => {
   });
 });
 
+describe('shapes found in the corpus records (test/corpus)', () => {
+  it('US Core / Synthea: an encounter-diagnosis Condition (category is an array) of this encounter is the visit diagnosis', () => {
+    const r = extractVisit(bundle(patient, caLocation, launch(encounter('e1', '2026-11-20T17:00:00Z')),
+      { resourceType: 'Condition', id: 'dx', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
+        encounter: { reference: 'Encounter/e1' }, code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'M96.1' }] } },
+      { resourceType: 'Condition', id: 'sct', category: [{ coding: [{ code: 'encounter-diagnosis' }] }], encounter: { reference: 'Encounter/e1' },
+        code: { coding: [{ system: SCT, code: '82423001', display: 'Chronic pain (finding)' }] } }));
+    expect(r.facts.diagnoses).toEqual(['M96.1']);
+    expect(r.recordNotices?.some((n) => n.id === 'diagnosis-needs-icd10' && n.message.includes('Chronic pain'))).toBe(true);
+  });
+  it('Synthea: no Procedure.performer — the encounter participant (PPRF) with a "Dr." prefix is the performer', () => {
+    const r = extractVisit(bundle(patient, caLocation,
+      launch(encounter('e1', '2026-11-20T17:00:00Z', { participant: [{ type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'PPRF' }] }], individual: { reference: 'Practitioner/dr' } }] })),
+      proc('pr1', '2026-11-20T17:10:00Z', { coding: [{ system: SCT, code: '71388002', display: 'Procedure' }], text: 'Refill and reprogramming of implanted intrathecal drug pump' }, { encounter: { reference: 'Encounter/e1' } }),
+      { resourceType: 'Practitioner', id: 'dr', name: [{ family: 'Koch', given: ['Eva'], prefix: ['Dr.'] }] }));
+    expect(r.facts.performer.role).toBe('physician');
+    expect(r.facts.services).toMatchObject({ refill: true, electronicAnalysis: true });
+  });
+  it('"Dr. L Chen was present in the suite (direct supervision)" is a supervising physician on site', () => {
+    expect(readSupervision(sentences('Dr. L Chen was present in the suite throughout the refill (direct supervision).'))).toMatchObject({ value: true });
+    expect(readSupervision(sentences('Direct supervision was not available today.'))).toBeUndefined();
+  });
+  it('Oracle: a plan class named "… Commercial HMO" with no Coverage.type is commercial (derived)', () => {
+    const r = extractVisit(bundle(patient, { resourceType: 'Coverage', id: 'c', status: 'active', payor: [{ display: 'University of Utah Health Plans' }],
+      class: [{ type: { coding: [{ system: 'http://hl7.org/fhir/ValueSet/coverage-class', code: 'plan' }] }, value: '729827', name: 'U of U Health Plans Commercial HMO' }] }), { today: '2026-11-20' });
+    expect(r.facts.coverage).toMatchObject({ lineOfBusiness: 'commercial', planName: 'U of U Health Plans Commercial HMO' });
+    expect(r.factSources['coverage.lineOfBusiness']).toMatchObject({ status: 'derived' });
+  });
+});
+
 describe('place of service from what vendors send', () => {
   const pos = (enc: Record<string, unknown>, loc: R = caLocation) => extractVisit(bundle(patient, loc, launch(encounter('e1', '2026-11-20T17:00:00Z', enc))));
   it('Encounter.class, Location.type v3 RoleCode, facility names; else 11 as a default', () => {
