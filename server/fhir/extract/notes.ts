@@ -75,12 +75,17 @@ export function attachmentText(att: Json, index: ResourceIndex, container?: Reso
   return bdata ? asText(str(bin?.contentType) ?? str(att.contentType), decodeBase64(bdata)).slice(0, MAX_DOC_CHARS) : '';
 }
 
-/** All readable text of a DocumentReference (every content attachment; the first readable format of each). */
+/**
+ * The readable text of a DocumentReference. Epic sends each note twice (text/html and text/rtf Binaries of the same
+ * note): the first attachment that yields text is the note, plain text first, then HTML, then RTF.
+ */
 export function documentText(doc: Resource, index: ResourceIndex): string {
   const parts: string[] = [];
-  for (const c of objs(doc.content)) {
-    const att = obj(c.attachment);
-    if (isObj(att)) { const t = attachmentText(att, index, doc); if (t.trim()) parts.push(t); }
+  const rank = (ct: string | undefined) => (!ct ? 3 : /^text\/plain/i.test(ct) ? 0 : /html|xml/i.test(ct) ? 1 : /rtf/i.test(ct) ? 2 : 4);
+  const atts = objs(doc.content).map((c) => obj(c.attachment)).filter(isObj).sort((a, b) => rank(str(a.contentType)) - rank(str(b.contentType)));
+  for (const att of atts) {
+    const t = attachmentText(att, index, doc);
+    if (t.trim()) { parts.push(t); break; }
   }
   const description = str(doc.description);
   if (description) parts.push(description);

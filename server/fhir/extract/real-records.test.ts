@@ -320,6 +320,21 @@ describe('shapes found in the corpus records (test/corpus)', () => {
     expect(readSupervision(sentences('Dr. L Chen was present in the suite throughout the refill (direct supervision).'))).toMatchObject({ value: true });
     expect(readSupervision(sentences('Direct supervision was not available today.'))).toBeUndefined();
   });
+  it("Epic: a note sent as HTML and RTF is read once; the note author's provider type gives the role when nothing else does", () => {
+    const note = 'Dose increased from 2 mg/day to 2.2 mg/day.';
+    const r = extractVisit(bundle(patient, caLocation, launch(encounter('e1', '2026-11-20T17:00:00Z')),
+      proc('pr1', '2026-11-20T17:10:00Z', cpt('62369'), { encounter: { reference: 'Encounter/e1' }, performer: [{ actor: { reference: 'Practitioner/x' } }] }),
+      { resourceType: 'Practitioner', id: 'x', name: [{ text: 'Jess Y' }] },
+      { resourceType: 'DocumentReference', id: 'd', status: 'current', author: [{ reference: 'Practitioner/x' }],
+        context: { encounter: [{ reference: 'Encounter/e1' }], extension: [{ url: 'http://open.epic.com/FHIR/StructureDefinition/extension/clinical-note-author-provider-type',
+          valueCodeableConcept: { coding: [{ system: 'urn:oid:1.2.840.114350.1.13.283.2.7.4.836982.1040', code: '114', display: 'Medical Assistant' }], text: 'Medical Assistant' } }] },
+        content: [{ attachment: { contentType: 'text/html', url: 'Binary/h' } }, { attachment: { contentType: 'text/rtf', url: 'Binary/r' } }] },
+      { resourceType: 'Binary', id: 'h', contentType: 'text/html', data: b64(`<p>${note}</p>`) },
+      { resourceType: 'Binary', id: 'r', contentType: 'text/rtf', data: b64('{\\rtf1 Dose not changed.}') }));
+    expect(r.facts.services.reprogramming).toBe('rate-or-dose-change'); // the RTF copy is not read a second time
+    expect(r.facts.performer.role).toBe('medical-assistant');
+    expect(r.factSources['performer.role']).toMatchObject({ status: 'derived', resourceType: 'DocumentReference' });
+  });
   it('Oracle: a plan class named "… Commercial HMO" with no Coverage.type is commercial (derived)', () => {
     const r = extractVisit(bundle(patient, { resourceType: 'Coverage', id: 'c', status: 'active', payor: [{ display: 'University of Utah Health Plans' }],
       class: [{ type: { coding: [{ system: 'http://hl7.org/fhir/ValueSet/coverage-class', code: 'plan' }] }, value: '729827', name: 'U of U Health Plans Commercial HMO' }] }), { today: '2026-11-20' });
