@@ -257,10 +257,11 @@ describe('lenient reading', () => {
 });
 
 describe('bad entries are skipped, never the whole record', () => {
+  const good = { resource: { resourceType: 'Patient', id: 'p1' } };
   const cases: [string, unknown][] = [
-    ['entry without resource', { resourceType: 'Bundle', entry: [{}] }],
-    ['resource without resourceType', { resourceType: 'Bundle', entry: [{ resource: { id: 'x' } }] }],
-    ['resourceType not a string', { resourceType: 'Bundle', entry: [{ resource: { resourceType: 5 } }] }],
+    ['entry without resource', { resourceType: 'Bundle', entry: [{}, good] }],
+    ['resource without resourceType', { resourceType: 'Bundle', entry: [{ resource: { id: 'x' } }, good] }],
+    ['resourceType not a string', { resourceType: 'Bundle', entry: [good, { resource: { resourceType: 5 } }] }],
   ];
   it.each(cases)('%s → read, with an entry-skipped notice', (_name, input) => {
     const r = extractVisit(input, { today: TODAY });
@@ -274,6 +275,7 @@ describe('malformed bundles', () => {
     ['null', null, '(root)'],
     ['wrong resourceType', { resourceType: 'Patient', entry: [] }, 'resourceType'],
     ['entry not an array', { resourceType: 'Bundle', entry: {} }, 'entry'],
+    ['no entry holds a resource', { resourceType: 'Bundle', entry: [{}, { resource: 42 }] }, 'entry'],
     ['a transaction-response type', { resourceType: 'Bundle', type: 'history', entry: [] }, 'type'],
   ];
   it.each(cases)('%s → BadBundleError naming %s', (_name, input, path) => {

@@ -84,10 +84,16 @@ export function medicationIds(admins: Resource[], have: Resource[]): string[] {
 }
 /** Binary urls of DocumentReference attachments without inline data (text formats first, at most `max`). */
 export function binaryIds(docs: Resource[], base?: string, max = 5): string[] {
-  const atts = docs.flatMap((d) => ((d.content as { attachment?: { url?: string; data?: string; contentType?: string } }[] | undefined) ?? [])
-    .map((c) => c.attachment).filter((a): a is { url?: string; data?: string; contentType?: string } => !!a && !a.data && !!a.url));
-  const rank = (ct?: string) => (!ct ? 2 : /^text\/plain/.test(ct) ? 0 : /html|rtf|xml/.test(ct) ? 1 : 3);
-  const urls = atts.filter((a) => rank(a.contentType) < 3).sort((a, b) => rank(a.contentType) - rank(b.contentType)).map((a) => ({ reference: a.url }));
+  // Epic sends each note as an HTML and an RTF Binary of the same text: one per note (plain, then HTML, then RTF),
+  // and none when the note already carries its text inline.
+  type Att = { url?: string; data?: string; contentType?: string };
+  const rank = (ct?: string) => (!ct ? 3 : /^text\/plain/.test(ct) ? 0 : /html|xml/.test(ct) ? 1 : /rtf/.test(ct) ? 2 : 4);
+  const urls = docs.flatMap((d) => {
+    const atts = ((d.content as { attachment?: Att }[] | undefined) ?? []).map((c) => c.attachment).filter((a): a is Att => !!a);
+    if (atts.some((a) => a.data && rank(a.contentType) < 4)) return [];
+    const best = atts.filter((a) => a.url && rank(a.contentType) < 4).sort((a, b) => rank(a.contentType) - rank(b.contentType))[0];
+    return best ? [{ reference: best.url }] : [];
+  });
   return refIds(urls, 'Binary', base).slice(0, max);
 }
 const PUMP_CPT = new Set(['62367', '62368', '62369', '62370', '95990', '95991', '96522']);

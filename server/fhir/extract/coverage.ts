@@ -2,7 +2,8 @@
  * The one Coverage reader (DESIGN.md "Reading real EHR records": Coverage). Evaluation (readCoverage) and the admin
  * preview (coverageMatchInputFromRecord, called by server/mappings) both go through readCoverageResource, so the
  * preview and the review can never disagree about a Coverage.
- * - Which Coverage: active and in force on the service date; the lowest `order` when given; else an insurer over
+ * - Which Coverage: active and in force on the service date; the visit encounter's own Coverage (Oracle Health's
+ *   coverage-encounter extension); the lowest `order` when given; else an insurer over
  *   self-pay, Medicare ahead of Medicaid (Medicaid pays last), then the most recent.
  * - Payer: the payor Organization (relative/absolute/contained/urn:uuid/identifier/display reference) name, else the
  *   reference's display. Payer id: the identifier whose type or system says payer id (NAIC, "payer id", X12
@@ -49,6 +50,7 @@ export function lineOfBusinessFromName(name: string): Lob | 'self-pay' | undefin
   if (MEDICARE_ADVANTAGE_NAME.test(n)) return 'medicare-advantage';
   if (/medicare/i.test(n)) return TRADITIONAL_MEDICARE_NAME.test(n) ? 'medicare' : MEDICAID_NAME.test(n) ? undefined : 'medicare-advantage';
   if (MEDICAID_NAME.test(n)) return 'medicaid';
+  if (/\bcommercial\b|\bemployer(?: group)?\b/i.test(n)) return 'commercial';
   return undefined;
 }
 
@@ -87,8 +89,17 @@ function rankOf(cov: Resource, index: ResourceIndex): number {
   return lob === 'medicaid' || lob === 'chip' ? 2 : 1;
 }
 
+/**
+ * Oracle Health ties a Coverage to an encounter with its coverage-encounter extension
+ * (https://fhir-ehr.cerner.com/r4/StructureDefinition/coverage-encounter): the visit's own Coverage comes first.
+ */
+function isForEncounter(c: Resource, encounter: Resource | undefined, index: ResourceIndex): boolean {
+  if (!encounter) return false;
+  return objs(c.extension).some((e) => /coverage-encounter$/.test(str(e.url) ?? '') && index.resolve(e.valueReference, 'Encounter') === encounter);
+}
+
 /** The Coverage in force on the service date (see the module comment for the order). */
-export function selectCoverage(all: Resource[], index: ResourceIndex, serviceDate?: string): Resource | undefined {
+export function selectCoverage(all: Resource[], index: ResourceIndex, serviceDate?: string, encounter?: Resource): Resource | undefined {
   const inForce = (c: Resource) => {
     const p = obj(c.period);
     const start = str(p.start)?.slice(0, 10);
@@ -99,6 +110,8 @@ export function selectCoverage(all: Resource[], index: ResourceIndex, serviceDat
   const current = active.filter(inForce);
   const pool = current.length ? current : active.length ? active : all.filter((c) => str(c.status) !== 'entered-in-error');
   return [...pool].sort((a, b) => {
+    const ea = isForEncounter(a, encounter, index); const eb = isForEncounter(b, encounter, index);
+    if (ea !== eb) return ea ? -1 : 1;
     const oa = num(a.order); const ob = num(b.order);
     if (oa !== undefined || ob !== undefined) { const d = (oa ?? 99) - (ob ?? 99); if (d) return d; }
     const r = rankOf(a, index) - rankOf(b, index);
@@ -184,10 +197,10 @@ export function readCoverageResource(coverage: Resource, index: ResourceIndex, s
 }
 
 export function readCoverage(visit: Visit): CoverageFacts {
-  const { index, src, references, serviceDate } = visit;
+  const { index, src, references, serviceDate, encounter } = visit;
   let facts: CoverageFacts = { lineOfBusiness: 'unknown' };
   guarded(src, 'coverage.lineOfBusiness', () => {
-    const coverage = selectCoverage(index.ofType('Coverage'), index, serviceDate);
+    const coverage = selectCoverage(index.ofType('Coverage'), index, serviceDate, encounter);
     if (!coverage) {
       src.set('coverage.lineOfBusiness', 'default', undefined, 'No Coverage in the record; choose the payer and line of business.');
       return;

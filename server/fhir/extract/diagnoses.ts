@@ -21,7 +21,7 @@ export function readDiagnoses(visit: Visit): string[] {
       : [];
     const reasons = todaysProcedures.flatMap((p) => objs(p.reasonReference).map((r) => index.resolve(r, 'Condition', p)));
     const encounterDiagnoses = index.ofType('Condition').filter((c) =>
-      codings(c.category).some((x) => x.code === 'encounter-diagnosis') && inVisit([c.encounter, c.context], [c.recordedDate, c.onsetDateTime]));
+      objs(c.category).flatMap(codings).some((x) => x.code === 'encounter-diagnosis') && inVisit([c.encounter, c.context], [c.recordedDate, c.onsetDateTime]));
     const conditions = [...ranked, ...reasons, ...encounterDiagnoses].filter((c, i, all): c is Resource => !!c && all.indexOf(c) === i);
     const needsIcd: string[] = [];
     const add = (raw: string, c?: Resource) => {

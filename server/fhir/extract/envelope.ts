@@ -5,7 +5,7 @@
  * - an entry without a resource, or whose resourceType is not a FHIR type name, is skipped with an `entry-skipped` notice;
  * - OperationOutcome entries (Epic puts them in searchsets, search.mode "outcome") are skipped with an info notice;
  * - nested Bundles (a searchset per search, a document inside a collection …) are flattened, up to MAX_DEPTH levels;
- * - an empty Bundle (no `entry`) is a valid, empty record.
+ * - an empty Bundle (no `entry`) is a valid, empty record; a Bundle none of whose entries holds a resource is a 400.
  * The resources themselves are not validated here; the fact readers read them leniently.
  */
 import { z } from 'zod';
@@ -61,6 +61,11 @@ export function readEnvelope(input: unknown, src?: Sources): ResourceIndex {
     }
   };
   walk(parsed.data.entry ?? [], 1);
+  if (!out.length && skipped && !outcomes && !nested) {
+    // Not one resource in the whole Bundle: this is not a record with a bad entry but no record at all.
+    throw new BadBundleError(`None of the Bundle's ${skipped} entr${skipped === 1 ? 'y holds' : 'ies hold'} a FHIR resource`,
+      [{ path: 'entry', message: 'expected entries with a resource (an object with a resourceType)' }]);
+  }
   if (src) {
     if (skipped) src.notice({ id: 'entry-skipped', severity: 'warning', message: `${skipped} entr${skipped === 1 ? 'y' : 'ies'} of the record had no readable resource and ${skipped === 1 ? 'was' : 'were'} skipped; the rest of the record was read.` });
     if (tooDeep) src.notice({ id: 'entry-skipped', severity: 'warning', message: `${tooDeep} Bundle${tooDeep === 1 ? '' : 's'} nested more than ${MAX_DEPTH} levels deep ${tooDeep === 1 ? 'was' : 'were'} skipped.` });

@@ -6,19 +6,29 @@
  * throws; the fact falls back to a conservative default with factSources status 'default' and a note
  * saying what the clinician should settle.
  *
- * How the record is read (see server/sandbox/fixtures/README.md for the fixtures that exercise it), one module each:
- * - envelope.ts: the Bundle envelope → ResourceIndex (record.ts: lenient readers, codings, references);
- * - patient.ts, visit.ts, place.ts: Patient state, the Encounter and service date, today's Procedures, place/state of service;
- * - coverage.ts: the active Coverage (lowest `order`), payor → Organization name + identifier, Coverage.type SOPT codes
- *   → line of business, Coverage.class (type plan) → plan name;
- * - device.ts: Device.type (HCPCS device codes, SNOMED CT where confirmed, text), modelNumber / deviceName,
- *   Device.property "reservoir volume" (mL); route from MedicationAdministration.dosage.route;
- * - services.ts: today's Procedure CPT codes, the dose change / analysis reason from Procedure.note;
- * - drugs.ts: today's MedicationAdministration (dose in mg/mcg/mL, rateQuantity mL/d, note → purchaser);
- * - performer.ts: Procedure.performer → Practitioner.qualification (HL7 v2-0360, NUCC taxonomy), physician skill
- *   and supervision from Procedure.note;
- * - diagnoses.ts: ICD-10-CM codes of the active Conditions; history.ts: earlier pump Procedures, last refill;
- * - sources.ts records where each fact came from; overrides.ts merges the clinician's corrections.
+ * How the record is read (DESIGN.md "Reading real EHR records"; server/sandbox/fixtures and test/corpus exercise it),
+ * one module each:
+ * - envelope.ts: the Bundle envelope → ResourceIndex; bad entries, OperationOutcomes and over-deep nested Bundles are
+ *   skipped with record notices, nested Bundles flattened;
+ * - record.ts: lenient readers, codings, and the one reference resolver (relative/absolute URL, #contained, urn:uuid,
+ *   identifier, conditional Type?identifier=, display); concept.ts: the one "code or text" reader;
+ * - dates.ts: local dates (offset kept, UTC converted with the service state's IANA zone, bare dates as is);
+ * - patient.ts, visit.ts, place.ts: Patient state; the visit (launch encounter vs latest pump procedure, with the
+ *   stale-launch-encounter notice; resources by encounter reference first, local date second; the visit's note
+ *   sentences); place of service (CMS POS, v3 RoleCode, Encounter.class, names, else 11 as a default) and state;
+ * - notes.ts: the note reader (Procedure.note, DocumentReference/Binary text, HTML, RTF) — dose change and by how
+ *   much, physician-skill reason, supervision, purchaser, interrogation reason, service words — conservative about
+ *   negations, hedges, questions and blank template prompts;
+ * - coverage.ts: the one Coverage reader (evaluation and the admin preview);
+ * - device.ts: the pump among several devices (HCPCS, SNOMED CT, GMDN/Epic words; never a shunt valve), reservoir
+ *   volume (property or "40ML" in a name); route from the visit's MedicationAdministrations;
+ * - procedures.ts, services.ts, history.ts: pump services from CPT codes, else SNOMED CT / local / text words,
+ *   corrected by the note; earlier pump services however coded;
+ * - drugs.ts: the visit's MedicationAdministrations, Medication by any reference, concentration;
+ * - performer.ts: the performer-role chain (qualification any system, PractitionerRole, NUCC taxonomy identifiers,
+ *   is-physician, name prefixes/suffixes, the note);
+ * - diagnoses.ts: the visit's ICD-10-CM codes; SNOMED/IMO-only visit diagnoses → diagnosis-needs-icd10 notices;
+ * - sources.ts records where each fact came from and the record notices; overrides.ts merges the clinician's corrections.
  */
 import { VisitFacts, type FactSources, type RecordNotice, type RecordReferences } from '../../contracts/index.js';
 import { readCoverage } from './coverage.js';

@@ -75,12 +75,17 @@ export function attachmentText(att: Json, index: ResourceIndex, container?: Reso
   return bdata ? asText(str(bin?.contentType) ?? str(att.contentType), decodeBase64(bdata)).slice(0, MAX_DOC_CHARS) : '';
 }
 
-/** All readable text of a DocumentReference (every content attachment; the first readable format of each). */
+/**
+ * The readable text of a DocumentReference. Epic sends each note twice (text/html and text/rtf Binaries of the same
+ * note): the first attachment that yields text is the note, plain text first, then HTML, then RTF.
+ */
 export function documentText(doc: Resource, index: ResourceIndex): string {
   const parts: string[] = [];
-  for (const c of objs(doc.content)) {
-    const att = obj(c.attachment);
-    if (isObj(att)) { const t = attachmentText(att, index, doc); if (t.trim()) parts.push(t); }
+  const rank = (ct: string | undefined) => (!ct ? 3 : /^text\/plain/i.test(ct) ? 0 : /html|xml/i.test(ct) ? 1 : /rtf/i.test(ct) ? 2 : 4);
+  const atts = objs(doc.content).map((c) => obj(c.attachment)).filter(isObj).sort((a, b) => rank(str(a.contentType)) - rank(str(b.contentType)));
+  for (const att of atts) {
+    const t = attachmentText(att, index, doc);
+    if (t.trim()) { parts.push(t); break; }
   }
   const description = str(doc.description);
   if (description) parts.push(description);
@@ -90,7 +95,7 @@ export function documentText(doc: Resource, index: ResourceIndex): string {
 // ---------------------------------------------------------------- sentences and their mood
 
 export function sentencesOf(text: string, from: Resource, code = false): NoteSentence[] {
-  return text.split(/\n+|(?<=[.!?;])\s+(?=[A-Z0-9"(])/)
+  return text.split(/\n+|(?<=[.!?;])(?<!\b(?:Dr|Mr|Mrs|Ms|St|vs|approx|e\.g|i\.e|No|pt)\.)\s+(?=[A-Z0-9"(])/)
     .map((t) => t.replace(/\s+/g, ' ').trim())
     .filter((t) => t.length > 1)
     .slice(0, 2000)
@@ -171,7 +176,7 @@ export function readPhysicianSkill(sentences: NoteSentence[]): NoteFact<string> 
 }
 
 const SUPERVISION_NO = /\b(?:supervising )?physician[^.;]{0,40}\b(?:not (?:on[- ]?site|present|in the (?:office|suite|clinic|building))|off[- ]?site|remote(?:ly)?|by (?:phone|telephone))\b|\bno (?:supervising )?physician (?:was )?(?:on[- ]?site|present)\b|\bgeneral supervision\b/i;
-const SUPERVISION_YES = /\b(?:supervising physician|supervising provider|attending|physician|Dr\.?\s+[A-Z][A-Za-z'-]+)[^.;]{0,60}?\b(?:on[- ]?site|present|in the (?:office|suite|clinic|building)|immediately available)\b|\b(?:under|with) direct (?:physician )?supervision\b/i;
+const SUPERVISION_YES = /\b(?:supervising physician|supervising provider|attending|physician|Dr\.?\s+[A-Z][A-Za-z'-]*)[^;]{0,60}?\b(?:on[- ]?site|present|in the (?:office|suite|clinic|building)|immediately available)\b|\b(?:under|with) direct (?:physician )?supervision\b/i;
 
 /** Was a supervising physician on site? */
 export function readSupervision(sentences: NoteSentence[]): Decision<boolean> {
@@ -182,7 +187,7 @@ export function readSupervision(sentences: NoteSentence[]): Decision<boolean> {
     if (isQuestion(t) || isBlankPrompt(t) || isHedged(t)) continue;
     if (SUPERVISION_NO.test(t)) { hits.push({ value: false, sentence: t, from: s.from }); continue; }
     const yes = SUPERVISION_YES.exec(t);
-    if (yes && !negatedAt(t, yes)) hits.push({ value: true, sentence: t, from: s.from });
+    if ((yes && !negatedAt(t, yes)) || (/\bdirect (?:physician )?supervision\b/i.test(t) && !isNegated(t))) hits.push({ value: true, sentence: t, from: s.from });
   }
   return decide(hits);
 }

@@ -14,7 +14,7 @@
 import type { VisitFacts } from '../../contracts/index.js';
 import { conceptTexts } from './concept.js';
 import { isConflict, quoted, readPhysicianSkill, readSupervision } from './notes.js';
-import { arr, ccText, clip, codings, objs, refTo, str, SYSTEMS, type Json, type Resource } from './record.js';
+import { arr, ccText, clip, codings, obj, objs, refTo, str, SYSTEMS, type Json, type Resource } from './record.js';
 import { guarded } from './sources.js';
 import type { Visit } from './visit.js';
 
@@ -55,11 +55,11 @@ export function roleFromTaxonomy(code: string): Role | undefined {
 export function roleFromWords(text: string): Role | undefined {
   const t = text.trim();
   if (/\bnurse practitioner\b|\bN\.?P\.?(?:-C)?\b(?![-.]?\d)|\bA?PRN\b|\bFNP\b/i.test(t)) return 'nurse-practitioner';
-  if (/\bclinical nurse specialist\b|\bCNS\b/.test(t)) return 'clinical-nurse-specialist';
+  if (/\bclinical nurse specialist\b/i.test(t) || /\bCNS\b/.test(t)) return 'clinical-nurse-specialist';
   if (/\bphysician assistant\b|\bphysician associate\b|\bPA-C\b|\bP\.A\.(?:-C)?/i.test(t)) return 'physician-assistant';
   if (/\bmedical assistant\b|\bC?CMA\b|\bRMA\b/i.test(t)) return 'medical-assistant';
   if (/\blicensed (?:practical|vocational) nurse\b|\bL[PV]N\b/i.test(t)) return 'other';
-  if (/\bregistered nurse\b|\bR\.?N\.?\b|\bBSN\b/.test(t) || /^nurse$/i.test(t)) return 'registered-nurse';
+  if (/\bregistered nurse\b/i.test(t) || /\bR\.?N\.?\b|\bBSN\b/.test(t) || /^nurse$/i.test(t)) return 'registered-nurse';
   if (/\b(?:doctor of (?:medicine|osteopath(?:ic|y)(?: medicine)?)|physician|M\.?D\.?|D\.?O\.?|MBBS|anesthesiologist|physiatrist|neurosurgeon|neurologist|surgeon)\b/.test(t)
     || /\b(?:doctor of medicine|physician|anesthesiologist|physiatrist|neurosurgeon|neurologist)\b/i.test(t)) return 'physician';
   return undefined;
@@ -127,6 +127,24 @@ export function roleOf(practitioner: Resource | undefined, roles: Resource[]): R
   return undefined;
 }
 
+/**
+ * Epic's clinical-note-author-provider-type extension on the visit note (DocumentReference.context): the role of the
+ * note's author — used when the author is the performer, or when the performer is not on the record at all.
+ */
+function authorType(visit: Visit, practitioner: Resource | undefined): { role: Role; doc: Resource; words: string } | undefined {
+  for (const doc of visit.documents) {
+    const author = objs(doc.author).map((a) => visit.index.resolve(a, 'Practitioner', doc)).find(Boolean);
+    if (practitioner && author !== practitioner) continue;
+    for (const ext of objs(obj(doc.context).extension)) {
+      if (!/clinical-note-author-provider-type$/.test(str(ext.url) ?? '')) continue;
+      const words = conceptTexts(ext.valueCodeableConcept)[0];
+      const role = words ? roleFromWords(words) : undefined;
+      if (role && words) return { role, doc, words };
+    }
+  }
+  return undefined;
+}
+
 const PERFORMED_BY = /\b(?:performed|refilled|done|completed|interrogated|programmed)\s+by\s+(?:the\s+)?([A-Za-z .,'-]{2,60}?)(?:[.;]|$)/i;
 
 export function readPerformer(visit: Visit): VisitFacts['performer'] {
@@ -146,6 +164,14 @@ export function readPerformer(visit: Visit): VisitFacts['performer'] {
         roles.push(role);
         practitioner = practitioner ?? index.resolve(role.practitioner, 'Practitioner', role);
       }
+    }
+    // No performer on the procedure (Synthea puts the clinician on Encounter.participant): the visit encounter's
+    // primary performer, else its attender, else its only participant.
+    if (!practitioner && !main && visit.encounter) {
+      const parts = objs(visit.encounter.participant);
+      const typed = (code: string) => parts.find((p) => objs(p.type).flatMap(codings).some((c) => c.code === code));
+      const chosen = typed('PPRF') ?? typed('ATND') ?? typed('PART') ?? (parts.length === 1 ? parts[0] : undefined);
+      if (chosen) practitioner = index.resolve(chosen.individual, 'Practitioner', visit.encounter);
     }
     if (!practitioner && !pumpProcedure && index.ofType('Practitioner').length === 1) practitioner = index.ofType('Practitioner')[0];
     if (practitioner) {
@@ -167,6 +193,10 @@ export function readPerformer(visit: Visit): VisitFacts['performer'] {
       if (byDisplay) {
         performer.role = byDisplay;
         src.set('performer.role', 'derived', pumpProcedure, `From the performer's name "${clip(display as string, 80)}"; confirm.`);
+      } else if (authorType(visit, practitioner)) {
+        const t = authorType(visit, practitioner) as { role: Role; doc: Resource; words: string };
+        performer.role = t.role;
+        src.set('performer.role', 'derived', t.doc, `The visit note's author is recorded as "${clip(t.words, 60)}" (Epic author provider type); confirm.`);
       } else if (byNote?.m) {
         performer.role = roleFromWords(byNote.m[1] as string) as Role;
         src.set('performer.role', 'derived', byNote.s.from, quoted(byNote.s.text));
