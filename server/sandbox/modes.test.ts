@@ -217,6 +217,14 @@ describe('Epic-shaped patients in Epic mode', () => {
     expect(medication.ingredient[0].strength.numerator).toMatchObject({ value: 25, code: 'mg' });
   });
 
+  it('finds the visit\'s note by a bare encounter id, as Epic does (DocumentReference?encounter=<id>)', async () => {
+    const { json, token } = await get('pt-epic-evening-medicare-ca');
+    for (const enc of [token.encounter, `Encounter/${token.encounter}`]) {
+      const found = matches(await json(`DocumentReference?patient=pt-epic-evening-medicare-ca&encounter=${enc}`));
+      expect(found.map((d) => d.context.encounter[0].reference), enc).toEqual([`Encounter/${token.encounter}`]);
+    }
+  });
+
   it('keeps a baclofen note as an HTML Binary the client reads by url', async () => {
     const { json } = await get('pt-epic-baclofen-uuhp-ut');
     const note = matches(await json('DocumentReference?patient=pt-epic-baclofen-uuhp-ut'))[0]!;
