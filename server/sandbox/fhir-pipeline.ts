@@ -192,6 +192,13 @@ async function search(ctx: Ctx, type: string, query: URLSearchParams): Promise<R
     if (type === 'Patient') q.append('_id', pid);
     else if (isCompartmentType(type)) q.append('patient', `Patient/${pid}`);
   }
+  // Epic and Oracle take a bare id for an encounter reference (DocumentReference?encounter=<id>); Medplum matches a
+  // bare id only when the parameter has one target type (DocumentReference.encounter has two), so add the type.
+  const encounters = q.getAll('encounter');
+  if (encounters.some((v) => v && !v.includes('/'))) {
+    q.delete('encounter');
+    for (const v of encounters) q.append('encounter', v.split(',').map((x) => (x.includes('/') ? x : `Encounter/${x}`)).join(','));
+  }
   const qs = q.toString();
   const r = await medplum(ctx, 'GET', qs ? `${type}?${qs}` : type);
   if (!r.resource || r.status >= 400) fail(r);

@@ -59,5 +59,9 @@ export function sandboxBundle(p) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   for (const p of SANDBOX_PATIENTS) writeFileSync(path.join(FIXTURES, `${p.patientId}.json`), `${JSON.stringify(sandboxBundle(p), null, 2)}\n`);
+  // Which corpus record (and so which coder's answer) each sandbox patient carries, and the mode to launch it in.
+  const index = { about: 'Vendor-shaped sandbox patients → the corpus record they are built from (expected.json) and the sandbox mode to launch them in. Written by test/corpus/build/build-sandbox-fixtures.mjs.',
+    patients: SANDBOX_PATIENTS.map((p) => ({ patientId: p.patientId, mode: byId[p.from].vendor, record: p.from })) };
+  writeFileSync(path.resolve(import.meta.dirname, '../sandbox-patients.json'), `${JSON.stringify(index, null, 2)}\n`);
   console.log(`wrote ${SANDBOX_PATIENTS.length} sandbox patients`);
 }
