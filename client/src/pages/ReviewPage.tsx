@@ -22,7 +22,7 @@ export function ReviewPage({ launch, visit }: { launch: Launch; visit: LoadedVis
   const [accepted, setAccepted] = useState<Record<string, boolean>>({});
   const [checked, setChecked] = useState<Record<string, boolean>>({});
   const evaluation = useEvaluation(visit.bundle, overrides);
-  const writeBack = useWriteBack(launch, visit);
+  const writeBack = useWriteBack(launch, visit, evaluation.result?.facts.serviceDate);
   const result = evaluation.result;
 
   useEffect(() => {
@@ -30,10 +30,10 @@ export function ReviewPage({ launch, visit }: { launch: Launch; visit: LoadedVis
     setFhirRequests(visit.port.requestCount);
   }, [result, visit.port, writeBack.state]);
 
-  const onWrite = () => {
+  const onWrite = (update = false) => {
     if (!result) return;
     const d = result.determination;
-    void writeBack.write({
+    void (update ? writeBack.update : writeBack.write)({
       facts: result.facts,
       acceptedLines: d.lines.filter((l) => accepted[lineKey(l)] ?? true)
         .map(({ code, system, display, modifiers, units }) => ({ code, system, display, modifiers, units })),
@@ -64,7 +64,7 @@ export function ReviewPage({ launch, visit }: { launch: Launch; visit: LoadedVis
             <Warnings warnings={result.determination.warnings} />
             <CodesCompare facts={result.facts} determination={result.determination} overrides={overrides} onChange={setOverrides} />
             <Checklist items={result.determination.checklist} checked={checked} onToggle={(id, on) => setChecked((c) => ({ ...c, [id]: on }))} />
-            <WritePanel plan={writeBack.plan} state={writeBack.state} onWrite={onWrite}
+            <WritePanel plan={writeBack.plan} state={writeBack.state} onWrite={onWrite} visitStatus={writeBack.visitStatus}
               disabled={evaluation.loading} disabledReason="Waiting for the codes to update…" />
           </div>
         </div>
