@@ -137,8 +137,10 @@ describe('write-back under randomized failure schedules', () => {
         const plan = describePlan('generic', cap, parseScopes(launch.scope), { fhirUser: 'Practitioner/sandbox-clinician' });
         const doUpdate = written && updatesDone < wantUpdates;
         try {
+          // an update is a changed review (here: one checklist item unticked per update); the same review is the same version
+          const changed = doUpdate ? { checklist: req.checklist.map((c, i) => (i === updatesDone % Math.max(1, req.checklist.length) ? { ...c, checked: !c.checked } : c)) } : {};
           const drafts = await inject('drafts', false, () => createDrafts({
-            ...req,
+            ...req, ...changed,
             plan: { claimToEhr: plan.steps.some((x) => x.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr },
             ...(doUpdate && currentVersion ? { update: { supersedes: currentVersion } } : {}),
           }, creds));
