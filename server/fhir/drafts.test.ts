@@ -132,6 +132,7 @@ describe('buildDrafts', () => {
     expect(provenance!.target).toEqual([
       { type: 'Claim', identifier: { system: APP_IDENTIFIER_SYSTEM, value: appIdentifierValue(visitKey, 1, 'claim') } },
       { type: 'DocumentReference', identifier: { system: APP_IDENTIFIER_SYSTEM, value: appIdentifierValue(visitKey, 1, 'doc') } },
+      { type: 'Patient', reference: 'Patient/pt-uuhp-commercial' },
     ]);
     expect(provenance!.recorded).toBe('2026-11-20T17:05:00.000Z');
     expect(provenance!.agent[0]?.who).toEqual({ reference: 'Practitioner/pract-hale-md' });

@@ -143,9 +143,12 @@ export function buildDrafts(req: DraftRequest, opts: BuildOptions): {
 
   const provenance: Provenance = {
     resourceType: 'Provenance',
+    // The patient's record is a target too: FHIR R4's patient compartment for Provenance is `target is Patient`,
+    // so a patient-scoped token can write (and read back) a Provenance only when it names the patient.
     target: [
       { type: 'Claim', identifier: claimId },
       { type: 'DocumentReference', identifier: docId },
+      { type: 'Patient', reference: patientRef },
     ],
     occurredDateTime: facts.serviceDate,
     recorded: now,

@@ -185,6 +185,8 @@ export function createDraftsRouter(deps: {
     const author = relativeReference(user.fhirUser);
     const display: WorklistDisplay = { ...displayOf(patient), ...(reqd.facts.coverage.payerName ? { payer: reqd.facts.coverage.payerName } : {}) };
 
+    // what the clinician reviewed, by this author: the same again is the same version, not a new one
+    const fingerprint = createHash('sha256').update(JSON.stringify([author, reqd.facts, reqd.acceptedLines, reqd.checklist, reqd.references, reqd.policy, vendor])).digest('hex');
     for (let attempt = 0; attempt < 3; attempt++) {
       const versions = await store.visits.versions(visit.visitKey);
       const latest = versions[0];
@@ -193,6 +195,10 @@ export function createDraftsRouter(deps: {
         return res.json(responseOf(visit, latest, true));
       }
       const written = versions.find((v) => v.state === 'written');
+      if (written && written.drafts.fingerprint === fingerprint) {
+        // nothing changed since the current version (a second click, a reload, a relaunch): hand it back as written
+        return res.json(responseOf(visit, written, false));
+      }
       if (written && !reqd.update) {
         throw new HttpError(409, 'already-written', `This visit was written (version ${written.version}); send update.supersedes = ${written.version} to write a new version.`, statusOf(visit.visitKey, versions));
       }
@@ -218,6 +224,7 @@ export function createDraftsRouter(deps: {
           documentReference: ready.documentReference as unknown as Record<string, unknown>,
           ...(provenanceToEhr ? { provenance: ready.provenance as unknown as Record<string, unknown> } : {}),
           ...(supersedes ? { supersedes } : {}),
+          fingerprint,
         },
         codes, claimToEhr, createdBy: user.fhirUser,
         ...(supersedes ? { supersedesVersion: supersedes.version } : {}),

@@ -8,7 +8,7 @@ import type { PayerMappingInput } from '../contracts/index';
 import type { Db } from './db';
 import { storeOnDb } from './index';
 import { migrate } from './migrate';
-import { ConflictError, NotFoundError, StaleVersionError, type Store } from './types';
+import { ConflictError, LedgerConflictError, NotFoundError, StaleVersionError, type Store } from './types';
 
 export interface SuiteOptions {
   openDb: () => Promise<Db>;
@@ -35,7 +35,7 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
       await store?.close();
     });
     beforeEach(async () => {
-      await db.exec('TRUNCATE payer_mappings, audit_log, worklist, write_ledger; UPDATE mapping_state SET defaults_installed = false');
+      await db.exec('TRUNCATE payer_mappings, audit_log, worklist, write_ledger, visit_versions, visit_grants, visits; UPDATE mapping_state SET defaults_installed = false');
     });
 
     it('migrations are idempotent and recorded', async () => {
@@ -231,6 +231,78 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
           stores[i % stores.length]!.ledger.reserve('race', 'documentReference', 'https://ehr/fhir')));
         expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
         expect(results.filter((r) => r.state === 'pending')).toHaveLength(11);
+      });
+    });
+
+    describe('visits and versions (one visit, one claim)', () => {
+      const visit = { visitKey: 'a'.repeat(32), ehrBase: 'https://ehr/fhir', patientId: 'p1', serviceDate: '2026-03-02' };
+      const version = (n: number, by = 'Practitioner/dr1', extra: Record<string, unknown> = {}) => ({
+        visitKey: visit.visitKey, version: n, vendor: 'generic' as const, claimToEhr: true, createdBy: by,
+        drafts: { claim: { resourceType: 'Claim', n }, documentReference: { resourceType: 'DocumentReference', n } },
+        codes: [{ code: '62370', system: 'CPT' as const, units: 1 }], ...extra,
+      });
+
+      it('the secret is made once and shared; grants expire and are per user and EHR', async () => {
+        const a = await store.visits.secret();
+        expect(a).toMatch(/^[a-f0-9]{64}$/);
+        expect(await store.visits.secret()).toBe(a);
+        await store.visits.ensure(visit);
+        await store.visits.grant({ visitKey: visit.visitKey, iss: visit.ehrBase, sub: 'u1', fhirUser: 'Practitioner/dr1', expiresAt: new Date(Date.now() + 60_000) });
+        await store.visits.grant({ visitKey: visit.visitKey, iss: visit.ehrBase, sub: 'u2', fhirUser: 'Practitioner/dr2', expiresAt: new Date(Date.now() - 1) });
+        expect(await store.visits.granted(visit.visitKey, visit.ehrBase, 'u1')).toMatchObject({ patientId: 'p1' });
+        expect(await store.visits.granted(visit.visitKey, visit.ehrBase, 'u2')).toBeNull();
+        expect(await store.visits.granted(visit.visitKey, 'https://other/fhir', 'u1')).toBeNull();
+      });
+
+      it('a version number is taken once; no worklist row until the note is written; completion is atomic and idempotent', async () => {
+        await store.visits.ensure(visit);
+        expect(await store.visits.insertVersion(version(1), { payer: 'Medicare', patientName: 'Ann Example', patientMrn: 'M1' })).toBe(true);
+        expect(await store.visits.insertVersion(version(1, 'Practitioner/dr2'), {})).toBe(false);
+        expect((await store.visits.version(visit.visitKey, 1))?.createdBy).toBe('Practitioner/dr1');
+        expect(await store.worklist.get(visit.visitKey)).toBeNull();
+        await store.ledger.reserve(visit.visitKey, 'documentReference', visit.ehrBase, 1);
+        await store.visits.completeStep(visit.visitKey, 1, 'documentReference', visit.ehrBase, 'doc-1');
+        await store.visits.completeStep(visit.visitKey, 1, 'documentReference', visit.ehrBase, 'doc-1');
+        await expect(store.visits.completeStep(visit.visitKey, 1, 'documentReference', visit.ehrBase, 'forged')).rejects.toBeInstanceOf(LedgerConflictError);
+        expect(await store.worklist.get(visit.visitKey)).toMatchObject({ status: 'draft', currentVersion: 1, ehrDocumentReferenceId: 'doc-1', payer: 'Medicare', patientName: 'Ann Example', patientMrn: 'M1' });
+        await store.visits.completeStep(visit.visitKey, 1, 'claim', visit.ehrBase, 'claim-1');
+        expect(await store.worklist.get(visit.visitKey)).toMatchObject({ status: 'written-to-ehr', ehrClaimId: 'claim-1' });
+      });
+
+      it('a failed completion rolls back the ledger with the worklist (one transaction)', async () => {
+        await store.visits.ensure(visit);
+        // no such version: the ledger entry must not be marked done either
+        await expect(store.visits.completeStep(visit.visitKey, 9, 'documentReference', visit.ehrBase, 'doc-9')).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.ledger.get(visit.visitKey)).toEqual([]);
+      });
+
+      it('a new written version becomes current, the old one superseded and kept; exported then changed is flagged', async () => {
+        await store.visits.ensure(visit);
+        await store.visits.insertVersion(version(1), {});
+        await store.visits.completeStep(visit.visitKey, 1, 'documentReference', visit.ehrBase, 'doc-1');
+        expect(await store.worklist.markExported([visit.visitKey])).toHaveLength(1);
+        expect(await store.worklist.get(visit.visitKey)).toMatchObject({ status: 'exported', exportedVersion: 1, changedAfterExport: false });
+        // repeating v1's completion does not undo the export
+        await store.visits.completeStep(visit.visitKey, 1, 'documentReference', visit.ehrBase, 'doc-1');
+        expect((await store.worklist.get(visit.visitKey))?.status).toBe('exported');
+        await store.visits.insertVersion(version(2, 'Practitioner/dr2', { supersedesVersion: 1 }), {});
+        await store.visits.completeStep(visit.visitKey, 2, 'documentReference', visit.ehrBase, 'doc-2');
+        expect(await store.worklist.get(visit.visitKey)).toMatchObject({ status: 'draft', currentVersion: 2, versionCount: 2, exportedVersion: 1, changedAfterExport: true, createdBy: 'Practitioner/dr2' });
+        expect((await store.visits.versions(visit.visitKey)).map((v) => [v.version, v.state])).toEqual([[2, 'written'], [1, 'superseded']]);
+        // a late completion of the old version never takes the row back
+        await store.visits.completeStep(visit.visitKey, 1, 'claim', visit.ehrBase, 'claim-1');
+        expect((await store.worklist.get(visit.visitKey))?.currentVersion).toBe(2);
+      });
+
+      it('a refused note: note-failed, shown while nothing was written, never exported', async () => {
+        await store.visits.ensure(visit);
+        await store.visits.insertVersion(version(1), {});
+        await store.ledger.reserve(visit.visitKey, 'documentReference', visit.ehrBase, 1);
+        await store.visits.noteFailed(visit.visitKey, 1, 'documentReference', visit.ehrBase);
+        expect(await store.worklist.get(visit.visitKey)).toMatchObject({ status: 'note-failed', noteStatus: 'failed' });
+        expect((await store.worklist.markExported([visit.visitKey]))[0]?.status).toBe('note-failed');
+        expect((await store.worklist.page({ status: 'draft', limit: 10, offset: 0 })).total).toBe(0);
+        expect(await store.ledger.get(visit.visitKey)).toEqual([]);
       });
     });
 

@@ -163,7 +163,9 @@ export class LedgerConflictError extends Error {
 export interface Visit { visitKey: string; ehrBase: string; patientId: string; serviceDate: string; encounterId?: string }
 export interface StoredVersion {
   visitKey: string; version: number; state: VersionState; vendor: EhrVendor;
-  drafts: { claim: Record<string, unknown>; documentReference: Record<string, unknown>; provenance?: Record<string, unknown>; supersedes?: Supersedes };
+  drafts: { claim: Record<string, unknown>; documentReference: Record<string, unknown>; provenance?: Record<string, unknown>; supersedes?: Supersedes;
+    /** hash of what was reviewed (facts, lines, checklist, author): the same review again is this version */
+    fingerprint?: string };
   codes: WorklistCode[]; claimToEhr: boolean; supersedesVersion?: number; supersedeDone: boolean;
   createdBy: string; authorDisplay?: string; createdAt: string; writtenAt?: string;
   ehrDocumentReferenceId?: string; ehrClaimId?: string;

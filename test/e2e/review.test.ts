@@ -111,8 +111,8 @@ describe('review and write-back (generic SMART sandbox)', () => {
     // read back from the sandbox FHIR server
     const token = await tokenOf(page);
     expect(token.patient).toBe('pt-uuhp-commercial');
-    const docs = await fhirSearch<{ id: string; subject?: { reference?: string }; content?: { attachment?: { data?: string } }[] }>(token, byIdentifier('DocumentReference', token.patient, `${first.visitKey}-doc`));
-    const claims = await fhirSearch<{ id: string; patient?: { reference?: string }; item?: { productOrService?: { coding?: { code?: string }[] } }[]; supportingInfo?: { valueReference?: { reference?: string } }[] }>(token, byIdentifier('Claim', token.patient, `${first.visitKey}-claim`));
+    const docs = await fhirSearch<{ id: string; subject?: { reference?: string }; content?: { attachment?: { data?: string } }[] }>(token, byIdentifier('DocumentReference', token.patient, `${first.visitKey}.1.doc`));
+    const claims = await fhirSearch<{ id: string; patient?: { reference?: string }; item?: { productOrService?: { coding?: { code?: string }[] } }[]; supportingInfo?: { valueReference?: { reference?: string } }[] }>(token, byIdentifier('Claim', token.patient, `${first.visitKey}.1.claim`));
     expect(docs.map((d) => d.id)).toEqual([first.doc]);
     expect(claims.map((c) => c.id)).toEqual([first.claim]);
     expect(docs[0]?.subject?.reference).toBe('Patient/pt-uuhp-commercial');
@@ -137,8 +137,8 @@ describe('review and write-back (generic SMART sandbox)', () => {
     await tickAllChecklist(page);
     const third = await writeAndWait(page);
     expect(third).toMatchObject({ doc: first.doc, claim: first.claim, visitKey: first.visitKey });
-    expect(await fhirSearch(token, byIdentifier('DocumentReference', token.patient, `${first.visitKey}-doc`))).toHaveLength(1);
-    expect(await fhirSearch(token, byIdentifier('Claim', token.patient, `${first.visitKey}-claim`))).toHaveLength(1);
+    expect(await fhirSearch(token, byIdentifier('DocumentReference', token.patient, `${first.visitKey}.1.doc`))).toHaveLength(1);
+    expect(await fhirSearch(token, byIdentifier('Claim', token.patient, `${first.visitKey}.1.claim`))).toHaveLength(1);
     await context.close();
   }, 120_000);
 });
@@ -199,7 +199,7 @@ describe('Epic mode', () => {
     const again = await writeAndWait(page);
     expect(again.doc).toBe(w.doc);
     const token = await tokenOf(page);
-    const docs = await fhirSearch<{ id: string; docStatus?: string; content?: unknown[] }>(token, byIdentifier('DocumentReference', token.patient, `${w.visitKey}-doc`));
+    const docs = await fhirSearch<{ id: string; docStatus?: string; content?: unknown[] }>(token, byIdentifier('DocumentReference', token.patient, `${w.visitKey}.1.doc`));
     expect(docs.map((d) => d.id)).toEqual([w.doc]);
     expect(docs[0]?.docStatus).toBe('preliminary');
     await context.close();
@@ -218,7 +218,7 @@ describe('Oracle Health mode', () => {
     expect(w.doc).not.toBe('');
     expect(w.claim).toBe('');
     const token = await tokenOf(page);
-    const docs = await fhirSearch<{ id: string; author?: { reference?: string }[]; date?: string }>(token, byIdentifier('DocumentReference', token.patient, `${w.visitKey}-doc`));
+    const docs = await fhirSearch<{ id: string; author?: { reference?: string }[]; date?: string }>(token, byIdentifier('DocumentReference', token.patient, `${w.visitKey}.1.doc`));
     expect(docs.map((d) => d.id)).toEqual([w.doc]);
     expect(docs[0]?.author).toHaveLength(1);
     expect(docs[0]?.author?.[0]?.reference).toMatch(/^Practitioner\//);

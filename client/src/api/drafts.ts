@@ -1,44 +1,59 @@
-/** POST /api/drafts and the write ledger (/api/ledger/…), both with the launch's id_token as bearer. */
-import { DraftResponse, type DraftRequest } from '../../../server/contracts/index';
+/**
+ * POST /api/drafts, /api/visits/lookup and the write ledger (/api/ledger/…): the launch's id_token as bearer and its
+ * EHR access token in x-ehr-access-token (the server asks the EHR itself whether this launch may read the patient).
+ */
+import {
+  DraftsResponse, EHR_TOKEN_HEADER, Reservation, VisitStatus, type DraftRequest, type LedgerKind, type VisitLookupRequest,
+} from '../../../server/contracts/index';
 import { apiPost, ApiCallError, type ApiOptions } from './http';
-import type { Resource } from '../fhir/types';
 
-export interface Drafts { visitKey: string; claim: Resource; documentReference: Resource; provenance: Resource }
+export type Drafts = DraftsResponse;
+export type { LedgerKind, Reservation } from '../../../server/contracts/index';
 
-export async function createDrafts(req: DraftRequest, idToken: string, opts: ApiOptions = {}): Promise<Drafts> {
-  const res = await apiPost<unknown>('/api/drafts', req, { ...opts, bearer: idToken });
-  const parsed = DraftResponse.safeParse(res.body);
+export interface LaunchCredentials { idToken: string; accessToken: string }
+const auth = (c: LaunchCredentials, opts: ApiOptions): ApiOptions => ({ ...opts, bearer: c.idToken, headers: { ...opts.headers, [EHR_TOKEN_HEADER]: c.accessToken } });
+
+export async function createDrafts(req: DraftRequest, creds: LaunchCredentials, opts: ApiOptions = {}): Promise<Drafts> {
+  const res = await apiPost<unknown>('/api/drafts', req, auth(creds, opts));
+  const parsed = DraftsResponse.safeParse(res.body);
   if (!parsed.success) throw new ApiCallError(502, 'bad-response', 'the app server sent drafts the app does not understand');
-  return parsed.data as unknown as Drafts;
+  return parsed.data;
 }
 
-export type LedgerKind = 'documentReference' | 'claim';
-export type Reservation = { state: 'new' } | { state: 'pending' | 'done'; resourceId?: string; reservedAt?: string };
+export async function lookupVisit(req: VisitLookupRequest, creds: LaunchCredentials, opts: ApiOptions = {}): Promise<VisitStatus> {
+  const res = await apiPost<unknown>('/api/visits/lookup', req, auth(creds, opts));
+  const parsed = VisitStatus.safeParse(res.body);
+  if (!parsed.success) throw new ApiCallError(502, 'bad-response', 'the app server sent a visit status the app does not understand');
+  return parsed.data;
+}
 
 export interface LedgerPort {
-  reserve(visitKey: string, kind: LedgerKind): Promise<Reservation>;
-  complete(visitKey: string, kind: LedgerKind, resourceId: string): Promise<void>;
+  reserve(visitKey: string, version: number, kind: LedgerKind): Promise<Reservation>;
+  /** idempotent: completing again with the same id changes nothing */
+  complete(visitKey: string, version: number, kind: LedgerKind, resourceId: string): Promise<void>;
   /** drops a pending reservation after the EHR definitely refused the write (nothing was created) */
-  release?(visitKey: string, kind: LedgerKind): Promise<void>;
+  release(visitKey: string, version: number, kind: LedgerKind): Promise<void>;
+  /** the earlier version's resources were marked superseded in the EHR */
+  superseded(visitKey: string, version: number): Promise<void>;
 }
 
-export function createLedger(ehrBase: string, idToken: string, opts: ApiOptions = {}): LedgerPort {
-  const path = (visitKey: string, kind: LedgerKind, step: string) =>
-    `/api/ledger/${encodeURIComponent(visitKey)}/${kind}/${step}`;
+export function createLedger(creds: LaunchCredentials, opts: ApiOptions = {}): LedgerPort {
+  const path = (visitKey: string, kind: LedgerKind, step: string) => `/api/ledger/${encodeURIComponent(visitKey)}/${kind}/${step}`;
   return {
-    async reserve(visitKey, kind) {
-      const res = await apiPost<Reservation>(path(visitKey, kind, 'reserve'), { ehrBase }, { ...opts, bearer: idToken });
-      const r = res.body;
-      if (!r || !['new', 'pending', 'done'].includes((r as { state?: string }).state ?? '')) {
-        throw new ApiCallError(502, 'bad-response', 'the write ledger answered something unexpected');
-      }
-      return r;
+    async reserve(visitKey, version, kind) {
+      const res = await apiPost<unknown>(path(visitKey, kind, 'reserve'), { version }, auth(creds, opts));
+      const r = Reservation.safeParse(res.body);
+      if (!r.success) throw new ApiCallError(502, 'bad-response', 'the write ledger answered something unexpected');
+      return r.data;
     },
-    async complete(visitKey, kind, resourceId) {
-      await apiPost<unknown>(path(visitKey, kind, 'complete'), { ehrBase, resourceId }, { ...opts, bearer: idToken });
+    async complete(visitKey, version, kind, resourceId) {
+      await apiPost<unknown>(path(visitKey, kind, 'complete'), { version, resourceId }, auth(creds, opts));
     },
-    async release(visitKey, kind) {
-      await apiPost<unknown>(path(visitKey, kind, 'release'), { ehrBase }, { ...opts, bearer: idToken });
+    async release(visitKey, version, kind) {
+      await apiPost<unknown>(path(visitKey, kind, 'release'), { version }, auth(creds, opts));
+    },
+    async superseded(visitKey, version) {
+      await apiPost<unknown>(`/api/visits/${encodeURIComponent(visitKey)}/versions/${version}/superseded`, {}, auth(creds, opts));
     },
   };
 }

@@ -11,7 +11,7 @@ export class ApiUnreachableError extends Error {
   constructor(readonly timedOut: boolean) { super(timedOut ? 'the app server did not answer in time' : 'the app server could not be reached'); }
 }
 
-export interface ApiOptions { bearer?: string; timeoutMs?: number; signal?: AbortSignal; fetchImpl?: typeof fetch }
+export interface ApiOptions { bearer?: string; timeoutMs?: number; signal?: AbortSignal; fetchImpl?: typeof fetch; headers?: Record<string, string> }
 
 export async function apiPost<T>(path: string, body: unknown, opts: ApiOptions = {}): Promise<{ status: number; body: T }> {
   const fetchImpl = opts.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
@@ -26,6 +26,7 @@ export async function apiPost<T>(path: string, body: unknown, opts: ApiOptions =
       headers: {
         'content-type': 'application/json', accept: 'application/json',
         ...(opts.bearer ? { authorization: `Bearer ${opts.bearer}` } : {}),
+        ...opts.headers,
       },
       body: JSON.stringify(body),
       credentials: 'same-origin',

@@ -36,7 +36,7 @@ export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Pr
   const [checked, setChecked] = useState<Record<string, boolean>>(saved?.checked ?? {});
   const [deviceConfirmed, setDeviceConfirmed] = useState(saved?.deviceConfirmed ?? false);
   const evaluation = useEvaluation(visit.bundle, overrides);
-  const writeBack = useWriteBack(launch, visit);
+  const writeBack = useWriteBack(launch, visit, evaluation.result?.facts.serviceDate);
   const result = evaluation.result;
 
   useEffect(() => { saveWork(launch.stateKey, { overrides, accepted, checked, deviceConfirmed }); }, [launch.stateKey, overrides, accepted, checked, deviceConfirmed]);
@@ -79,10 +79,10 @@ export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Pr
   const blocking = problems.filter(blocksWrite);
   const openRequired = result ? result.determination.checklist.filter((i) => i.required && !checked[i.id]).length : 0;
 
-  const onWrite = () => {
+  const onWrite = (update = false) => {
     if (!result) return;
     const d = result.determination;
-    void writeBack.write({
+    void (update ? writeBack.update : writeBack.write)({
       facts: result.facts,
       acceptedLines: d.lines.filter((l) => accepted[lineKey(l)] ?? true)
         .map(({ code, system, display, modifiers, units }) => ({ code, system, display, modifiers, units })),
@@ -118,7 +118,7 @@ export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Pr
           openRequired={openRequired}
           announcement={announcement}
           title={title}
-          write={<WritePanel plan={writeBack.plan} state={writeBack.state} onWrite={onWrite}
+          write={<WritePanel plan={writeBack.plan} state={writeBack.state} onWrite={onWrite} visitStatus={writeBack.visitStatus}
             disabled={!!writeDisabledReason} disabledReason={writeDisabledReason} />}
           writeNote={writeNote}
         />

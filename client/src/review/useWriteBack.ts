@@ -1,10 +1,15 @@
-/** The write-back action: drafts from the server, then the vendor adapter; one write at a time. */
-import { useCallback, useMemo, useRef, useState } from 'react';
-import type { DraftRequest } from '../../../server/contracts/index';
-import { createDrafts, createLedger } from '../api/drafts';
+/**
+ * The write-back action: which visit this is and what was written for it (looked up when the service date is known),
+ * then drafts from the server and the ordered writes; one write at a time. A written visit offers Update, which writes
+ * a new version that supersedes the current one — never a second current copy.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DraftRequest, VisitStatus } from '../../../server/contracts/index';
+import { createDrafts, createLedger, lookupVisit, type LaunchCredentials } from '../api/drafts';
+import { ApiCallError } from '../api/http';
 import { writeErrorToWords, type Words } from '../errors';
 import type { Launch } from '../smart/session';
-import { adapterFor } from '../writeback/adapters';
+import { describePlan, writeDrafts } from '../writeback/adapters';
 import type { Plan, WriteResult } from '../writeback/types';
 import type { LoadedVisit } from './loadVisit';
 
@@ -14,42 +19,83 @@ export type WriteState =
   | { status: 'done'; result: WriteResult; attempt: number }
   | { status: 'error'; words: Words; attempt: number };
 
-export function useWriteBack(launch: Launch, visit: LoadedVisit) {
-  const adapter = useMemo(() => adapterFor(visit.vendor), [visit.vendor]);
+type Request = Omit<DraftRequest, 'launchId' | 'author' | 'update' | 'plan'>;
+
+/** the signed-in practitioner's name from the record the launch read, for "Written … by Dr X" */
+function authorDisplay(visit: LoadedVisit, fhirUser: string | undefined): string | undefined {
+  const id = fhirUser?.split('/').pop();
+  const p = visit.bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'Practitioner' && r.id === id) as
+    { name?: { text?: string; given?: string[]; family?: string; prefix?: string[] }[] } | undefined;
+  const n = p?.name?.[0];
+  const text = n?.text ?? [...(n?.prefix ?? []), ...(n?.given ?? []), n?.family].filter(Boolean).join(' ');
+  return text ? text.slice(0, 200) : undefined;
+}
+
+export function useWriteBack(launch: Launch, visit: LoadedVisit, serviceDate?: string) {
   const plan: Plan = useMemo(
-    () => adapter.describe(visit.capability, visit.scopes, { encounterId: launch.token.encounter }),
-    [adapter, visit.capability, visit.scopes, launch.token.encounter],
+    () => describePlan(visit.vendor, visit.capability, visit.scopes, { encounterId: launch.token.encounter, fhirUser: launch.fhirUser }),
+    [visit.vendor, visit.capability, visit.scopes, launch.token.encounter, launch.fhirUser],
   );
   const [state, setState] = useState<WriteState>({ status: 'idle' });
+  const [visitStatus, setVisitStatus] = useState<VisitStatus>();
   const busy = useRef(false);
   const attempts = useRef(0);
+  const creds: LaunchCredentials | undefined = launch.token.id_token && launch.token.access_token
+    ? { idToken: launch.token.id_token, accessToken: launch.token.access_token } : undefined;
+  const idToken = creds?.idToken;
+  const accessToken = creds?.accessToken;
 
-  const write = useCallback(async (request: Omit<DraftRequest, 'launchId' | 'author'>) => {
+  const refresh = useCallback(async () => {
+    if (!idToken || !accessToken || !serviceDate || !launch.token.patient) return;
+    try {
+      setVisitStatus(await lookupVisit({
+        patientId: launch.token.patient, serviceDate, ...(launch.token.encounter ? { encounterId: launch.token.encounter } : {}),
+      }, { idToken, accessToken }));
+    } catch {
+      // the lookup only informs the screen; the write itself is checked again by the server
+    }
+  }, [idToken, accessToken, serviceDate, launch.token.patient, launch.token.encounter]);
+  useEffect(() => { void refresh(); }, [refresh]);
+
+  const run = useCallback(async (request: Request, update: boolean) => {
     if (busy.current) return;
-    const idToken = launch.token.id_token;
-    if (!idToken || !launch.fhirUser) {
+    if (!idToken || !accessToken || !launch.fhirUser) {
       setState({ status: 'error', attempt: ++attempts.current, words: { message: 'The EHR did not say who you are (no id_token with fhirUser), so the app cannot sign the drafts.', next: 'Ask your administrator to grant the "openid fhirUser" scopes, then relaunch.' } });
       return;
     }
     busy.current = true;
     setState({ status: 'writing' });
+    const c = { idToken, accessToken };
     try {
-      const drafts = await createDrafts({ ...request, launchId: launch.stateKey, author: { reference: launch.fhirUser } }, idToken);
-      const result = await adapter.write(drafts, {
-        fhir: visit.port,
-        ledger: createLedger(launch.serverUrl, idToken),
-        plan,
-        patientId: launch.token.patient,
-        encounterId: launch.token.encounter,
+      const display = authorDisplay(visit, launch.fhirUser);
+      const current = visitStatus?.current;
+      const drafts = await createDrafts({
+        ...request,
+        author: { reference: launch.fhirUser, ...(display ? { display } : {}) },
+        plan: { claimToEhr: plan.steps.some((s) => s.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr },
+        ...(update && current ? { update: { supersedes: current } } : {}),
+      }, c);
+      const result = await writeDrafts(drafts, {
+        fhir: visit.port, ledger: createLedger(c), plan,
+        patientId: launch.token.patient ?? '',
+        ...(launch.token.encounter ? { encounterId: launch.token.encounter } : {}),
         fhirUser: launch.fhirUser,
       });
       setState({ status: 'done', result, attempt: ++attempts.current });
     } catch (err) {
-      setState({ status: 'error', words: writeErrorToWords(err), attempt: ++attempts.current });
+      if (err instanceof ApiCallError && (err.code === 'already-written' || err.code === 'stale-update')) {
+        // written meanwhile (another launch or user): show what is there and offer Update
+        setState({ status: 'idle' });
+      } else {
+        setState({ status: 'error', words: writeErrorToWords(err), attempt: ++attempts.current });
+      }
     } finally {
       busy.current = false;
+      void refresh();
     }
-  }, [adapter, launch, plan, visit.port]);
+  }, [idToken, accessToken, launch, plan, visit, visitStatus, refresh]);
 
-  return { plan, state, write };
+  const write = useCallback((request: Request) => run(request, false), [run]);
+  const update = useCallback((request: Request) => run(request, true), [run]);
+  return { plan, state, write, update, visitStatus };
 }

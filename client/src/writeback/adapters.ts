@@ -1,144 +1,124 @@
 /**
- * The per-vendor write-back adapters.
- * - generic: DocumentReference then Claim (only where the CapabilityStatement offers Claim create and the scope
- *   is granted), both conditional creates on the app identifier; Claim.supportingInfo → the DocumentReference.
- * - epic: DocumentReference only (Clinical Notes create): text/plain, preliminary (left for signature), needs
- *   the encounter, no conditional create → the ledger (and an identifier check) prevents copies.
- * - oracle: DocumentReference only, with exactly one author: the signed-in provider; dates with a time.
+ * Write-back on the client: the plan said before the click, and the order of the writes. The server builds the
+ * vendor-ready resources (server/fhir/writeback/{generic,epic,oracle}.ts); this module only orders the writes, links
+ * the ids the EHR assigns, and talks to the ledger:
+ *   1. DocumentReference — created (conditionally where offered), or for an update on Epic/Oracle PUT onto the same note;
+ *   2. Claim (generic, where offered and granted) — supportingInfo gets the note's reference in its one entry;
+ *   3. Provenance (generic, where offered and granted) — targets get the ids;
+ *   4. an update on generic servers marks the earlier note superseded and the earlier Claim cancelled.
  */
+import type { EhrVendor } from '../../../server/contracts/index';
+import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/index';
 import type { Drafts } from '../api/drafts';
 import type { Resource } from '../fhir/types';
 import type { GrantedScopes } from '../smart/scopes';
 import type { Capability } from './capability';
 import { writeS } from './strings';
-import {
-  PlanBlockedError, WrongPatientError, type Plan, type PlanStep, type WriteBackAdapter, type WriteContext, type WriteResult,
-} from './types';
-import { assertSamePatient, writeOnce } from './writeOnce';
+import { PlanBlockedError, WrongPatientError, type Plan, type PlanStep, type WriteContext, type WriteResult } from './types';
+import { appIdentifier, assertSamePatient, writeOnce } from './writeOnce';
 
-type Vendor = Plan['vendor'];
+const DOC_LABEL: Record<EhrVendor, string> = { generic: writeS.docLabelGeneric, epic: writeS.docLabelEpic, oracle: writeS.docLabelOracle };
 
-const DOC_STEP = (label: string, conditional: boolean): PlanStep =>
-  ({ kind: 'documentReference', resourceType: 'DocumentReference', label, conditionalCreate: conditional });
-
-function summarize(steps: PlanStep[], claimReason: string | undefined, blocked: string | undefined): string {
-  if (blocked) return writeS.planBlocked(blocked);
+export function describePlan(vendor: EhrVendor, cap: Capability, scopes: GrantedScopes, launch: { encounterId?: string; fhirUser?: string }): Plan {
+  const docBlocked = !scopes.has('DocumentReference', 'c') ? writeS.docScopeMissing
+    : cap.known && !cap.create.DocumentReference ? writeS.docNotOffered : undefined;
+  const vendorBlocked = vendor === 'epic' && !launch.encounterId ? writeS.epicNeedsEncounter
+    : vendor === 'oracle' && !launch.fhirUser ? writeS.oracleNeedsUser : undefined;
+  const blocked = docBlocked ?? vendorBlocked;
+  const steps: PlanStep[] = [];
+  let claimReason: string | undefined = vendor === 'generic' ? undefined : writeS.claimNotAcceptedByVendor;
+  if (vendor === 'generic') {
+    if (!(cap.known && cap.create.Claim)) claimReason = writeS.claimNotOffered;
+    else if (!scopes.has('Claim', 'c')) claimReason = writeS.claimScopeMissing;
+  }
+  const provenanceToEhr = !blocked && vendor === 'generic' && cap.known && cap.create.Provenance && scopes.has('Provenance', 'c');
+  if (!blocked) {
+    steps.push({ kind: 'documentReference', resourceType: 'DocumentReference', label: DOC_LABEL[vendor], conditionalCreate: vendor === 'generic' && cap.conditionalCreate.DocumentReference });
+    if (!claimReason) steps.push({ kind: 'claim', resourceType: 'Claim', label: writeS.claimLabel, conditionalCreate: cap.conditionalCreate.Claim });
+    if (provenanceToEhr) steps.push({ kind: 'provenance', resourceType: 'Provenance', label: writeS.provenanceLabel, conditionalCreate: cap.conditionalCreate.Provenance });
+  }
+  const canUpdate = scopes.has('DocumentReference', 'u') && (!cap.known || cap.update.DocumentReference);
+  const updateSummary = vendor === 'generic' ? (canUpdate ? writeS.updateReplaceNew : writeS.updateReplaceNewNoUpdate)
+    : !canUpdate ? writeS.updateInPlaceNoUpdate : vendor === 'epic' ? writeS.updateInPlaceEpic : writeS.updateInPlaceOracle;
   const parts = steps.map((s) => s.label);
   if (claimReason) parts.push(writeS.claimInWorklist(claimReason));
-  return writeS.planSummary(parts);
-}
-
-/** why the DocumentReference cannot be written at all (scope not granted, or the EHR offers no create) */
-function docBlocked(cap: Capability, scopes: GrantedScopes): string | undefined {
-  if (!scopes.has('DocumentReference', 'c')) return writeS.docScopeMissing;
-  if (cap.known && !cap.create.DocumentReference) return writeS.docNotOffered;
-  return undefined;
-}
-
-function docPlan(vendor: Vendor, cap: Capability, scopes: GrantedScopes, step: PlanStep, claimReason: string, extraBlock?: string): Plan {
-  const blocked = docBlocked(cap, scopes) ?? extraBlock;
-  return { vendor, steps: blocked ? [] : [step], claimInWorklistOnly: true, claimReason, blocked, summary: summarize(blocked ? [] : [step], claimReason, blocked) };
-}
-
-function checkPatient(drafts: Drafts, ctx: WriteContext): void {
-  if (!assertSamePatient(drafts.documentReference, 'subject', ctx.patientId) || !assertSamePatient(drafts.claim, 'patient', ctx.patientId)) {
-    throw new WrongPatientError();
-  }
-  if (ctx.plan.blocked) throw new PlanBlockedError(ctx.plan.blocked);
-}
-
-type Attachment = { contentType?: string; data?: string; title?: string; url?: string };
-const attachments = (doc: Resource): Attachment[] =>
-  ((doc.content as { attachment?: Attachment }[] | undefined) ?? []).map((c) => c.attachment ?? {});
-
-/** Epic files only the first attachment and takes text/plain only; `preliminary` leaves it for signature. */
-export function prepareForEpic(doc: Resource, encounterId: string, patientId: string): Resource {
-  const all = attachments(doc);
-  const plain = all.find((a) => a.contentType?.startsWith('text/plain')) ?? all.find((a) => a.contentType?.startsWith('text/'));
-  const context = (doc.context as Record<string, unknown> | undefined) ?? {};
+  if (!provenanceToEhr && vendor !== 'generic') parts.push(writeS.noProvenance);
   return {
-    ...doc,
-    docStatus: 'preliminary',
-    subject: { reference: `Patient/${patientId}` },
-    content: plain ? [{ attachment: { ...plain, contentType: 'text/plain' } }] : [],
-    context: { ...context, encounter: [{ reference: `Encounter/${encounterId}` }] },
+    vendor, steps, claimInWorklistOnly: !steps.some((s) => s.kind === 'claim'), provenanceToEhr, canUpdate, updateSummary,
+    ...(claimReason ? { claimReason } : {}), ...(blocked ? { blocked } : {}),
+    summary: blocked ? writeS.planBlocked(blocked) : writeS.planSummary(parts),
   };
 }
 
-const ORACLE_TYPES = ['text/plain', 'application/pdf', 'text/html', 'application/xhtml+xml', 'text/rtf'];
-/** Oracle Health: one author, the signed-in provider; `date` with a time; supported content types only. */
-export function prepareForOracle(doc: Resource, fhirUser: string, now: Date): Resource {
-  const date = typeof doc.date === 'string' && doc.date.length > 10 ? doc.date : now.toISOString();
-  const content = attachments(doc)
-    .filter((a) => ORACLE_TYPES.some((t) => a.contentType?.startsWith(t)))
-    .map((attachment) => ({ attachment }));
-  return { ...doc, date, author: [{ reference: fhirUser }], content };
+const byIdentifier = (r: Resource, patientId: string) => {
+  const value = appIdentifier(r);
+  return value ? `patient=${encodeURIComponent(patientId)}&identifier=${encodeURIComponent(`${APP_IDENTIFIER_SYSTEM}|${value}`)}` : undefined;
+};
+// conditional create matches on the identifier alone (the If-None-Exist query of a generic server)
+const conditionalQuery = (r: Resource) => {
+  const value = appIdentifier(r);
+  return value ? `identifier=${encodeURIComponent(`${APP_IDENTIFIER_SYSTEM}|${value}`)}` : undefined;
+};
+
+/** the Claim's one supportingInfo entry for the note gets the reference the EHR assigned */
+export function linkSupportingDocument(claim: Resource, documentReferenceId: string): Resource {
+  const info = (claim.supportingInfo as { valueReference?: { type?: string; reference?: string } }[] | undefined) ?? [];
+  return { ...claim, supportingInfo: info.map((s) => (s.valueReference?.type === 'DocumentReference'
+    ? { ...s, valueReference: { ...s.valueReference, reference: `DocumentReference/${documentReferenceId}` } } : s)) };
 }
 
-export function withSupportingDocument(claim: Resource, documentReferenceId: string): Resource {
-  const info = ((claim.supportingInfo as { valueReference?: { reference?: string } }[] | undefined) ?? [])
-    .filter((s) => !s.valueReference?.reference?.startsWith('DocumentReference/'));
-  const entry = {
-    sequence: 0,
-    category: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claiminformationcategory', code: 'attachment' }] },
-    valueReference: { reference: `DocumentReference/${documentReferenceId}` },
-  };
-  return { ...claim, supportingInfo: [...info, entry].map((s, i) => ({ ...s, sequence: i + 1 })) };
+function linkProvenance(p: Resource, ids: { doc: string; claim?: string }): Resource {
+  const target = ((p.target as { type?: string }[] | undefined) ?? [])
+    .filter((t) => t.type !== 'Claim' || ids.claim)
+    .map((t) => (t.type === 'Claim' ? { ...t, reference: `Claim/${ids.claim}` } : t.type === 'DocumentReference' ? { ...t, reference: `DocumentReference/${ids.doc}` } : t));
+  return { ...p, target };
 }
 
-export const genericAdapter: WriteBackAdapter = {
-  vendor: 'generic',
-  describe(cap, scopes) {
-    const doc = DOC_STEP(writeS.docLabelGeneric, true);
-    const claimOffered = cap.known && cap.create.Claim;
-    const claimGranted = scopes.has('Claim', 'c');
-    const claimReason = !claimOffered ? writeS.claimNotOffered : !claimGranted ? writeS.claimScopeMissing : undefined;
-    const blocked = docBlocked(cap, scopes);
-    const steps: PlanStep[] = blocked ? [] : [doc];
-    if (!blocked && !claimReason) steps.push({ kind: 'claim', resourceType: 'Claim', label: writeS.claimLabel, conditionalCreate: true });
-    return { vendor: 'generic', steps, claimInWorklistOnly: !!claimReason || !!blocked, claimReason, blocked, summary: summarize(steps, claimReason, blocked) };
-  },
-  async write(drafts, ctx): Promise<WriteResult> {
-    checkPatient(drafts, ctx);
-    const doc = await writeOnce(ctx, { visitKey: drafts.visitKey, kind: 'documentReference', resource: drafts.documentReference as never, conditional: true });
-    const written = [doc];
-    if (ctx.plan.steps.some((s) => s.resourceType === 'Claim')) {
-      const claim = withSupportingDocument(drafts.claim, doc.id);
-      written.push(await writeOnce(ctx, { visitKey: drafts.visitKey, kind: 'claim', resource: claim as never, conditional: true }));
-    }
-    return { visitKey: drafts.visitKey, written, claimInWorklist: true };
-  },
-};
+export async function writeDrafts(drafts: Drafts, ctx: WriteContext): Promise<WriteResult> {
+  const doc = drafts.documentReference as Resource;
+  const claim = drafts.claim as Resource;
+  if (!assertSamePatient(doc, 'subject', ctx.patientId) || !assertSamePatient(claim, 'patient', ctx.patientId)) throw new WrongPatientError();
+  if (ctx.plan.blocked) throw new PlanBlockedError(ctx.plan.blocked);
+  const { visitKey, version, supersedes } = drafts;
+  const inPlace = supersedes?.note === 'update-in-place' && supersedes.documentReferenceId;
+  if (inPlace && !ctx.plan.canUpdate) throw new PlanBlockedError(writeS.updateInPlaceNoUpdate);
+  const docStep = ctx.plan.steps.find((s) => s.kind === 'documentReference')!;
+  const writtenDoc = await writeOnce(ctx, {
+    visitKey, version, kind: 'documentReference', resource: doc as never, conditional: docStep.conditionalCreate,
+    search: docStep.conditionalCreate ? conditionalQuery(doc) : byIdentifier(doc, ctx.patientId),
+    ...(inPlace ? { updateId: supersedes.documentReferenceId } : {}),
+  });
+  const written = [writtenDoc];
+  let claimId: string | undefined;
+  const claimStep = ctx.plan.steps.find((s) => s.kind === 'claim');
+  if (claimStep && drafts.vendor === 'generic') {
+    const linked = linkSupportingDocument(claim, writtenDoc.id);
+    const w = await writeOnce(ctx, { visitKey, version, kind: 'claim', resource: linked as never, conditional: claimStep.conditionalCreate,
+      search: claimStep.conditionalCreate ? conditionalQuery(linked) : byIdentifier(linked, ctx.patientId) });
+    claimId = w.id;
+    written.push(w);
+  }
+  if (drafts.provenance && ctx.plan.provenanceToEhr) {
+    const p = linkProvenance(drafts.provenance as Resource, { doc: writtenDoc.id, ...(claimId ? { claim: claimId } : {}) });
+    const step = ctx.plan.steps.find((s) => s.kind === 'provenance');
+    const search = `target=${encodeURIComponent(`DocumentReference/${writtenDoc.id}`)}`;
+    written.push(await writeOnce(ctx, { visitKey, version, kind: 'provenance', resource: p as never, conditional: !!step?.conditionalCreate, search }));
+  }
+  let superseded: number | undefined;
+  if (supersedes && supersedes.note === 'replace-new' && ctx.plan.canUpdate) {
+    // idempotent read-modify-write: the earlier note superseded, the earlier Claim cancelled
+    if (supersedes.documentReferenceId) await setStatus(ctx, 'DocumentReference', supersedes.documentReferenceId, 'superseded');
+    if (supersedes.claimId && claimStep) await setStatus(ctx, 'Claim', supersedes.claimId, 'cancelled');
+    await ctx.ledger.superseded(visitKey, version);
+    superseded = supersedes.version;
+  } else if (inPlace) superseded = supersedes.version;
+  return { visitKey, version, written, claimInWorklist: true, resumed: drafts.resumed, ...(superseded ? { superseded } : {}) };
+}
 
-export const epicAdapter: WriteBackAdapter = {
-  vendor: 'epic',
-  describe(cap, scopes, launch) {
-    return docPlan('epic', cap, scopes, DOC_STEP(writeS.docLabelEpic, false), writeS.claimNotAcceptedByVendor,
-      launch.encounterId ? undefined : writeS.epicNeedsEncounter);
-  },
-  async write(drafts, ctx) {
-    checkPatient(drafts, ctx);
-    if (!ctx.encounterId) throw new PlanBlockedError(writeS.epicNeedsEncounter);
-    const resource = prepareForEpic(drafts.documentReference, ctx.encounterId, ctx.patientId);
-    const doc = await writeOnce(ctx, { visitKey: drafts.visitKey, kind: 'documentReference', resource: resource as never, conditional: false });
-    return { visitKey: drafts.visitKey, written: [doc], claimInWorklist: true };
-  },
-};
-
-export const oracleAdapter: WriteBackAdapter = {
-  vendor: 'oracle',
-  describe(cap, scopes) {
-    return docPlan('oracle', cap, scopes, DOC_STEP(writeS.docLabelOracle, false), writeS.claimNotAcceptedByVendor);
-  },
-  async write(drafts, ctx) {
-    checkPatient(drafts, ctx);
-    if (!ctx.fhirUser) throw new PlanBlockedError(writeS.oracleNeedsUser);
-    const resource = prepareForOracle(drafts.documentReference, ctx.fhirUser, new Date());
-    const doc = await writeOnce(ctx, { visitKey: drafts.visitKey, kind: 'documentReference', resource: resource as never, conditional: false });
-    return { visitKey: drafts.visitKey, written: [doc], claimInWorklist: true };
-  },
-};
-
-export function adapterFor(vendor: Vendor): WriteBackAdapter {
-  return vendor === 'epic' ? epicAdapter : vendor === 'oracle' ? oracleAdapter : genericAdapter;
+async function setStatus(ctx: WriteContext, type: 'DocumentReference' | 'Claim', id: string, status: string): Promise<void> {
+  const path = `${type}/${encodeURIComponent(id)}`;
+  const cur = await ctx.fhir.request<Resource & { status?: string; meta?: { versionId?: string } }>(path);
+  if (!cur.body || cur.body.status === status) return;
+  const vid = cur.body.meta?.versionId;
+  await ctx.fhir.request<Resource>(path, { method: 'PUT', body: { ...cur.body, status }, headers: vid ? { 'if-match': `W/"${vid}"` } : {} });
 }

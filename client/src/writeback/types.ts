@@ -1,24 +1,29 @@
-/** One write-back interface, one adapter per EHR vendor (generic SMART, Epic, Oracle Health). */
-import type { Drafts, LedgerKind, LedgerPort } from '../api/drafts';
+/** The write-back plan (said before the click) and the write's context and result. Shapes shared with the server live in server/contracts/writeback.ts. */
+import type { EhrVendor, LedgerKind } from '../../../server/contracts/index';
+import type { LedgerPort } from '../api/drafts';
 import type { FhirPort } from '../fhir/port';
-import type { GrantedScopes } from '../smart/scopes';
-import type { Capability } from './capability';
 
 export interface PlanStep {
   kind: LedgerKind;
-  resourceType: 'DocumentReference' | 'Claim';
+  resourceType: 'DocumentReference' | 'Claim' | 'Provenance';
   /** what the clinician is told, e.g. "DocumentReference (note for signature)" */
   label: string;
   conditionalCreate: boolean;
 }
 
 export interface Plan {
-  vendor: 'generic' | 'epic' | 'oracle';
+  vendor: EhrVendor;
   steps: PlanStep[];
   /** the Claim draft stays in the app's billing worklist (always true when no Claim step) */
   claimInWorklistOnly: boolean;
   /** why the Claim is not written to the EHR, in words */
   claimReason?: string;
+  /** a Provenance is written to the EHR (only where it accepts one) */
+  provenanceToEhr: boolean;
+  /** an update can mark the earlier note superseded (generic) or replace it in place (Epic, Oracle) */
+  canUpdate: boolean;
+  /** what Update will do to the earlier version, in words */
+  updateSummary: string;
   /** set when nothing can be written: the reason, in words */
   blocked?: string;
   /** one sentence for the screen: "Will write: …" */
@@ -33,15 +38,17 @@ export interface WriteContext {
   encounterId?: string;
   /** the signed-in user, e.g. "Practitioner/123" (relative) */
   fhirUser?: string;
+  /** how long a pending reservation counts as another write in flight (default IN_PROGRESS_MS) */
+  inProgressMs?: number;
 }
 
-export interface WrittenResource { resourceType: 'DocumentReference' | 'Claim'; id: string; reused: boolean }
-export interface WriteResult { visitKey: string; written: WrittenResource[]; claimInWorklist: boolean }
-
-export interface WriteBackAdapter {
-  readonly vendor: Plan['vendor'];
-  describe(cap: Capability, grantedScopes: GrantedScopes, launch: { encounterId?: string }): Plan;
-  write(drafts: Drafts, ctx: WriteContext): Promise<WriteResult>;
+export interface WrittenResource { resourceType: 'DocumentReference' | 'Claim' | 'Provenance'; id: string; reused: boolean }
+export interface WriteResult {
+  visitKey: string; version: number; written: WrittenResource[]; claimInWorklist: boolean;
+  /** the earlier version's note/Claim were marked superseded/cancelled (or replaced in place) */
+  superseded?: number;
+  /** an unfinished earlier write of this version was completed instead of building a new one */
+  resumed: boolean;
 }
 
 /** The written-twice guard could not tell whether an earlier attempt reached the EHR. */

@@ -1,11 +1,10 @@
 /**
- * Writes one resource at most once per visit, whatever happens around it (second click, reload, retry after a
- * network error): reserve in the app's ledger; 'done' → reuse the id; otherwise create (conditionally where the
- * EHR supports it, else after checking by identifier that an interrupted earlier attempt did not land); then
- * complete the ledger entry with the id.
+ * Writes one resource of one version at most once, whatever happens around it (second click, reload, relaunch, retry
+ * after a network error): reserve in the app's ledger; 'done' → reuse the id (and repeat the idempotent completion, so
+ * a completion whose answer was lost is recorded); otherwise create (conditionally where the EHR supports it, else
+ * after searching for what an interrupted earlier attempt may have written) or update in place; then complete.
  */
-import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/index';
-import type { LedgerKind } from '../api/drafts';
+import { APP_IDENTIFIER_SYSTEM, type LedgerKind } from '../../../server/contracts/index';
 import type { Bundle, Resource } from '../fhir/types';
 import { FhirHttpError } from '../fhir/port';
 import { WriteInProgressError, WriteUncertainError, type WriteContext, type WrittenResource } from './types';
@@ -23,41 +22,64 @@ const idFrom = (body: Resource | undefined, location: string | undefined, type: 
 
 export interface WriteOnceOptions {
   visitKey: string;
+  version: number;
   kind: LedgerKind;
-  resource: Resource & { resourceType: 'DocumentReference' | 'Claim' };
-  /** send If-None-Exist on the app identifier (generic SMART servers) */
+  resource: Resource & { resourceType: 'DocumentReference' | 'Claim' | 'Provenance' };
+  /** send If-None-Exist with `search` (generic SMART servers) */
   conditional: boolean;
+  /** the search that finds this resource if an earlier attempt wrote it, e.g. identifier=system|value */
+  search?: string;
+  /** update this existing resource in place (PUT) instead of creating one */
+  updateId?: string;
 }
 
 /** How long a pending reservation counts as a write still in flight (the FHIR timeout is 15 s). */
 export const IN_PROGRESS_MS = 30_000;
 
+/** A definite refusal: nothing was created (401, 408, 429 and 5xx may have landed, or will be retried). */
+export const definitelyRefused = (err: unknown) =>
+  err instanceof FhirHttpError && err.status >= 400 && err.status < 500 && ![401, 408, 429].includes(err.status);
+
 export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Promise<WrittenResource> {
-  const { resource, kind, visitKey } = opts;
+  const { resource, kind, visitKey, version } = opts;
   const type = resource.resourceType;
-  const identifier = appIdentifier(resource);
-  const reservation = await ctx.ledger.reserve(visitKey, kind);
+  const reservation = await ctx.ledger.reserve(visitKey, version, kind);
   if (reservation.state === 'done' && reservation.resourceId) {
+    await ctx.ledger.complete(visitKey, version, kind, reservation.resourceId);
     return { resourceType: type, id: reservation.resourceId, reused: true };
   }
-  // A reservation younger than this is another click or tab still writing; older ones were interrupted.
-  if (reservation.state === 'pending' && reservation.reservedAt && Date.now() - Date.parse(reservation.reservedAt) < IN_PROGRESS_MS) {
+  if (reservation.state === 'pending' && Date.now() - Date.parse(reservation.reservedAt) < (ctx.inProgressMs ?? IN_PROGRESS_MS)) {
     throw new WriteInProgressError(type);
   }
-  const query = identifier ? `identifier=${encodeURIComponent(`${APP_IDENTIFIER_SYSTEM}|${identifier}`)}` : undefined;
+  if (opts.updateId) {
+    // PUT is idempotent: repeating it after an interruption writes the same content again, never a copy
+    const current = await ctx.fhir.request<Resource & { meta?: { versionId?: string } }>(`${type}/${encodeURIComponent(opts.updateId)}`);
+    const vid = current.body?.meta?.versionId;
+    try {
+      await ctx.fhir.request<Resource>(`${type}/${encodeURIComponent(opts.updateId)}`, {
+        method: 'PUT', body: { ...resource, id: opts.updateId }, headers: vid ? { 'if-match': `W/"${vid}"` } : {},
+      });
+    } catch (err) {
+      if (definitelyRefused(err)) await ctx.ledger.release(visitKey, version, kind).catch(() => undefined);
+      throw err;
+    }
+    await ctx.ledger.complete(visitKey, version, kind, opts.updateId);
+    return { resourceType: type, id: opts.updateId, reused: false };
+  }
+  const query = opts.search;
   if (reservation.state !== 'new' && !(opts.conditional && query)) {
     // An earlier attempt started and did not finish: look for what it may have written before writing again.
     if (!query) throw new WriteUncertainError(type);
     let existing: string | undefined;
     try {
-      const found = await ctx.fhir.request<Bundle>(`${type}?patient=${encodeURIComponent(ctx.patientId)}&${query}`);
+      const found = await ctx.fhir.request<Bundle>(`${type}?${query}`);
       existing = found.body?.entry?.map((e) => e.resource).find((r) => r?.resourceType === type && r.id)?.id;
     } catch (err) {
       if (err instanceof FhirHttpError && err.status === 401) throw err;
       throw new WriteUncertainError(type);
     }
     if (existing) {
-      await ctx.ledger.complete(visitKey, kind, existing);
+      await ctx.ledger.complete(visitKey, version, kind, existing);
       return { resourceType: type, id: existing, reused: true };
     }
   }
@@ -69,17 +91,14 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
       headers: opts.conditional && query ? { 'if-none-exist': query } : {},
     });
   } catch (err) {
-    // A definite refusal (400/403/409/412/422…: nothing was created) frees the reservation, so a retry after
-    // the fix goes ahead at once instead of reporting "being written right now". 401, 5xx, timeouts and network
-    // errors stay pending: the write may have landed, and the next attempt checks before writing.
-    if (err instanceof FhirHttpError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 408 && err.status !== 429) {
-      await ctx.ledger.release?.(visitKey, kind).catch(() => undefined);
-    }
+    // A definite refusal frees the reservation (a refused note marks the version "note failed"), so a retry after the
+    // fix goes ahead at once. 401, 5xx, timeouts and network errors stay pending: the next attempt checks first.
+    if (definitelyRefused(err)) await ctx.ledger.release(visitKey, version, kind).catch(() => undefined);
     throw err;
   }
   const id = idFrom(res.body, res.location, type);
   if (!id) throw new FhirHttpError(502, `the EHR did not say which ${type} it created`, type);
-  await ctx.ledger.complete(visitKey, kind, id);
+  await ctx.ledger.complete(visitKey, version, kind, id);
   // 200 to a conditional create = the resource already existed (an earlier attempt landed).
   return { resourceType: type, id, reused: opts.conditional && res.status === 200 };
 }

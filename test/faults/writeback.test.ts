@@ -1,0 +1,258 @@
+/**
+ * Exactly-once write-back under faults (issue #9 item 6, #10 item 4). The real server (in-process, PGlite in memory)
+ * and the real sandbox EHR; the real client write path (api/drafts + writeback/adapters). Between any two steps —
+ * drafts, reserve, the EHR write, complete (which holds the worklist update in the same transaction), supersede —
+ * a seeded schedule kills the attempt (the request never sent, or sent and its answer lost), the EHR answers
+ * 500 or times out after the write landed, or refuses outright (422); between attempts the clinician may relaunch
+ * (another launch and token for the same visit) and some schedules press Update once the visit is written.
+ * Afterwards every EHR resource and every store row is checked: duplicates and orphans must both be 0.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startTestServer } from '../../server/testing.js';
+import { DEFAULT_PATIENT_SCOPES, getSandboxToken, type SandboxToken } from '../../server/sandbox/testing.js';
+import { APP_IDENTIFIER_SYSTEM, EvaluateResponse, type DraftRequest } from '../../server/contracts/index.js';
+import { createDrafts, createLedger, type LedgerPort } from '../../client/src/api/drafts.js';
+import { ApiCallError, ApiUnreachableError } from '../../client/src/api/http.js';
+import { createFhirPort, FhirHttpError, FhirNetworkError, FhirTimeoutError, type FhirPort } from '../../client/src/fhir/port.js';
+import { parseScopes } from '../../client/src/smart/scopes.js';
+import { describePlan, writeDrafts } from '../../client/src/writeback/adapters.js';
+import { parseCapability } from '../../client/src/writeback/capability.js';
+
+const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 200);
+const SEED = Number(process.env.FAULT_SEED ?? 20261201);
+const CONCURRENCY = Number(process.env.FAULT_CONCURRENCY ?? 8);
+const PATIENTS = ['pt-uuhp-commercial', 'pt-medicare-ca', 'pt-icare-ma-wi', 'pt-centene-ga', 'pt-healthyu-medicaid'];
+const SCOPES = `${DEFAULT_PATIENT_SCOPES} patient/DocumentReference.u patient/Claim.u patient/Provenance.c`;
+
+/** mulberry32: a small seeded PRNG, so a failing schedule can be replayed with FAULT_SEED */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Killed extends Error { constructor(readonly where: string) { super(`killed ${where}`); } }
+type Fault = { at: number; kind: 'kill-before' | 'kill-after' | 'ehr-500-after' | 'ehr-timeout-after' | 'ehr-422' };
+
+/** counts the steps of one attempt and injects the fault planned for one of them */
+function injector(fault: Fault | undefined, log: string[]) {
+  let n = 0;
+  return async <T>(label: string, isEhrWrite: boolean, call: () => Promise<T>): Promise<T> => {
+    const i = n++;
+    if (!fault || fault.at !== i) return call();
+    log.push(`${fault.kind}@${label}`);
+    if (fault.kind === 'kill-before') throw new Killed(`before ${label}`);
+    if (fault.kind === 'ehr-422' && isEhrWrite) throw new FhirHttpError(422, 'refused by the fault schedule', label);
+    if (fault.kind === 'ehr-422') throw new Killed(`before ${label}`);
+    await call(); // landed
+    if (fault.kind === 'ehr-500-after' && isEhrWrite) throw new FhirHttpError(500, 'server error after the write landed', label);
+    if (fault.kind === 'ehr-timeout-after' && isEhrWrite) throw new FhirTimeoutError(label);
+    throw new Killed(`after ${label}`);
+  };
+}
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const launches = new Map<string, SandboxToken[]>();
+const requests = new Map<string, DraftRequest>();
+let capability: unknown;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  (globalThis as { __PRC_API_ORIGIN__?: string }).__PRC_API_ORIGIN__ = server.url;
+  for (const p of PATIENTS) {
+    launches.set(p, await Promise.all([0, 1, 2].map(() => getSandboxToken(server.url, { patientId: p, scopes: SCOPES }))));
+    const bundle = JSON.parse(readFileSync(path.resolve(import.meta.dirname, `../../server/sandbox/fixtures/${p}.json`), 'utf8'));
+    const ev = EvaluateResponse.parse(await (await fetch(`${server.url}/api/evaluate`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bundle }),
+    })).json());
+    requests.set(p, {
+      facts: ev.facts,
+      acceptedLines: ev.determination.lines.map(({ code, system, display, modifiers, units }) => ({ code, system, display, modifiers, units })),
+      checklist: ev.determination.checklist.map((c) => ({ id: c.id, text: c.text, required: c.required, checked: true })),
+      author: { reference: 'Practitioner/sandbox-clinician', display: 'Dr Sandbox' },
+      references: ev.references, policy: ev.determination.policy,
+    });
+  }
+  capability = await (await fetch(`${server.url}/sandbox/fhir/metadata`)).json();
+}, 60_000);
+afterAll(async () => { await server?.close(); });
+
+const isoDay = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+
+describe('write-back under randomized failure schedules', () => {
+  it(`${SCHEDULES} seeded schedules: 0 duplicates and 0 orphans in the EHR and the store`, async () => {
+    const visits: { patient: string; serviceDate: string; encounter?: string; updates: number }[] = [];
+    const tally = { attempts: 0, faults: 0, relaunches: 0, updates: 0, noteFailed: 0, unfinished: 0 };
+    const kinds: Fault['kind'][] = ['kill-before', 'kill-after', 'ehr-500-after', 'ehr-timeout-after', 'ehr-422'];
+
+    /** one schedule = one visit; its own seeded stream, so schedules can run side by side and replay alone */
+    const runSchedule = async (s: number) => {
+      const random = rng(SEED * 1009 + s);
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+      const patient = PATIENTS[s % PATIENTS.length]!;
+      const serviceDate = isoDay(s);
+      const wantUpdates = random() < 0.35 ? 1 : 0;
+      const conditional = random() < 0.5; // half the schedules behave like an EHR without conditional create
+      const base = requests.get(patient)!;
+      const req: DraftRequest = { ...base, facts: { ...base.facts, serviceDate } };
+      let launch = launches.get(patient)![0]!;
+      let updatesDone = 0;
+      let finished = false;
+      let written = false;
+      let currentVersion: number | undefined;
+      const countUpdates = async (visitKey: string) => (await server.store.visits.versions(visitKey))
+        .filter((v) => v.supersedesVersion !== undefined && (v.state === 'written' || v.state === 'superseded')).length;
+      const log: string[] = [];
+      for (let attempt = 0; attempt < 12 && !finished; attempt++) {
+        tally.attempts++;
+        if (attempt > 0 && random() < 0.35) { launch = pick(launches.get(patient)!); tally.relaunches++; }
+        // faults on most attempts, none on the last few so every schedule converges
+        const fault: Fault | undefined = attempt < 4 && random() < 0.65 ? { at: Math.floor(random() * 9), kind: pick(kinds) } : undefined;
+        const inject = injector(fault, log);
+        const creds = { idToken: launch.id_token!, accessToken: launch.access_token };
+        const realLedger = createLedger(creds);
+        const ledger: LedgerPort = {
+          reserve: (k, v, kind) => inject(`reserve ${kind}`, false, () => realLedger.reserve(k, v, kind)),
+          complete: (k, v, kind, id) => inject(`complete ${kind}`, false, () => realLedger.complete(k, v, kind, id)),
+          release: (k, v, kind) => realLedger.release(k, v, kind),
+          superseded: (k, v) => inject('superseded', false, () => realLedger.superseded(k, v)),
+        };
+        const realFhir = createFhirPort({ base: launch.fhirBase, getToken: () => launch.access_token });
+        const fhir: FhirPort = {
+          base: realFhir.base,
+          get requestCount() { return realFhir.requestCount; },
+          request: (p, init) => (init?.method === 'POST' || init?.method === 'PUT'
+            ? inject(`${init.method} ${p.split('?')[0]}`, true, () => realFhir.request(p, init))
+            : realFhir.request(p, init)) as never,
+        };
+        const cap = parseCapability(capability);
+        if (!conditional) for (const t of ['DocumentReference', 'Claim', 'Provenance'] as const) cap.conditionalCreate[t] = false;
+        const plan = describePlan('generic', cap, parseScopes(launch.scope), { fhirUser: 'Practitioner/sandbox-clinician' });
+        const doUpdate = written && updatesDone < wantUpdates;
+        try {
+          // an update is a changed review (here: one checklist item unticked per update); the same review is the same version
+          const changed = doUpdate ? { checklist: req.checklist.map((c, i) => (i === updatesDone % Math.max(1, req.checklist.length) ? { ...c, checked: !c.checked } : c)) } : {};
+          const drafts = await inject('drafts', false, () => createDrafts({
+            ...req, ...changed,
+            plan: { claimToEhr: plan.steps.some((x) => x.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr },
+            ...(doUpdate && currentVersion ? { update: { supersedes: currentVersion } } : {}),
+          }, creds));
+          const result = await writeDrafts(drafts, { fhir, ledger, plan, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician', inProgressMs: 0 });
+          written = true;
+          currentVersion = result.version;
+          updatesDone = await countUpdates(result.visitKey);
+        } catch (err) {
+          if (process.env.FAULT_DEBUG) console.info(s, attempt, fault, (err as Error).message);
+          if (fault) tally.faults++;
+          const details = err instanceof ApiCallError ? err.details as { visitKey?: string; current?: number } | undefined : undefined;
+          if (err instanceof ApiCallError && (err.code === 'already-written' || err.code === 'stale-update') && details?.visitKey) {
+            written = true;
+            currentVersion = details.current ?? currentVersion;
+            updatesDone = await countUpdates(details.visitKey);
+          } else if (!(err instanceof Killed || err instanceof ApiUnreachableError || err instanceof FhirHttpError || err instanceof FhirTimeoutError || err instanceof FhirNetworkError)) {
+            throw new Error(`schedule ${s} (${log.join(', ')}): ${(err as Error).stack}`);
+          }
+        }
+        finished = written && updatesDone >= wantUpdates;
+      }
+      if (!finished) tally.unfinished++;
+      tally.updates += updatesDone;
+      visits.push({ patient, serviceDate, updates: updatesDone });
+    };
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (next < SCHEDULES) await runSchedule(next++); }));
+    const elapsed = Date.now() - started;
+
+    // ---- the audit of what is in the EHR and in the store
+    const problems: string[] = [];
+    let duplicates = 0;
+    let orphans = 0;
+    const ledgerDone = new Map<string, string>(); // resource "Type/id" → visitKey#version
+    const worklist = (await server.store.worklist.page({ limit: 5000, offset: 0 })).items;
+    const visitKeys = new Set<string>();
+    for (const w of worklist) visitKeys.add(w.visitKey);
+    for (const key of visitKeys) {
+      for (const e of await server.store.ledger.get(key)) {
+        if (e.state !== 'done') continue;
+        const type = { documentReference: 'DocumentReference', claim: 'Claim', provenance: 'Provenance' }[e.resourceKind];
+        ledgerDone.set(`${type}/${e.resourceId}`, `${key}#${e.version}`);
+      }
+    }
+    const ehr = { DocumentReference: [] as Record<string, any>[], Claim: [] as Record<string, any>[], Provenance: [] as Record<string, any>[] };
+    for (const p of PATIENTS) {
+      const t = launches.get(p)![0]!;
+      for (const type of ['DocumentReference', 'Claim'] as const) {
+        const b = await (await fetch(`${t.fhirBase}/${type}?patient=${p}&_count=1000`, { headers: { authorization: `Bearer ${t.access_token}` } })).json() as { entry?: { resource: Record<string, any> }[] };
+        ehr[type].push(...(b.entry ?? []).map((e) => e.resource).filter((r) => r.identifier?.some((i: { system?: string }) => i.system === APP_IDENTIFIER_SYSTEM)));
+      }
+      const docs = ehr.DocumentReference.filter((d) => d.subject?.reference === `Patient/${p}`);
+      for (const d of docs) {
+        const b = await (await fetch(`${t.fhirBase}/Provenance?target=DocumentReference/${d.id}`, { headers: { authorization: `Bearer ${t.access_token}` } })).json() as { entry?: { resource: Record<string, any> }[] };
+        ehr.Provenance.push(...(b.entry ?? []).map((e) => e.resource));
+      }
+    }
+    // EHR: one resource per app identifier; one current note and at most one draft Claim per visit
+    for (const type of ['DocumentReference', 'Claim'] as const) {
+      const byIdentifier = new Map<string, number>();
+      for (const r of ehr[type]) {
+        const v = r.identifier.find((i: { system?: string }) => i.system === APP_IDENTIFIER_SYSTEM).value as string;
+        byIdentifier.set(v, (byIdentifier.get(v) ?? 0) + 1);
+        if (!ledgerDone.has(`${type}/${r.id}`)) { orphans++; problems.push(`EHR ${type}/${r.id} (${v}) is not in the ledger`); }
+      }
+      for (const [v, n] of byIdentifier) if (n > 1) { duplicates += n - 1; problems.push(`${n} × ${type} ${v}`); }
+    }
+    const perVisit = new Map<string, { docs: number; claims: number }>();
+    for (const d of ehr.DocumentReference.filter((x) => x.status === 'current')) {
+      const key = d.identifier[0].value.split('.')[0];
+      perVisit.set(key, { docs: (perVisit.get(key)?.docs ?? 0) + 1, claims: perVisit.get(key)?.claims ?? 0 });
+    }
+    for (const c of ehr.Claim.filter((x) => x.status === 'draft')) {
+      const key = c.identifier[0].value.split('.')[0];
+      perVisit.set(key, { docs: perVisit.get(key)?.docs ?? 0, claims: (perVisit.get(key)?.claims ?? 0) + 1 });
+    }
+    for (const [key, n] of perVisit) {
+      if (n.docs > 1) { duplicates += n.docs - 1; problems.push(`visit ${key}: ${n.docs} current notes`); }
+      if (n.claims > 1) { duplicates += n.claims - 1; problems.push(`visit ${key}: ${n.claims} draft Claims`); }
+    }
+    const provByDoc = new Map<string, number>();
+    for (const p of ehr.Provenance) {
+      const doc = p.target?.find((t: { reference?: string }) => t.reference?.startsWith('DocumentReference/'))?.reference as string;
+      provByDoc.set(doc, (provByDoc.get(doc) ?? 0) + 1);
+      if (!ledgerDone.has(`Provenance/${p.id}`)) { orphans++; problems.push(`EHR Provenance/${p.id} is not in the ledger`); }
+    }
+    for (const [doc, n] of provByDoc) if (n > 1) { duplicates += n - 1; problems.push(`${n} Provenance for ${doc}`); }
+    // store: every ledger id exists in the EHR; the worklist row is on the newest written version, with its ids
+    const inEhr = new Set([...ehr.DocumentReference.map((r) => `DocumentReference/${r.id}`), ...ehr.Claim.map((r) => `Claim/${r.id}`), ...ehr.Provenance.map((r) => `Provenance/${r.id}`)]);
+    for (const [ref, owner] of ledgerDone) if (!inEhr.has(ref)) { orphans++; problems.push(`ledger ${owner} → ${ref} is not in the EHR`); }
+    for (const w of worklist) {
+      const versions = await server.store.visits.versions(w.visitKey);
+      const newestWritten = versions.find((v) => v.state === 'written');
+      if (!newestWritten) { if (w.status !== 'note-failed') { orphans++; problems.push(`worklist ${w.visitKey} has no written version`); } continue; }
+      if (w.currentVersion !== newestWritten.version) { orphans++; problems.push(`worklist ${w.visitKey} on v${w.currentVersion}, newest written v${newestWritten.version}`); }
+      if (w.ehrDocumentReferenceId !== newestWritten.ehrDocumentReferenceId) { orphans++; problems.push(`worklist ${w.visitKey} note id differs`); }
+      if (versions.filter((v) => v.state === 'written').length > 1) { duplicates++; problems.push(`visit ${w.visitKey}: two current versions`); }
+      const current = ehr.DocumentReference.find((d) => d.id === newestWritten.ehrDocumentReferenceId);
+      if (current?.status !== 'current') { orphans++; problems.push(`visit ${w.visitKey}: the current version's note is ${current?.status ?? 'missing'}`); }
+    }
+    tally.noteFailed = worklist.filter((w) => w.status === 'note-failed').length;
+    const written = worklist.filter((w) => w.status !== 'note-failed').length;
+
+    console.info(`[faults] seed ${SEED}: ${SCHEDULES} schedules in ${(elapsed / 1000).toFixed(1)} s, ${tally.attempts} attempts, ${tally.faults} faulted attempts, ${tally.relaunches} relaunches, `
+      + `${tally.updates} updates; EHR ${ehr.DocumentReference.length} notes, ${ehr.Claim.length} Claims, ${ehr.Provenance.length} Provenance; `
+      + `worklist ${written} written + ${tally.noteFailed} note-failed; unfinished ${tally.unfinished}; duplicates ${duplicates}, orphans ${orphans}`);
+    expect(problems.slice(0, 20)).toEqual([]);
+    expect(duplicates).toBe(0);
+    expect(orphans).toBe(0);
+    expect(tally.unfinished).toBe(0);
+    expect(written + tally.noteFailed).toBe(SCHEDULES);
+    expect(tally.faults).toBeGreaterThan(SCHEDULES / 2);
+  }, 900_000);
+});
