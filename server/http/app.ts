@@ -68,7 +68,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 export async function startServer(config: AppConfig): Promise<RunningServer> {
   // Logs carry no request bodies, no query strings, no ids from paths, no PHI (see ./log.ts).
   const log = createLogger(config.logLevel, config.logDestination);
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
+  // connectionsCheckingInterval: how often Node looks for connections over those limits (default every 30 s)
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 });
   server.keepAliveTimeout = 5_000;
 
   const bindEarly = config.port === 0 && !config.publicUrl;
