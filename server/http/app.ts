@@ -33,9 +33,9 @@ import { LOGGER_KEY, errorHandler, notFound, requestId, sendError } from './erro
 import { createLogger, requestLog } from './log.js';
 import { installWebSocketGlobal } from '../websocket-global.js';
 
-/** the built client (dist/client, dist/launch, dist/assets): beside the compiled server, or at the repository root */
+/** the built client (dist/client, dist/launch, dist/assets): above the compiled server (dist/server[/chunks]), or from the sources */
 function findDistDir(): string {
-  for (const candidate of [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.dirname, '../../dist')]) {
+  for (const candidate of ['..', '../..', '../../dist'].map((rel) => path.resolve(import.meta.dirname, rel))) {
     if (existsSync(path.join(candidate, 'client')) || existsSync(path.join(candidate, 'launch'))) return candidate;
   }
   return path.resolve(import.meta.dirname, '../../dist');
@@ -142,6 +142,8 @@ async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Expre
 
   const app = express();
   app.disable('x-powered-by');
+  // no ETag computed by hashing every JSON answer: the API is no-store, and the admin API sets its own version ETags
+  app.set('etag', false);
   app.set('trust proxy', Boolean(config.publicUrl));
   app.set(LOGGER_KEY, log);
   app.use(securityHeaders(profiles, publicUrl, { frameAncestors: config.frameAncestors }));
