@@ -33,9 +33,9 @@ import { LOGGER_KEY, errorHandler, notFound, requestId, sendError } from './erro
 import { createLogger, requestLog } from './log.js';
 import { installWebSocketGlobal } from '../websocket-global.js';
 
-/** the built client (dist/client, dist/launch, dist/assets): beside the compiled server, or at the repository root */
+/** the built client (dist/client, dist/launch, dist/assets): above the compiled server (dist/server[/chunks]), or from the sources */
 function findDistDir(): string {
-  for (const candidate of [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.dirname, '../../dist')]) {
+  for (const candidate of ['..', '../..', '../../dist'].map((rel) => path.resolve(import.meta.dirname, rel))) {
     if (existsSync(path.join(candidate, 'client')) || existsSync(path.join(candidate, 'launch'))) return candidate;
   }
   return path.resolve(import.meta.dirname, '../../dist');
@@ -68,7 +68,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 export async function startServer(config: AppConfig): Promise<RunningServer> {
   // Logs carry no request bodies, no query strings, no ids from paths, no PHI (see ./log.ts).
   const log = createLogger(config.logLevel, config.logDestination);
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
+  // connectionsCheckingInterval: how often Node looks for connections over those limits (default every 30 s)
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 });
   server.keepAliveTimeout = 5_000;
 
   const bindEarly = config.port === 0 && !config.publicUrl;
@@ -141,6 +142,8 @@ async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Expre
 
   const app = express();
   app.disable('x-powered-by');
+  // no ETag computed by hashing every JSON answer: the API is no-store, and the admin API sets its own version ETags
+  app.set('etag', false);
   app.set('trust proxy', Boolean(config.publicUrl));
   app.set(LOGGER_KEY, log);
   app.use(securityHeaders(profiles, publicUrl, { frameAncestors: config.frameAncestors }));

@@ -25,7 +25,8 @@ export interface SecurityOptions {
   frameAncestors?: string[];
 }
 
-export function securityHeaders(profiles: EhrProfile[], publicUrl: string, opts: SecurityOptions = {}): RequestHandler {
+/** helmet configured for the app (its output is captured once: see securityHeaders) */
+export function helmetFor(profiles: EhrProfile[], publicUrl: string, opts: SecurityOptions = {}): RequestHandler {
   const ehrOrigins = [...new Set(profiles.flatMap((p) => p.issuers.map((i) => new URL(i).origin)))];
   const frameOrigins = [...new Set([...ehrOrigins, ...(opts.frameAncestors ?? [])])];
   return helmet({
@@ -50,6 +51,18 @@ export function securityHeaders(profiles: EhrProfile[], publicUrl: string, opts:
     },
     referrerPolicy: { policy: 'no-referrer' },
   });
+}
+
+/**
+ * The security header set on every answer. helmet's output does not depend on the request, so it is captured once
+ * and written with one loop per answer (the same set the raw 408/413/503 answers carry).
+ */
+export function securityHeaders(profiles: EhrProfile[], publicUrl: string, opts: SecurityOptions = {}): RequestHandler {
+  const entries = Object.entries(staticSecurityHeaders(helmetFor(profiles, publicUrl, opts)));
+  return (_req, res, next) => {
+    for (const [name, value] of entries) res.setHeader(name, value);
+    next();
+  };
 }
 
 /** The headers a middleware sets on every answer, captured once (helmet's set does not depend on the request). */
@@ -107,8 +120,35 @@ const formatBytes = (n: number) => (n >= 1024 * 1024 ? `${n / (1024 * 1024)} MB`
 
 export const MAX_JSON_DEPTH = 64;
 
-/** The first problem in a parsed JSON value (too deep, a NUL in a key or a string), found without recursion. */
+/** Is anything in this parsed JSON value too deep, or a key or string with a NUL? Iterative, no allocation per node. */
+function jsonIsSuspect(value: unknown, maxDepth: number): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (typeof v === 'string') { if (v.includes('\u0000')) return true; continue; }
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= maxDepth) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) { values.push(v[i]); depths.push(depth + 1); }
+    } else {
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        if (k.includes('\u0000')) return true;
+        values.push((v as Record<string, unknown>)[k]); depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The first problem in a parsed JSON value (too deep, a NUL in a key or a string), found without recursion.
+ * The quick scan runs on every body; the paths are worked out only when it finds something.
+ */
 export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): { path: string; message: string } | null {
+  if (!jsonIsSuspect(value, maxDepth)) return null;
   const stack: { v: unknown; depth: number; path: (string | number)[] }[] = [{ v: value, depth: 0, path: [] }];
   const shown = (p: (string | number)[]) => (p.length > 8 ? `${p.slice(0, 8).join('.')}…` : p.join('.')) || '(body)';
   while (stack.length) {

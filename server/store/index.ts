@@ -35,6 +35,8 @@ export class StoreOpenError extends Error {
 export interface OpenedStore extends Store {
   /** reachability, migrations at head, mappings readable, counts sane */
   health(): Promise<StoreHealth>;
+  /** the database itself (health checks, maintenance and tests that damage a store on purpose); writes through it are seen by the caches */
+  readonly db: Db;
 }
 
 function repositories(db: Db) {
@@ -96,6 +98,7 @@ export function storeOnDb(db: Db): OpenedStore {
     driver: db.driver,
     transaction: (fn) => base.transaction((tx) => fn(repositories(tx))),
     health: () => checkStoreHealth(base),
+    db: base,
     close: () => db.close(),
   };
 }

@@ -2,18 +2,19 @@
  * `npm run bench`: the figures the team reports. Nothing here asserts a time; it measures and prints.
  *  - policy evaluations per second on one core
  *  - payer-mapping resolution time with 1,000 mappings
- *  - /api/evaluate latency p50/p99 at a fixed request rate on loopback (autocannon)
+ *  - /api/evaluate latency p50/p99 at fixed request rates and the saturated throughput, against the compiled
+ *    production server in its own process (autocannon in this one; see server-bench.ts)
  *  - launch-to-suggestions time and FHIR request count in Chromium (sandbox EHR launch)
  *  - client bundle sizes (gzip)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { benchEvaluations } from './evaluate-bench.js';
 import { benchMappingResolution } from './mapping-bench.js';
 import { benchBrowserLaunch } from './browser-bench.js';
 import { startTestServer } from '../../server/testing.js';
+import { benchEvaluateUnderLoad, startProductionServer } from './server-bench.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const figures: Record<string, string | number> = {};
@@ -26,26 +27,22 @@ const mapping = benchMappingResolution(1000);
 print('mapping resolution, 1,000 mappings (µs)', mapping.microsecondsPerResolution.toFixed(1));
 print('  … with reasons, as the preview (µs)', mapping.withReasonsMicroseconds.toFixed(1));
 
+// the production start (compiled, plain node) in its own process; autocannon here
+const prod = await startProductionServer();
+try {
+  const load = await benchEvaluateUnderLoad(prod.url);
+  for (const f of load.fixed) {
+    print(`/api/evaluate at ${f.rate} req/s: p50 / p99 (ms)`, `${f.p50} / ${f.p99}`);
+    print(`/api/evaluate at ${f.rate} req/s: non-2xx`, f.non2xx + f.errors);
+  }
+  print('/api/evaluate max throughput (req/s)', load.max.rps);
+  print('  … its p50 / p99 (ms, 10 connections)', `${load.max.p50} / ${load.max.p99}`);
+} finally {
+  await prod.stop();
+}
+
 const server = await startTestServer();
 try {
-  const fixture = readFileSync(path.join(root, 'server/sandbox/fixtures/pt-uuhp-commercial.json'), 'utf8');
-  const body = JSON.stringify({ bundle: JSON.parse(fixture) });
-  // warm-up: JIT, PGlite caches and the mapping source, so the first measured rate is not the cold start
-  await autocannon({ url: `${server.url}/api/evaluate`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 4, duration: 3 });
-  for (const rate of [50, 200]) {
-    const result = await autocannon({
-      url: `${server.url}/api/evaluate`, method: 'POST', headers: { 'content-type': 'application/json' },
-      body, connections: 10, overallRate: rate, duration: 10,
-    });
-    print(`/api/evaluate at ${rate} req/s: p50 / p99 (ms)`, `${result.latency.p50} / ${result.latency.p99}`);
-    print(`/api/evaluate at ${rate} req/s: non-2xx`, result.non2xx);
-  }
-  const max = await autocannon({
-    url: `${server.url}/api/evaluate`, method: 'POST', headers: { 'content-type': 'application/json' },
-    body, connections: 10, duration: 5,
-  });
-  print('/api/evaluate max throughput (req/s)', Math.round(max.requests.average));
-
   const browser = await benchBrowserLaunch(server.url, 5);
   print('launch-to-suggestions median (ms, Chromium)', Math.round(browser.medianMs));
   print('launch-to-suggestions max (ms, Chromium)', Math.round(browser.maxMs));

@@ -1,8 +1,11 @@
 /**
  * Who is signed in to the admin screens. The EHR's id_token lives in sessionStorage (survives a reload of the
  * frame, gone with the tab); a pasted ADMIN_TOKEN lives in memory only. Nothing goes to localStorage.
+ * fhirclient's own state from the sign-in (access and refresh tokens, PKCE verifier) is removed as soon as the
+ * session is kept (the admin screens only send the id_token) and again on sign-out.
  */
 import { z } from 'zod';
+import { clearLaunchState } from '../smart/launchState.js';
 
 export interface AdminSession {
   /** bearer sent to the API */
@@ -48,8 +51,9 @@ export function sessionFromIdToken(idToken: string): AdminSession {
 
 export interface SessionStore { get(): AdminSession | undefined; set(s: AdminSession | undefined): void }
 
-/** sessionStorage for EHR sessions, memory for admin tokens. */
+/** sessionStorage for EHR sessions, memory for admin tokens; sign-out (set(undefined)) also clears fhirclient's state. */
 export function browserSessionStore(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined): SessionStore {
+  const forgetFhirclientState = () => { if (storage) clearLaunchState(undefined, storage); };
   let memory: AdminSession | undefined;
   return {
     get() {
@@ -70,6 +74,8 @@ export function browserSessionStore(storage: Pick<Storage, 'getItem' | 'setItem'
         if (s?.source === 'ehr') storage?.setItem(KEY, JSON.stringify(s));
         else storage?.removeItem(KEY);
       } catch { /* storage blocked in some frames: memory still works */ }
+      // signed in (the id_token is kept above) or signed out: fhirclient's tokens and verifier are not needed
+      forgetFhirclientState();
     },
   };
 }

@@ -7,6 +7,9 @@ import { FHIR } from '../../../launch/fhirclientPure';
 import type Client from 'fhirclient/lib/Client';
 import { validateTokenResponse, type TokenResponse, fhirUserFromIdToken, relativeReference } from './tokenResponse';
 import { launchWords, type Words } from '../errors';
+import { HISTORY_KEY } from './launchState';
+
+export { clearLaunchState } from './launchState';
 
 export interface Launch {
   client: Client;
@@ -17,8 +20,6 @@ export interface Launch {
   /** the signed-in user, relative ("Practitioner/123") */
   fhirUser?: string;
 }
-
-const HISTORY_KEY = 'prcStateKey';
 
 export type LaunchOutcome = { ok: true; launch: Launch } | { ok: false; words: Words };
 

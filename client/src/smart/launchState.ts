@@ -1,0 +1,41 @@
+/**
+ * Ending a launch's stored state (no fhirclient import here, so the admin screens and tests can use it without
+ * loading the browser bundle). Re-exported by ./session.ts, where the launch starts.
+ */
+
+/** the tab's history entry names its launch's state key under this key (./session.ts) */
+export const HISTORY_KEY = 'prcStateKey';
+/** fhirclient's pointer to the "current" state key (settings.SMART_KEY) */
+const FHIRCLIENT_SMART_KEY = 'SMART_KEY';
+
+type KeyStorage = Pick<Storage, 'getItem' | 'removeItem'>;
+
+const storedKey = (raw: string | null): string | undefined => {
+  if (!raw) return undefined;
+  try { const v = JSON.parse(raw) as unknown; return typeof v === 'string' ? v : undefined; } catch { return undefined; }
+};
+
+/**
+ * Forgets a launch that is over: fhirclient's state for it (access, refresh and id tokens, the PKCE code verifier,
+ * the token endpoint) leaves sessionStorage, the shared SMART_KEY pointer goes when it names this launch, and the
+ * tab's history entry no longer points at it. Call after the write-back has completed (the launch needs no more
+ * FHIR calls) and on sign-out. Without a key, the launch this tab's history or SMART_KEY points at is cleared.
+ * Returns the state keys removed. Never throws (storage may be blocked in some EHR frames).
+ */
+export function clearLaunchState(stateKey?: string, storage?: KeyStorage): string[] {
+  const removed: string[] = [];
+  try {
+    const store: KeyStorage | undefined = storage ?? (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
+    if (!store) return removed;
+    const fromHistory = typeof history === 'undefined' ? undefined : (history.state as Record<string, unknown> | null)?.[HISTORY_KEY];
+    const pointer = storedKey(store.getItem(FHIRCLIENT_SMART_KEY));
+    const key = stateKey ?? (typeof fromHistory === 'string' ? fromHistory : pointer);
+    if (key && store.getItem(key) !== null) { store.removeItem(key); removed.push(key); }
+    if (pointer && (pointer === key || store.getItem(pointer) === null)) store.removeItem(FHIRCLIENT_SMART_KEY);
+    if (key && typeof history !== 'undefined' && fromHistory === key) {
+      history.replaceState({ ...(history.state as Record<string, unknown>), [HISTORY_KEY]: undefined }, '');
+    }
+  } catch { /* storage blocked: nothing kept that we could remove */ }
+  return removed;
+}
+
