@@ -118,6 +118,19 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     expect(ehr.scope).toBe('launch patient/Patient.rs');
   });
 
+  it('limited scope grant: types the patient withheld at the launch are not granted and answer 403', async () => {
+    const t = await getSandboxToken(s.url, { patientId: PATIENT, scopes: CLINICIAN_SCOPES, deny: ['Coverage', 'Condition'] });
+    expect(scopesOf(t).filter((x) => /Coverage|Condition/.test(x))).toEqual([]);
+    expect(scopesOf(t)).toContain('patient/Device.rs');
+    const denied = await fhir(t, 'Coverage');
+    expect(denied.status).toBe(403);
+    expect((await json(denied)).resourceType).toBe('OperationOutcome');
+    expect((await fhir(t, `Coverage/cov-${PATIENT}`)).status).toBe(403);
+    expect((await fhir(t, 'Device')).status).toBe(200);
+    const bad = await fetch(`${s.url}/sandbox/api/launch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ patientId: PATIENT, deny: ['NotAType'] }) });
+    expect(bad.status).toBe(400);
+  });
+
   it('an authorize request with no grantable scope is refused with invalid_scope (no code)', async () => {
     const { challenge } = pkcePair();
     for (const scope of ['system/*.rs', 'patient/Nope.rs bogus', 'user/Observation.write patient/Observation.rs', 'launch/patient']) {
