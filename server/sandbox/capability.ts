@@ -1,12 +1,17 @@
 /** The CapabilityStatement each vendor mode answers at /metadata: what that mode supports, with SMART's oauth-uris. */
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import type { FhirBase, SandboxUrls } from './bases.js';
+import { introspectionUrl, revocationUrl } from './oauth.js';
 
 /** The resource types the sandbox advertises (any R4 type can be read; these are the ones that matter here). */
 export const ADVERTISED_TYPES = [
   'Patient', 'Coverage', 'Device', 'Procedure', 'MedicationAdministration', 'Medication', 'Condition', 'Encounter',
   'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Observation', 'Claim', 'DocumentReference', 'Provenance',
+  'Binary',
 ] as const;
+
+/** Types without a `patient` search parameter (outside the patient compartment, or Binary). */
+const NO_PATIENT_PARAM = new Set<string>(['Patient', 'Practitioner', 'Organization', 'Location', 'Medication', 'PractitionerRole', 'Binary']);
 
 export function capabilityStatement(urls: SandboxUrls, base: FhirBase): CapabilityStatement {
   const { mode } = base;
@@ -21,8 +26,7 @@ export function capabilityStatement(urls: SandboxUrls, base: FhirBase): Capabili
       searchParam: [
         { name: '_id', type: 'token' },
         ...(type === 'Patient' ? [{ name: 'identifier', type: 'token' as const }] : []),
-        ...(type !== 'Patient' && type !== 'Practitioner' && type !== 'Organization' && type !== 'Location' && type !== 'Medication' && type !== 'PractitionerRole'
-          ? [{ name: 'patient', type: 'reference' as const }] : []),
+        ...(!NO_PATIENT_PARAM.has(type) ? [{ name: 'patient', type: 'reference' as const }] : []),
       ],
     };
     if (writable) {
@@ -52,6 +56,8 @@ export function capabilityStatement(urls: SandboxUrls, base: FhirBase): Capabili
           extension: [
             { url: 'authorize', valueUri: urls.authorize },
             { url: 'token', valueUri: urls.token },
+            { url: 'introspect', valueUri: introspectionUrl(urls) },
+            { url: 'revoke', valueUri: revocationUrl(urls) },
           ],
         }],
       },

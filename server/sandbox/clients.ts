@@ -5,8 +5,8 @@
  *
  * - `pump-refill-coder`: the app (public client, PKCE). Registered for exactly what the app asks for: the review's
  *   read scopes and the write-back create scopes (launch/profiles.ts CLINICIAN_SCOPES), the records the extractor
- *   reads (Medication, DocumentReference, Binary, PractitionerRole), and the administrator sign-in (openid fhirUser).
- *   No wildcards, no update or delete, no user/ access to patient data.
+ *   reads (Medication, DocumentReference, Binary, PractitionerRole), the update that marks a replaced version, and the
+ *   administrator sign-in (openid fhirUser). No wildcards, no delete, no user/ access to patient data.
  * - `sandbox-fixture-writer`: the sandbox's own data-loading tool (as an EHR's back-office tool would be), used by
  *   tests to plant records; broad scopes, and a redirect URI inside the sandbox that no app serves.
  */
@@ -33,8 +33,11 @@ export const APP_CLIENT: SandboxClient = {
   scopes: [
     'launch', 'openid', 'fhirUser', 'online_access',
     ...APP_READ_TYPES.map((t) => `patient/${t}.rs`),
+    // Binary is read by id (through its securityContext); patient-scoped Binary searches are refused, so `.rs` → `.r`
     'patient/Binary.r',
     'patient/Claim.c', 'patient/DocumentReference.c',
+    // a new version of a visit marks the note/claim it replaces (update of the patient's own resources only)
+    'patient/Claim.u', 'patient/DocumentReference.u',
     ...APP_USER_READ_TYPES.map((t) => `user/${t}.rs`),
   ],
   redirectUris: (urls) => urls.redirectUris,

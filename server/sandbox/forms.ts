@@ -7,12 +7,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 
-/** Is the request from the sandbox's own origin (or from a client that is not a browser)? */
+/**
+ * Is the request from the sandbox's own origin (or from a client that is not a browser)?
+ * `Origin: null` (what Chromium sends for a same-origin form post under `Referrer-Policy: no-referrer`, and also
+ * what a sandboxed frame sends) decides nothing: the form token and the SameSite=Strict session cookie still do.
+ */
 export function sameOrigin(req: Request, publicOrigin: string): boolean {
   const site = req.get('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
   const origin = req.get('origin');
-  if (origin !== undefined && origin !== publicOrigin) return false;
+  if (origin !== undefined && origin !== 'null' && origin !== publicOrigin) return false;
   return true;
 }
 

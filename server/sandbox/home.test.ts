@@ -25,6 +25,19 @@ describe('sandbox home page', () => {
     expect(html).not.toMatch(/<script/i);
   });
 
+  it('the sign-in session cookie is HttpOnly, SameSite=Strict and limited to /sandbox; a form token of another session is refused', async () => {
+    const signIn = await (await fetch(`${s.url}/sandbox/`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(signIn)![1]!;
+    const res = await fetch(`${s.url}/sandbox/session`, { method: 'POST', body: new URLSearchParams({ csrf, user: 'sandbox-clinician' }), redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('set-cookie')).toMatch(/^prc_sandbox_session=[A-Za-z0-9_-]{43}; Path=\/sandbox; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    expect((await fetch(`${s.url}/sandbox/session`, { method: 'POST', body: new URLSearchParams({ csrf: 'x', user: 'sandbox-clinician' }), redirect: 'manual' })).status).toBe(403);
+    const a = await sandboxSession(s.url);
+    const b = await sandboxSession(s.url);
+    const crossed = await b.fetch('/sandbox/launch', { method: 'POST', body: new URLSearchParams({ csrf: a.csrf, patient: PATIENT, mode: 'generic' }) });
+    expect(crossed.status).toBe(403);
+  });
+
   it('a Launch button makes a launch context and sends the browser to the app\'s launch page', async () => {
     const session = await sandboxSession(s.url);
     const res = await session.fetch('/sandbox/launch', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf, patient: PATIENT, mode: 'epic' }) });
@@ -77,7 +90,9 @@ describe('sandbox home page', () => {
     expect((await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({}) })).status).toBe(403);
     expect((await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf }), headers: { origin: 'https://evil.example' } })).status).toBe(403);
     expect((await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf }), headers: { 'sec-fetch-site': 'same-site' } })).status).toBe(403);
-    const reset = await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf }) });
+    expect((await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf }), headers: { origin: 'null', 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    // a browser's same-origin post under Referrer-Policy: no-referrer carries Origin: null
+    const reset = await session.fetch('/sandbox/reset', { method: 'POST', body: new URLSearchParams({ csrf: session.csrf }), headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } });
     expect(reset.status).toBe(303);
     const after = await (await session.fetch('/sandbox/')).text();
     expect(after).not.toContain('residual volume 2.1 mL');

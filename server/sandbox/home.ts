@@ -9,6 +9,7 @@
  * Patient. `GET /launch?patient=&mode=` stays a deep link (as an EHR's "open in app" link): it shows nothing and
  * only starts a launch whose token goes to the registered app.
  */
+import { isResourceType } from '@medplum/core';
 import type { Claim, Coverage, Device, DocumentReference, Patient } from '@medplum/fhirtypes';
 import express, { type Request, type Response } from 'express';
 import type { SandboxUrls } from './bases.js';
@@ -113,11 +114,12 @@ export function createHomeRouter(deps: HomeDeps): express.Router {
     return s;
   }
 
-  async function createLaunch(patientId: string, mode: ModeId, tenant?: string, userId: string = CLINICIAN_ID) {
+  async function createLaunch(patientId: string, mode: ModeId, tenant?: string, userId: string = CLINICIAN_ID, deniedTypes?: string[]) {
     const base = urls.base(mode, tenant);
     const encounterId = await directory.latestEncounterId(patientId);
     const launch = state.createLaunch({
       patientId, encounterId, userId, needPatientBanner: base.mode.needPatientBanner, base: base.url,
+      ...(deniedTypes?.length ? { deniedTypes } : {}),
     });
     return { launch, iss: base.url, launchUrl: urls.launchUrl(base, launch) };
   }
@@ -213,15 +215,17 @@ export function createHomeRouter(deps: HomeDeps): express.Router {
     next();
   }, express.json({ limit: '16kb' }), async (req, res, next) => {
     try {
-      const body = (req.body ?? {}) as { patientId?: unknown; mode?: unknown; tenant?: unknown };
+      const body = (req.body ?? {}) as { patientId?: unknown; mode?: unknown; tenant?: unknown; deny?: unknown };
+      const deny = body.deny;
+      const denyOk = deny === undefined || (Array.isArray(deny) && deny.length <= 50 && deny.every((t) => typeof t === 'string' && isResourceType(t)));
       const mode = (body.mode ?? 'generic') as ModeId;
       const tenant = typeof body.tenant === 'string' ? body.tenant : undefined;
       const patient = typeof body.patientId === 'string' ? await directory.patient(body.patientId) : undefined;
-      if (!patient?.id || !MODE_IDS.includes(mode) || (tenant !== undefined && !TENANT_PATTERN.test(tenant))) {
-        res.status(400).json({ error: { code: 'bad-request', message: 'patientId must name a sandbox patient; mode generic|epic|oracle; tenant a UUID' } });
+      if (!patient?.id || !MODE_IDS.includes(mode) || (tenant !== undefined && !TENANT_PATTERN.test(tenant)) || !denyOk) {
+        res.status(400).json({ error: { code: 'bad-request', message: 'patientId must name a sandbox patient; mode generic|epic|oracle; tenant a UUID; deny a list of FHIR resource types' } });
         return;
       }
-      res.set('Cache-Control', 'no-store').json(await createLaunch(patient.id, mode, tenant));
+      res.set('Cache-Control', 'no-store').json(await createLaunch(patient.id, mode, tenant, CLINICIAN_ID, deny as string[] | undefined));
     } catch (err) {
       next(err);
     }

@@ -55,7 +55,8 @@ const patientWriter = () => getSandboxToken(s.url, { patientId: PATIENT, clientI
 describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', () => {
   it('the app client is registered for every scope the app asks for (CLINICIAN_SCOPES and the admin sign-in)', () => {
     const registered = new Set(APP_CLIENT.scopes);
-    expect(CLINICIAN_SCOPES.split(' ').filter((x) => !registered.has(x))).toEqual([]);
+    // the one deliberate narrowing: Binary is read by id only (patient-scoped Binary searches are refused)
+    expect(CLINICIAN_SCOPES.split(' ').filter((x) => !registered.has(x) && x !== 'patient/Binary.rs')).toEqual([]);
     for (const x of ['openid', 'fhirUser', 'patient/Medication.rs', 'patient/DocumentReference.rs', 'patient/Binary.r', 'user/PractitionerRole.rs']) {
       expect(registered.has(x), x).toBe(true);
     }
@@ -63,9 +64,9 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     expect(SANDBOX_CLIENTS.map((c) => c.id)).toContain(WRITER_CLIENT_ID);
   });
 
-  it('the app launching with CLINICIAN_SCOPES gets exactly what it asked for', async () => {
+  it('the app launching with CLINICIAN_SCOPES gets exactly what it asked for (Binary read by id only)', async () => {
     const t = await getSandboxToken(s.url, { patientId: PATIENT, scopes: CLINICIAN_SCOPES });
-    expect(t.scope).toBe(CLINICIAN_SCOPES);
+    expect(t.scope).toBe(CLINICIAN_SCOPES.split(' ').map((x) => (x === 'patient/Binary.rs' ? 'patient/Binary.r' : x)).join(' '));
   });
 
   it('user/*.cruds is never granted to the app, in any mode; the token then cannot read another patient or write a Condition', async () => {
@@ -91,18 +92,17 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     expect(granted).not.toContain('patient/Observation.rs');
     expect((await fhir(t, 'Observation')).status).toBe(403);
     const w = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch patient/*.cruds' });
-    // only the create the app is registered for: no update/delete anywhere
-    expect(scopesOf(w).filter((x) => /\.[a-z]*[ud]/.test(x))).toEqual([]);
-    expect(scopesOf(w)).toContain('patient/Claim.crs');
-    expect(scopesOf(w)).toContain('patient/DocumentReference.crs');
+    // only the writes the app is registered for: create and update of Claim and DocumentReference, no delete anywhere
+    expect(scopesOf(w).filter((x) => /\.[a-z]*d/.test(x))).toEqual([]);
+    expect(scopesOf(w).filter((x) => /\.[a-z]*[cu]/.test(x))).toEqual(['patient/Claim.crus', 'patient/DocumentReference.crus']);
   });
 
   it('SMART v1 scopes: granted in the spelling asked for when wholly allowed, narrowed to v2 letters otherwise', async () => {
     const t = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch patient/Patient.read patient/Claim.write patient/Claim.read' });
-    expect(t.scope).toBe('launch patient/Patient.read patient/Claim.c patient/Claim.read');
+    expect(t.scope).toBe('launch patient/Patient.read patient/Claim.cu patient/Claim.read');
     expect((await fhir(t, `Patient/${PATIENT}`)).status).toBe(200);
     const epic = await getSandboxToken(s.url, { patientId: PATIENT, mode: 'epic', scopes: 'launch patient/Claim.write patient/DocumentReference.write' });
-    expect(epic.scope).toBe('launch patient/DocumentReference.c');
+    expect(epic.scope).toBe('launch patient/DocumentReference.cu');
   });
 
   it('patient/ scopes need a patient in context; launch/patient only in a standalone launch; launch only with a launch', async () => {
@@ -116,6 +116,19 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     expect(page).not.toContain('Choose a patient');
     const ehr = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch launch/patient launch/encounter patient/Patient.rs' });
     expect(ehr.scope).toBe('launch patient/Patient.rs');
+  });
+
+  it('limited scope grant: types the patient withheld at the launch are not granted and answer 403', async () => {
+    const t = await getSandboxToken(s.url, { patientId: PATIENT, scopes: CLINICIAN_SCOPES, deny: ['Coverage', 'Condition'] });
+    expect(scopesOf(t).filter((x) => /Coverage|Condition/.test(x))).toEqual([]);
+    expect(scopesOf(t)).toContain('patient/Device.rs');
+    const denied = await fhir(t, 'Coverage');
+    expect(denied.status).toBe(403);
+    expect((await json(denied)).resourceType).toBe('OperationOutcome');
+    expect((await fhir(t, `Coverage/cov-${PATIENT}`)).status).toBe(403);
+    expect((await fhir(t, 'Device')).status).toBe(200);
+    const bad = await fetch(`${s.url}/sandbox/api/launch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ patientId: PATIENT, deny: ['NotAType'] }) });
+    expect(bad.status).toBe(400);
   });
 
   it('an authorize request with no grantable scope is refused with invalid_scope (no code)', async () => {

@@ -40,7 +40,12 @@ function safeUrl(value: string): boolean {
 }
 
 function safeStyle(value: string): boolean {
-  const v = decodeReferences(value).replace(/\\[0-9a-f]{1,6}\s?/gi, '?').replace(/\s+/g, '').toLowerCase();
+  const v = decodeReferences(value)
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\\([0-9a-f]{1,6})\s?/gi, (_, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
+    .replace(/\\(.)/g, '$1')
+    .replace(/\s+/g, '')
+    .toLowerCase();
   return !/url\(|expression\(|javascript:|vbscript:|@import|behavior:|-moz-binding/.test(v);
 }
 

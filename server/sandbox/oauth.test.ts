@@ -38,7 +38,10 @@ describe('discovery', () => {
     expect(cs.resourceType).toBe('CapabilityStatement');
     expect(cs.fhirVersion).toBe('4.0.1');
     const uris = Object.fromEntries(cs.rest[0]!.security.extension[0]!.extension.map((e) => [e.url, e.valueUri]));
-    expect(uris).toEqual({ authorize: `${s.url}/sandbox/auth/authorize`, token: `${s.url}/sandbox/auth/token` });
+    expect(uris).toEqual({
+      authorize: `${s.url}/sandbox/auth/authorize`, token: `${s.url}/sandbox/auth/token`,
+      introspect: `${s.url}/sandbox/auth/introspect`, revoke: `${s.url}/sandbox/auth/revoke`,
+    });
     const claim = cs.rest[0]!.resource.find((r) => r.type === 'Claim')!;
     expect(claim.interaction.map((i) => i.code)).toContain('create');
     expect(claim.conditionalCreate).toBe(true);

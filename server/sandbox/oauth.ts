@@ -142,8 +142,8 @@ export function createOAuthRouter(deps: OAuthDeps): express.Router {
     redirectTo(res, method, request.redirectUri, { code, state: request.state });
   }
 
-  const grantFor = (client: SandboxClient, base: FhirBase, kind: GrantContext['kind'], scope: string, hasPatient: boolean) =>
-    grantScopes(scope, { registered: client.scopes, hasPatient, hasUser: true, kind, adjust: (sc) => base.mode.adjustScope(sc) });
+  const grantFor = (client: SandboxClient, base: FhirBase, kind: GrantContext['kind'], scope: string, hasPatient: boolean, deniedTypes?: string[]) =>
+    grantScopes(scope, { registered: client.scopes, hasPatient, hasUser: true, kind, deniedTypes, adjust: (sc) => base.mode.adjustScope(sc) });
 
   async function authorize(req: Request, res: Response): Promise<void> {
     const p: Params = (req.method === 'POST' ? req.body : req.query) ?? {};
@@ -175,7 +175,7 @@ export function createOAuthRouter(deps: OAuthDeps): express.Router {
       const ctx = state.takeLaunch(launch);
       if (!ctx) return fail('invalid_request', 'unknown, expired or already used launch');
       if (ctx.base !== base.url) return fail('invalid_request', 'this launch was made for another FHIR server (aud)');
-      const scopes = grantFor(client, base, 'ehr', scope, true);
+      const scopes = grantFor(client, base, 'ehr', scope, true, ctx.deniedTypes);
       return issueCode(res, req.method, request, {
         scopes, patientId: ctx.patientId, encounterId: ctx.encounterId, userId: ctx.userId,
         needPatientBanner: ctx.needPatientBanner, base: base.url,

@@ -57,6 +57,8 @@ export interface GrantContext {
   kind: 'ehr' | 'standalone-patient' | 'standalone-user';
   /** the vendor mode's adjustment (e.g. no Claim write in Epic); undefined drops the scope */
   adjust?: (scope: ResourceScope) => string | undefined;
+  /** resource types withheld at this launch (limited scope grant): no scope naming them is granted */
+  deniedTypes?: readonly string[];
 }
 
 function v2(level: ScopeLevel, type: string, perms: Set<Permission>): string {
@@ -108,7 +110,10 @@ export function grantScopes(requested: string, ctx: GrantContext): string[] {
       const raw = whole ? asked.raw : v2(asked.level, type, perms);
       out.push({ raw, level: asked.level, resourceType: type, permissions: perms });
     }
-    for (const scope of out) add(ctx.adjust ? ctx.adjust(scope) : scope.raw);
+    for (const scope of out) {
+      if (ctx.deniedTypes?.includes(scope.resourceType)) continue;
+      add(ctx.adjust ? ctx.adjust(scope) : scope.raw);
+    }
   }
   return granted;
 }

@@ -20,6 +20,8 @@ export interface LaunchContext {
   needPatientBanner: boolean;
   /** the FHIR base this launch was made for (the `iss`) */
   base: string;
+  /** resource types the patient withheld at this launch ((g)(10) limited scope grant): their scopes are not granted */
+  deniedTypes?: string[];
 }
 
 /** What a code, an access token and a refresh token carry. */

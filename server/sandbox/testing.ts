@@ -32,6 +32,8 @@ export interface SandboxTokenOptions {
    * records with broad write scopes use SANDBOX_WRITER_CLIENT_ID
    */
   clientId?: string;
+  /** EHR launch only: resource types the patient withholds ((g)(10) limited scope grant), e.g. ['Coverage'] */
+  deny?: string[];
 }
 
 export interface SandboxToken {
@@ -122,7 +124,7 @@ export async function getSandboxToken(baseUrl: string, opts: SandboxTokenOptions
     const res = await fetch(`${root}/sandbox/api/launch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ patientId: opts.patientId, mode, tenant: opts.tenant }),
+      body: JSON.stringify({ patientId: opts.patientId, mode, tenant: opts.tenant, deny: opts.deny }),
     });
     if (!res.ok) throw new Error(`sandbox launch failed: ${res.status} ${await res.text()}`);
     launch = ((await res.json()) as { launch: string }).launch;

@@ -34,6 +34,9 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
 /** On the sandbox home page, click Launch for a patient in a mode; resolves when the review has its lines. */
 export async function launchFromSandbox(page: Page, appUrl: string, patientId: string, mode: 'generic' | 'epic' | 'oracle' = 'generic'): Promise<number> {
   await page.goto(`${appUrl}/sandbox/`);
+  // the sandbox EHR shows its patient list only after signing in (once per browser context)
+  const signIn = page.locator('[data-testid="sandbox-sign-in"]');
+  if (await signIn.count()) await signIn.click(); // the Launch locator below waits for the signed-in page
   const started = Date.now();
   await page.locator(`form:has(input[name="patient"][value="${patientId}"]):has(input[name="mode"][value="${mode}"]) button[type="submit"]`).click();
   await waitForLines(page);

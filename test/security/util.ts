@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { startTestServer } from '../../server/testing';
 import type { RunningServer } from '../../server/http/app';
-import { getSandboxToken, type SandboxToken } from '../../server/sandbox/testing';
+import { getSandboxToken, SANDBOX_WRITER_CLIENT_ID, type SandboxToken } from '../../server/sandbox/testing';
 import { ROOT } from '../e2e/helpers';
 
 export function assertBuilt(): void {
@@ -30,7 +30,7 @@ export async function startLoggedServer(env: Record<string, string> = {}): Promi
 
 /** A token for an existing sandbox patient that may also write (to plant hostile content). */
 export function writerToken(url: string, patientId: string): Promise<SandboxToken> {
-  return getSandboxToken(url, { patientId, scopes: 'launch openid fhirUser patient/*.cruds user/*.cruds' });
+  return getSandboxToken(url, { patientId, scopes: 'launch openid fhirUser patient/*.cruds user/*.cruds', clientId: SANDBOX_WRITER_CLIENT_ID });
 }
 
 export async function fhir<T = Record<string, unknown>>(t: SandboxToken, method: string, rel: string, body?: unknown): Promise<T> {
