@@ -77,7 +77,7 @@ export default function AdminApp() {
     requestAnimationFrame(() => mainRef.current?.focus());
   }, []);
 
-  if (completing) return <div className="adm" aria-busy="true"><p className="adm-signin">Signing in…</p></div>;
+  if (completing) return <div className="adm" aria-busy="true"><main className="adm-signin"><h1>Signing in…</h1></main></div>;
   if (!session) return <div className="adm"><SignInPage message={authMessage} onSignedIn={(s) => signIn(s)} /></div>;
 
   const route = path.replace(/\/+$/, '') || '/admin';
