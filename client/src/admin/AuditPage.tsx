@@ -58,8 +58,8 @@ export default function AuditPage(props: { api: AdminApi; me?: { fhirUser?: stri
           </select>
         </div>
         <div className="adm-field">
-          <label htmlFor="adm-audit-actor">Who (user id, e.g. Practitioner/123)</label>
-          <input id="adm-audit-actor" value={actor} onChange={(e) => setActor(e.target.value)} data-testid="audit-filter-actor" />
+          <label htmlFor="adm-audit-actor">Who (user id)</label>
+          <input id="adm-audit-actor" placeholder="Practitioner/123" value={actor} onChange={(e) => setActor(e.target.value)} data-testid="audit-filter-actor" />
         </div>
         <div className="adm-field">
           <label htmlFor="adm-audit-since">Since</label>
