@@ -165,6 +165,8 @@ const labelOf = (mappings: PayerMapping[], id: string) => {
 export interface ResolveOptions {
   /** false skips building the reason sentences (evaluation path); default true */
   reasons?: boolean;
+  /** how the reasons name a mapping's result, e.g. "Centene CP.MP.173 …, Medicaid" (default: "centene-cp-mp-173 medicaid") */
+  describeResult?: (m: PayerMapping) => string;
 }
 
 export function resolveMapping(mappings: PayerMapping[], input: CoverageMatchInput, opts: ResolveOptions = {}): MappingResolution {
@@ -196,7 +198,7 @@ export function resolveMapping(mappings: PayerMapping[], input: CoverageMatchInp
     const ordered = [...mappings].sort(byPriorityThenId);
     for (const m of ordered) {
       const t = texts.get(m.id)!;
-      let text = `${t.text} (priority ${m.priority} → ${m.policyId} ${m.lineOfBusiness})`;
+      let text = `${t.text} (priority ${m.priority} → ${opts.describeResult ? opts.describeResult(m) : `${m.policyId} ${m.lineOfBusiness}`})`;
       if (tie && tie.includes(m.id)) {
         const others = tie.filter((x) => x !== m.id).map((x) => labelOf(mappings, x)).join(', ');
         text += ` — tied with ${others} at priority ${m.priority} with a different result: neither wins, CPT-only rules apply until an administrator changes a priority or disables one`;

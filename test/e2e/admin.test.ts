@@ -14,9 +14,10 @@ import { startTestServer, TEST_ADMIN_TOKEN } from '../../server/testing.js';
 import { EvaluateResponse, PayerMapping } from '../../server/contracts/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bundle = JSON.parse(readFileSync(path.join(root, 'server/sandbox/fixtures/pt-uuhp-commercial.json'), 'utf8')) as {
-  entry: { resource: { resourceType: string } }[];
-};
+type FixtureBundle = { entry: { resource: { resourceType: string } }[] };
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(root, `server/sandbox/fixtures/${name}.json`), 'utf8')) as FixtureBundle;
+const bundle = fixture('pt-uuhp-commercial');
+const peachState = fixture('pt-centene-ga');
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
@@ -54,9 +55,9 @@ async function signIn(page: Page, userId: string): Promise<void> {
   await page.waitForURL((u) => u.pathname.startsWith('/admin') && !u.searchParams.has('code') && !u.searchParams.has('state'));
 }
 
-const evaluate = async () => {
+const evaluate = async (b: FixtureBundle = bundle) => {
   const res = await fetch(`${server.url}/api/evaluate`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bundle }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bundle: b }),
   });
   expect(res.status).toBe(200);
   return EvaluateResponse.parse(await res.json());
@@ -69,6 +70,30 @@ const adminApi = async (method: string, route: string, body?: unknown, headers: 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
+/**
+ * What axe's critical/serious rules would catch first on these pages, checked directly: every form control has
+ * an accessible name, one main landmark and one h1, and every table header cell has text.
+ */
+async function expectNamedControlsAndLandmarks(page: Page): Promise<void> {
+  const problems = await page.evaluate(() => {
+    const out: string[] = [];
+    const named = (el: Element) => {
+      const e = el as HTMLInputElement;
+      if (e.labels && e.labels.length > 0 && [...e.labels].some((l) => l.textContent?.trim())) return true;
+      if (el.getAttribute('aria-label')?.trim()) return true;
+      const by = el.getAttribute('aria-labelledby');
+      return !!by && by.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim());
+    };
+    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) if (!named(el)) out.push(`unnamed ${el.outerHTML.slice(0, 120)}`);
+    for (const el of document.querySelectorAll('button, a[href]')) if (!(el.textContent?.trim() || el.getAttribute('aria-label'))) out.push(`empty ${el.outerHTML.slice(0, 120)}`);
+    if (document.querySelectorAll('main').length !== 1) out.push(`${document.querySelectorAll('main').length} main landmarks`);
+    if (document.querySelectorAll('h1').length !== 1) out.push(`${document.querySelectorAll('h1').length} h1`);
+    for (const th of document.querySelectorAll('th')) if (!th.textContent?.trim()) out.push('empty th');
+    return out;
+  });
+  expect(problems).toEqual([]);
+}
+
 describe('admin screens in Chromium', () => {
   it('an administrator moves U of U commercial to CPT-only rules and the clinician\'s next evaluation follows', async () => {
     const before = await evaluate();
@@ -78,7 +103,14 @@ describe('admin screens in Chromium', () => {
     const page = await newPage();
     await signIn(page, 'sandbox-admin');
     await expect.poll(() => page.getByTestId('mappings-page').isVisible()).toBe(true);
-    expect(await page.getByTestId('admin-user').textContent()).toMatch(/sandbox-admin|Avery/);
+    // a person, not a FHIR URL
+    expect(await page.getByTestId('admin-user').textContent()).toMatch(/^Signed in as (Practitioner sandbox-admin|Avery)/);
+    expect(await page.getByTestId('admin-user').textContent()).not.toContain('http');
+    // the list speaks billing: names, payers, policy titles; no UUIDs or seed file names
+    await page.getByTestId('mappings-table').waitFor();
+    expect(await page.getByTestId('mapping-name-uuhp-medicaid').textContent()).toBe('U of U Health Plans — Medicaid (Healthy U)');
+    expect(await page.getByTestId('mappings-table').textContent()).not.toMatch(/\d{3}_[0-9a-f]{16}\.txt/);
+    await expectNamedControlsAndLandmarks(page);
     // the id_token is kept for the tab only, never in localStorage
     expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
 
@@ -97,7 +129,7 @@ describe('admin screens in Chromium', () => {
     await page.getByTestId('mapping-field-note').fill('Contract lapsed: CPT rules only until renewed');
     await page.getByTestId('mapping-save').click();
     await page.getByTestId('admin-flash').waitFor();
-    expect(await page.getByTestId('admin-flash').textContent()).toMatch(/saved.*uuhp-commercial/i);
+    expect(await page.getByTestId('admin-flash').textContent()).toMatch(/saved.*U of U Health Plans — Commercial/i);
     expect(await page.getByTestId('mapping-policy-uuhp-commercial').textContent()).toMatch(/cpt|CPT/);
 
     const after = await evaluate();
@@ -106,6 +138,17 @@ describe('admin screens in Chromium', () => {
 
     // the preview says the same for this patient's Coverage
     await page.getByTestId('admin-tab-preview').click();
+    // in words first: payer, plan, coverage type, state
+    await page.getByTestId('preview-payer').fill('University of Utah Health Plans');
+    await page.getByTestId('preview-type').selectOption('512');
+    await page.getByTestId('preview-state').fill('UT');
+    await page.getByTestId('preview-run').click();
+    await page.getByTestId('preview-result').waitFor();
+    expect(await page.getByTestId('preview-winner').textContent()).toContain('U of U Health Plans — Commercial');
+    expect(await page.getByTestId('preview-policy').textContent()).toMatch(/CPT coding rules only/);
+    await expectNamedControlsAndLandmarks(page);
+    // then the EHR's own Coverage, pasted
+    await page.getByTestId('preview-mode-json').check();
     const coverage = bundle.entry.map((e) => e.resource).find((r) => r.resourceType === 'Coverage');
     const organizations = bundle.entry.map((e) => e.resource).filter((r) => r.resourceType === 'Organization');
     await page.getByTestId('preview-coverage').fill(JSON.stringify(coverage));
@@ -113,17 +156,21 @@ describe('admin screens in Chromium', () => {
     await page.getByTestId('preview-state').fill('UT');
     await page.getByTestId('preview-run').click();
     await page.getByTestId('preview-result').waitFor();
-    expect(await page.getByTestId('preview-winner').textContent()).toContain('uuhp-commercial');
+    await expect.poll(async () => page.getByTestId('preview-winner').textContent()).toContain('U of U Health Plans — Commercial');
     expect(await page.getByTestId('preview-policy').textContent()).toMatch(/cpt/i);
-    expect(await page.getByTestId('preview-lob').textContent()).toBe('commercial');
+    expect(await page.getByTestId('preview-lob').textContent()).toBe('Commercial');
 
     // the change is in the audit log, newest first, with its before/after on demand
     await page.getByTestId('admin-tab-audit').click();
     await page.getByTestId('audit-table').waitFor();
-    const row = page.locator('tr[data-testid^="audit-row-"]', { hasText: 'uuhp-commercial' }).first();
+    const row = page.locator('tr[data-testid^="audit-row-"]', { hasText: "changed mapping 'U of U Health Plans — Commercial'" }).first();
     await row.waitFor();
+    // in words, with the person's name, not the action code or a URL
+    expect(await row.textContent()).toMatch(/(Practitioner sandbox-admin|Avery).*\(you\).*changed mapping 'U of U Health Plans — Commercial': policy U of U Health Plans.* → AMA CPT coding rules only/);
+    expect(await row.textContent()).not.toMatch(/mapping\.update|https?:/);
     await row.locator('button').click();
-    expect(await page.locator('tr[data-testid^="audit-diff-"]').first().textContent()).toMatch(/policyId.*uuhp.*cpt-default/);
+    expect(await page.locator('tr[data-testid^="audit-diff-"]').first().textContent()).toMatch(/Policy.*uuhp.*cpt-default/);
+    await expectNamedControlsAndLandmarks(page);
 
     // turning the mapping off from the list: U of U commercial falls to the next mapping or to CPT rules
     await page.getByTestId('admin-tab-mappings').click();
@@ -176,6 +223,60 @@ describe('admin screens in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('a mapping that would tie asks first; once saved, the Georgia Peach State visit gets CPT-only rules and says why', async () => {
+    const before = await evaluate(peachState);
+    expect(before.determination.policy.id).toBe('centene-cp-mp-173');
+    expect(before.recordNotices ?? []).toEqual([]);
+
+    const page = await newPage();
+    await page.goto(`${server.url}/admin/mappings/new`);
+    await page.getByTestId('admin-token-input').fill(TEST_ADMIN_TOKEN);
+    await page.getByTestId('admin-token-submit').click();
+    await page.getByTestId('mapping-form').waitFor();
+    await expectNamedControlsAndLandmarks(page);
+    await page.getByTestId('mapping-field-name').fill('Georgia Medicaid (test)');
+    await page.getByTestId('mapping-field-priority').fill('220');
+    await page.getByTestId('mapping-field-coverageType').fill('2');
+    await page.getByTestId('mapping-field-states').fill('GA');
+    await page.getByTestId('mapping-field-policyId').selectOption('uuhp');
+    await page.getByTestId('mapping-field-lineOfBusiness').selectOption('medicaid');
+    await page.getByTestId('mapping-save').click();
+    // not saved yet: the screen names the mappings it would tie with and asks
+    await page.getByTestId('tie-panel').waitFor();
+    expect(await page.getByTestId('tie-list').textContent()).toContain('Peach State Health Plan (Centene) — Medicaid');
+    const listed = (await (await adminApi('GET', '/api/admin/mappings')).json()) as { mappings: PayerMapping[] };
+    expect(listed.mappings.some((m) => m.name === 'Georgia Medicaid (test)')).toBe(false);
+    await page.getByTestId('tie-confirm').click();
+    await page.getByTestId('admin-flash').waitFor();
+    await page.getByTestId('mappings-table').waitFor();
+    expect(await page.getByTestId('mappings-ties').textContent()).toMatch(/tie/);
+
+    // the clinician's next evaluation: CPT-only rules and the problem at the top, never the U of U policy
+    const after = await evaluate(peachState);
+    expect(after.determination.policy.id).toBe('cpt-default');
+    expect(after.determination.warnings[0]).toMatchObject({ id: 'payer-mapping-tie', severity: 'error' });
+    expect(after.recordNotices?.[0]?.message).toMatch(/^Two payer mappings disagree; an administrator must choose\. 'Georgia Medicaid \(test\)'/);
+
+    // the filters find it: the U of U policy in Georgia (with the U of U mappings that name no state), then by search
+    await page.getByTestId('mappings-filter-state').selectOption('GA');
+    await page.getByTestId('mappings-filter-policy').selectOption('uuhp');
+    await expect.poll(() => page.getByTestId('mappings-count').textContent()).toMatch(/^\d+ of \d+ mappings shown$/);
+    expect(await page.locator('[data-testid^="mapping-row-"]').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Georgia Medicaid (test)')]));
+    for (const t of await page.locator('[data-testid^="mapping-policy-"]').allTextContents()) expect(t).toMatch(/^U of U Health Plans/);
+    await page.getByTestId('mappings-search').fill('georgia');
+    await expect.poll(() => page.locator('[data-testid^="mapping-row-"]').count()).toBe(1);
+    const row = page.locator('[data-testid^="mapping-row-"]').first();
+    expect(await row.textContent()).toMatch(/Georgia Medicaid \(test\).*Ties with/);
+
+    // clean up through the API, then the visit is Centene's again
+    const mine = listed.mappings.length === 0 ? undefined : ((await (await adminApi('GET', '/api/admin/mappings')).json()) as { mappings: PayerMapping[] })
+      .mappings.find((m) => m.name === 'Georgia Medicaid (test)');
+    expect(mine).toBeDefined();
+    expect((await adminApi('DELETE', `/api/admin/mappings/${mine!.id}`, undefined, { 'if-match': `"${mine!.version}"` })).status).toBe(204);
+    expect((await evaluate(peachState)).determination.policy.id).toBe('centene-cp-mp-173');
+    await page.context().close();
+  }, 90_000);
+
   it('exports the mappings, refuses a file with a bad row (naming row and field), and imports a good one', async () => {
     const page = await newPage();
     await page.goto(`${server.url}/admin/import-export`);
@@ -192,7 +293,10 @@ describe('admin screens in Chromium', () => {
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
     await page.getByTestId('import-file').setInputFiles(path.join(dir, 'bad.json'));
     await page.getByTestId('import-problems').waitFor();
-    expect(await page.getByTestId('import-problems').textContent()).toMatch(/2\s*policyId/);
+    // in words, naming the mapping and the field, never zod's text
+    expect(await page.getByTestId('import-problems').textContent()).toMatch(/Mapping 2 \(.+\): policy 'aetna-2019' is not one of: U of U Health Plans \(uuhp\)/);
+    expect(await page.getByTestId('import-problems').textContent()).not.toMatch(/Invalid option|expected one of/);
+    await expectNamedControlsAndLandmarks(page);
     expect(await page.getByTestId('import-commit').isDisabled()).toBe(true);
 
     const target = exported.mappings.find((m) => m.id === 'icare-ma') ?? exported.mappings[0]!;
@@ -200,7 +304,7 @@ describe('admin screens in Chromium', () => {
     writeFileSync(path.join(dir, 'good.json'), JSON.stringify(good));
     await page.getByTestId('import-file').setInputFiles(path.join(dir, 'good.json'));
     await page.getByTestId('import-summary').waitFor();
-    expect(await page.getByTestId('import-changed').textContent()).toContain(target.id);
+    expect(await page.getByTestId('import-changed').textContent()).toContain(target.name ?? target.id);
     await page.getByTestId('import-commit').click();
     await page.getByTestId('import-result').waitFor();
 

@@ -9,6 +9,7 @@ import { completeSignIn } from './auth.js';
 import { browserSessionStore, hasAuthResponse, type AdminSession } from './session.js';
 import { strings } from './strings.js';
 import { Banner } from './widgets.js';
+import { displayUser } from './words.js';
 import SignInPage from './SignInPage.js';
 import MappingsPage from './MappingsPage.js';
 import MappingEditPage from './MappingEditPage.js';
@@ -76,7 +77,7 @@ export default function AdminApp() {
     requestAnimationFrame(() => mainRef.current?.focus());
   }, []);
 
-  if (completing) return <div className="adm" aria-busy="true"><p className="adm-signin">Signing in…</p></div>;
+  if (completing) return <div className="adm" aria-busy="true"><main className="adm-signin"><h1>Signing in…</h1></main></div>;
   if (!session) return <div className="adm"><SignInPage message={authMessage} onSignedIn={(s) => signIn(s)} /></div>;
 
   const route = path.replace(/\/+$/, '') || '/admin';
@@ -85,7 +86,7 @@ export default function AdminApp() {
   if (editMatch) page = <MappingEditPage key={editMatch[1]} api={api} id={decodeURIComponent(editMatch[1]!)} navigate={navigate} />;
   else if (route === '/admin/preview') page = <PreviewPage api={api} />;
   else if (route === '/admin/import-export') page = <ImportExportPage api={api} />;
-  else if (route === '/admin/audit') page = <AuditPage api={api} />;
+  else if (route === '/admin/audit') page = <AuditPage api={api} me={{ ...(session.fhirUser ? { fhirUser: session.fhirUser } : {}), ...(session.name ? { name: session.name } : {}) }} />;
   else if (route === '/admin/worklist') page = <WorklistPage api={api} />;
   else page = <MappingsPage api={api} navigate={navigate} />;
   const activeTab = TABS.find((t) => route === t.path || route.startsWith(`${t.path}/`))?.path ?? '/admin/mappings';
@@ -94,8 +95,8 @@ export default function AdminApp() {
     <div className="adm">
       <header className="adm-header">
         <span className="adm-title">Pump Refill Coder · Administration</span>
-        <span className="adm-user" data-testid="admin-user">
-          {session.source === 'admin-token' ? 'Admin token' : (session.name ?? session.fhirUser ?? 'Signed in')}
+        <span className="adm-user" data-testid="admin-user" title={session.fhirUser}>
+          Signed in as {displayUser(session)}
         </span>
         <button type="button" className="adm-btn adm-btn--small" data-testid="admin-signout"
           onClick={() => signIn(undefined)}>Sign out</button>

@@ -1,14 +1,31 @@
-/** Audit log: newest first, filter by action and actor, before/after diff on demand. */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { AdminApi, AuditEntry } from './api.js';
+/**
+ * Audit log in words: who (by name), what ("changed mapping 'U of U Medicaid': priority 10 → 20"), when; filters
+ * by what happened, who and since; the field-by-field changes on demand.
+ */
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { PayerMapping } from '../../../server/contracts/index.js';
+import type { AdminApi, AuditEntry, PolicyInfo } from './api.js';
 import { jsonDiff } from './jsonDiff.js';
 import { Banner, formatTime } from './widgets.js';
+import { actorLabel, AUDIT_ACTIONS, describeAudit } from './words.js';
 
-const KNOWN_ACTIONS = ['mapping.create', 'mapping.update', 'mapping.delete', 'mapping.import', 'draft.create', 'writeback'];
 const when = (e: AuditEntry) => e.at ?? e.time ?? e.createdAt;
+const FIELD_NAMES: Record<string, string> = {
+  name: 'Name', priority: 'Priority', enabled: 'On', policyId: 'Policy', lineOfBusiness: 'Line of business', note: 'Note',
+  'match.payerName': 'Payer name', 'match.planName': 'Plan', 'match.coverageType': 'Coverage types', 'match.states': 'States',
+  'match.payerIdentifier.value': 'Payer identifier', 'match.payerIdentifier.system': 'Payer identifier system',
+  'options.reprogrammingMeaning': 'Reprogramming means', version: 'Version', confirmedTieWith: 'Confirmed a tie with',
+};
 
-export default function AuditPage(props: { api: AdminApi }) {
+export default function AuditPage(props: { api: AdminApi; me?: { fhirUser?: string; name?: string } }) {
   const { api } = props;
+  const [mappings, setMappings] = useState<PayerMapping[]>([]);
+  const [policies, setPolicies] = useState<PolicyInfo[]>([]);
+  useEffect(() => {
+    void api.listMappings().then((r) => { if (r.ok) setMappings(r.data); });
+    void api.policies().then((r) => { if (r.ok) setPolicies(r.data); });
+  }, [api]);
+  const ctx = useMemo(() => ({ mappings, policyName: (id: string) => policies.find((p) => p.id === id)?.name ?? id }), [mappings, policies]);
   const [action, setAction] = useState('');
   const [actor, setActor] = useState('');
   const [since, setSince] = useState('');
@@ -28,20 +45,21 @@ export default function AuditPage(props: { api: AdminApi }) {
 
   const apply = (e: FormEvent) => { e.preventDefault(); void load({ action, actor, since }); };
   const toggle = (i: number) => setOpen((s) => { const n = new Set(s); if (n.has(i)) n.delete(i); else n.add(i); return n; });
-  const actions = [...new Set([...KNOWN_ACTIONS, ...(entries ?? []).map((e) => e.action)])];
 
   return (
     <section data-testid="audit-page" aria-labelledby="adm-audit-h">
       <h1 id="adm-audit-h">Audit log</h1>
       <form className="adm-filters" onSubmit={apply}>
         <div className="adm-field">
-          <label htmlFor="adm-audit-action">Action</label>
-          <input id="adm-audit-action" list="adm-audit-actions" value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-filter-action" />
-          <datalist id="adm-audit-actions">{actions.map((a) => <option key={a} value={a} />)}</datalist>
+          <label htmlFor="adm-audit-action">What happened</label>
+          <select id="adm-audit-action" value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-filter-action">
+            <option value="">Everything</option>
+            {AUDIT_ACTIONS.map((a) => <option key={a.value} value={a.value}>{a.label}</option>)}
+          </select>
         </div>
         <div className="adm-field">
-          <label htmlFor="adm-audit-actor">Actor</label>
-          <input id="adm-audit-actor" value={actor} onChange={(e) => setActor(e.target.value)} data-testid="audit-filter-actor" />
+          <label htmlFor="adm-audit-actor">Who (user id)</label>
+          <input id="adm-audit-actor" placeholder="Practitioner/123" value={actor} onChange={(e) => setActor(e.target.value)} data-testid="audit-filter-actor" />
         </div>
         <div className="adm-field">
           <label htmlFor="adm-audit-since">Since</label>
@@ -54,30 +72,29 @@ export default function AuditPage(props: { api: AdminApi }) {
       {entries && (
         <table className="adm-table" data-testid="audit-table">
           <caption className="adm-sr">Audit entries, newest first</caption>
-          <thead><tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col"><span className="adm-sr">Changes</span></th></tr></thead>
+          <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col"><span className="adm-sr">Details</span></th></tr></thead>
           <tbody>
-            {entries.length === 0 && <tr><td colSpan={5} className="adm-muted">No entries.</td></tr>}
+            {entries.length === 0 && <tr><td colSpan={4} className="adm-muted">No entries.</td></tr>}
             {entries.map((e, i) => {
               const hasDiff = e.before !== undefined || e.after !== undefined;
               const rows = open.has(i) ? jsonDiff(e.before, e.after) : [];
               return [
                 <tr key={`r${i}`} data-testid={`audit-row-${i}`}>
                   <td>{formatTime(when(e))}</td>
-                  <td>{e.actor ?? '—'}</td>
-                  <td data-testid={`audit-action-${i}`}>{e.action}</td>
-                  <td>{[e.entityType, e.entityId ?? e.target].filter(Boolean).join(' ') || '—'}</td>
-                  <td>{hasDiff && (
+                  <td title={e.actor}>{actorLabel(e.actor, props.me)}</td>
+                  <td data-testid={`audit-action-${i}`}>{describeAudit(e, ctx)}</td>
+                  <td>{hasDiff && e.action !== 'mapping.import' && (
                     <button type="button" className="adm-btn adm-btn--small" aria-expanded={open.has(i)} aria-controls={`adm-audit-diff-${i}`}
                       onClick={() => toggle(i)} data-testid={`audit-diff-toggle-${i}`}>{open.has(i) ? 'Hide changes' : 'Show changes'}</button>
                   )}</td>
                 </tr>,
                 open.has(i) && (
                   <tr key={`d${i}`} id={`adm-audit-diff-${i}`} data-testid={`audit-diff-${i}`}>
-                    <td colSpan={5}>
+                    <td colSpan={4}>
                       {rows.length === 0 ? <span className="adm-muted">No field changed.</span> : (
                         <table className="adm-table adm-diff">
                           <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
-                          <tbody>{rows.map((r) => <tr key={r.path}><th scope="row">{r.path}</th><td>{r.before}</td><td>{r.after}</td></tr>)}</tbody>
+                          <tbody>{rows.map((r) => <tr key={r.path}><th scope="row">{FIELD_NAMES[r.path] ?? r.path}</th><td>{r.before}</td><td>{r.after}</td></tr>)}</tbody>
                         </table>
                       )}
                     </td>

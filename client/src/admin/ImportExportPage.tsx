@@ -14,6 +14,9 @@ export default function ImportExportPage(props: { api: AdminApi }) {
   const [serverProblems, setServerProblems] = useState<ImportProblem[]>([]);
   const [busy, setBusy] = useState(false);
   const [removalOk, setRemovalOk] = useState(false);
+  const [tieOk, setTieOk] = useState(false);
+  /** the server's 409: ties among the file's rows, in its words */
+  const [serverTie, setServerTie] = useState<string>();
 
   const exportNow = async () => {
     setError(undefined); setDone(undefined);
@@ -24,7 +27,7 @@ export default function ImportExportPage(props: { api: AdminApi }) {
   };
 
   const readFile = async (file: File | undefined) => {
-    setSummary(undefined); setServerProblems([]); setError(undefined); setDone(undefined); setRemovalOk(false);
+    setSummary(undefined); setServerProblems([]); setError(undefined); setDone(undefined); setRemovalOk(false); setTieOk(false); setServerTie(undefined);
     if (!file) return;
     setFileName(file.name);
     const [text, current] = await Promise.all([file.text(), api.listMappings()]);
@@ -32,12 +35,14 @@ export default function ImportExportPage(props: { api: AdminApi }) {
     setSummary(summariseImport(text, current.data));
   };
 
+  const needsTieOk = (summary?.ties.length ?? 0) > 0 || serverTie !== undefined;
   const commit = async () => {
-    if (!summary?.ok || (summary.notInFile.length > 0 && !removalOk)) return;
+    if (!summary?.ok || (summary.notInFile.length > 0 && !removalOk) || (needsTieOk && !tieOk)) return;
     setBusy(true);
-    const r = await api.importMappings(summary.rows);
+    const r = await api.importMappings(summary.rows, { confirmTie: needsTieOk && tieOk });
     setBusy(false);
     if (r.ok) { setDone(strings.importDone(r.data?.length ?? summary.rows.length)); setSummary(undefined); return; }
+    if (r.kind === 'tie') { setServerTie(r.message); setTieOk(false); return; }
     if (r.kind === 'invalid') { setServerProblems(importProblemsFromDetails(r.details)); setError(`${r.message} Nothing was imported.`); }
     else setError(`${r.message} Nothing was imported.`);
   };
@@ -73,13 +78,24 @@ export default function ImportExportPage(props: { api: AdminApi }) {
                 <li data-testid="import-removed">Removed (not in the file): {summary.notInFile.length ? summary.notInFile.join(', ') : 'none'}</li>
               </ul>
             )}
+            {summary.ok && needsTieOk && (
+              <div data-testid="import-ties">
+                <Banner kind="warning">
+                  {serverTie ?? `These mappings in the file would tie (same priority, different result, may match the same coverage): ${summary.ties.join('; ')}. A tied visit gets CPT-only rules until an administrator chooses.`}
+                </Banner>
+                <label className="adm-radio">
+                  <input type="checkbox" checked={tieOk} onChange={(e) => setTieOk(e.target.checked)} data-testid="import-confirm-tie" />
+                  Import them anyway; I will resolve the ties
+                </label>
+              </div>
+            )}
             {summary.ok && summary.notInFile.length > 0 && (
               <label className="adm-radio">
                 <input type="checkbox" checked={removalOk} onChange={(e) => setRemovalOk(e.target.checked)} data-testid="import-confirm-removal" />
                 I understand that {summary.notInFile.length} mapping{summary.notInFile.length === 1 ? '' : 's'} not in the file will be removed
               </label>
             )}
-            <button type="button" className="adm-btn adm-btn--primary" disabled={!summary.ok || busy || (summary.notInFile.length > 0 && !removalOk)} onClick={() => void commit()} data-testid="import-commit">
+            <button type="button" className="adm-btn adm-btn--primary" disabled={!summary.ok || busy || (summary.notInFile.length > 0 && !removalOk) || (needsTieOk && !tieOk)} onClick={() => void commit()} data-testid="import-commit">
               {busy ? 'Importing…' : `Import ${summary.rows.length} mapping${summary.rows.length === 1 ? '' : 's'}`}
             </button>
           </div>
@@ -87,8 +103,8 @@ export default function ImportExportPage(props: { api: AdminApi }) {
         {problems.length > 0 && (
           <table className="adm-table" data-testid="import-problems">
             <caption>Problems (nothing is imported until every row is valid)</caption>
-            <thead><tr><th scope="col">Row</th><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
-            <tbody>{problems.map((p, i) => <tr key={i}><td className="adm-num">{p.row || '—'}</td><td>{p.path}</td><td>{p.message}</td></tr>)}</tbody>
+            <thead><tr><th scope="col">Mapping</th><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
+            <tbody>{problems.map((p, i) => <tr key={i}><td className="adm-num">{p.row || '—'}</td><td>{p.field}</td><td>{p.message}</td></tr>)}</tbody>
           </table>
         )}
       </div>

@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { LineOfBusiness, PolicyId, type PayerMapping } from '../../../server/contracts/index.js';
-import type { AdminApi, FieldErrors, PolicyInfo } from './api.js';
+import { lineOfBusinessLabel } from '../../../server/contracts/mappingTies.js';
+import type { AdminApi, FieldErrors, PolicyInfo, TiedMapping } from './api.js';
 import type { Navigate } from './AdminApp.js';
 import {
   diffForms, emptyForm, errorFor, formFromMapping, reapply, validateForm, type DiffRow, type MappingFormValues,
@@ -30,6 +31,9 @@ export default function MappingEditPage(props: { api: AdminApi; id: string; navi
   const [stale, setStale] = useState<Stale>();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [reapplied, setReapplied] = useState(false);
+  /** the server named mappings this save would tie with: ask before saving anyway */
+  const [tie, setTie] = useState<{ ties: TiedMapping[]; message: string }>();
+  const [name, setName] = useState<string>();
   const errorRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -40,7 +44,7 @@ export default function MappingEditPage(props: { api: AdminApi; id: string; navi
         if (!live) return;
         if (r.ok) {
           const f = formFromMapping(r.data);
-          setValues(f); setBase(f); setVersion(r.data.version); setLoaded(true);
+          setValues(f); setBase(f); setVersion(r.data.version); setLoaded(true); setName(r.data.name);
         } else setFormError(r.message);
       });
     }
@@ -59,16 +63,23 @@ export default function MappingEditPage(props: { api: AdminApi; id: string; navi
     (first ?? errorRef.current)?.focus();
   });
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    setSubmitted(true); setFormError(undefined);
+  const save = async (e?: FormEvent, confirmTie = false) => {
+    e?.preventDefault();
+    setSubmitted(true); setFormError(undefined); setTie(undefined);
     const v = validateForm(values);
     if (!v.ok) { setErrors(v.fieldErrors); setFormError(strings.invalid); focusErrors(); return; }
     setErrors({}); setSaving(true);
-    const r = isNew ? await api.createMapping(v.input) : await api.updateMapping(props.id, version ?? 1, v.input);
+    const r = isNew ? await api.createMapping(v.input, { confirmTie }) : await api.updateMapping(props.id, version ?? 1, v.input, { confirmTie });
     setSaving(false);
-    if (r.ok) { navigate('/admin/mappings', isNew ? `${strings.created} (${r.data.id})` : `${strings.saved} (${r.data.id}, version ${r.data.version})`); return; }
+    if (r.ok) {
+      const label = r.data.name ?? r.data.id;
+      navigate('/admin/mappings', isNew ? `${strings.created} ('${label}')` : `${strings.saved} ('${label}', version ${r.data.version})`);
+      return;
+    }
     switch (r.kind) {
+      case 'tie':
+        setTie({ ties: r.ties, message: r.message });
+        break;
       case 'invalid':
         setErrors(r.fieldErrors);
         setFormError(r.fieldErrors.form ?? r.message);
@@ -107,7 +118,7 @@ export default function MappingEditPage(props: { api: AdminApi; id: string; navi
     ? policies.map((p) => ({ id: p.id, label: `${p.name}${p.version ? ` (${p.version})` : ''}`, lobs: p.linesOfBusiness }))
     : PolicyId.options.map((id) => ({ id, label: id }));
   const chosenPolicy = policyOptions.find((p) => p.id === values.policyId);
-  const lobHint = chosenPolicy?.lobs?.length ? `This policy covers: ${chosenPolicy.lobs.join(', ')}` : undefined;
+  const lobHint = chosenPolicy?.lobs?.length ? `This policy covers: ${chosenPolicy.lobs.map(lineOfBusinessLabel).join(', ')}` : undefined;
   const err = (f: keyof MappingFormValues) => errorFor(errors, f);
   const input = (f: 'payerIdSystem' | 'payerIdValue' | 'payerName' | 'planName' | 'coverageType' | 'states' | 'priority',
     label: string, hint?: string, extra: { inputMode?: 'numeric'; placeholder?: string } = {}) => (
@@ -122,12 +133,29 @@ export default function MappingEditPage(props: { api: AdminApi; id: string; navi
   return (
     <section data-testid="mapping-edit-page" aria-labelledby="adm-edit-h">
       <div className="adm-pagehead">
-        <h1 id="adm-edit-h">{isNew ? 'New payer mapping' : `Edit mapping ${props.id}`}</h1>
+        <h1 id="adm-edit-h">{isNew ? 'New payer mapping' : `Edit mapping '${name ?? props.id}'`}</h1>
         {!isNew && version !== undefined && <span className="adm-muted" data-testid="mapping-version">version {version}</span>}
       </div>
       <div ref={errorRef} tabIndex={-1}>
         {formError && <Banner kind="error" testId="mapping-form-error">{formError}{errors.match ? ` ${errors.match}` : ''}</Banner>}
       </div>
+      {tie && (
+        <div className="adm-stale" role="alert" data-testid="tie-panel">
+          <h2>This mapping would tie</h2>
+          <p>At priority {values.priority} it can match the same coverages as:</p>
+          <ul data-testid="tie-list">
+            {tie.ties.map((t, i) => (
+              <li key={t.id ?? i}><strong>{t.label ?? t.name ?? t.id}</strong>{t.policyName ? ` — ${t.policyName}` : ''}{t.lineOfBusiness ? `, ${lineOfBusinessLabel(t.lineOfBusiness)}` : ''}</li>
+            ))}
+          </ul>
+          <p>but sends them to a different policy, line of business or option. A tied visit gets CPT-only rules and the clinician is told an administrator must choose.
+            Give one of them another priority or narrower conditions — or save anyway if you will fix the other one next.</p>
+          <div className="adm-actions">
+            <button type="button" className="adm-btn" onClick={() => setTie(undefined)} data-testid="tie-cancel">Change the priority</button>
+            <button type="button" className="adm-btn adm-btn--danger" disabled={saving} onClick={() => void save(undefined, true)} data-testid="tie-confirm">Save anyway, with the tie</button>
+          </div>
+        </div>
+      )}
       {reapplied && <Banner kind="info" testId="mapping-reapplied">Your changes are laid on top of the current version. Check them and save again.</Banner>}
       {stale && (
         <div className="adm-stale" data-testid="stale-panel" role="alert">
@@ -155,6 +183,12 @@ export default function MappingEditPage(props: { api: AdminApi; id: string; navi
         <form className="adm-form" onSubmit={(e) => void save(e)} noValidate data-testid="mapping-form">
           <fieldset>
             <legend>Rule</legend>
+            <Field label="Name" error={err('name')} hint="What billing staff call it, e.g. “U of U Health Plans — Medicaid (Healthy U)”" testId="mapping-field-name">
+              {({ id, describedBy, invalid }) => (
+                <input id={id} type="text" value={values.name} onChange={(e) => set('name', e.target.value)} aria-describedby={describedBy}
+                  aria-invalid={invalid} data-testid="mapping-field-name" maxLength={120} />
+              )}
+            </Field>
             <div className="adm-grid">
               {input('priority', 'Priority', 'Higher wins; 0 to 1,000,000', { inputMode: 'numeric' })}
               <div className="adm-field adm-check">
@@ -177,7 +211,7 @@ export default function MappingEditPage(props: { api: AdminApi; id: string; navi
                   <select id={id} value={values.lineOfBusiness} onChange={(e) => set('lineOfBusiness', e.target.value as MappingFormValues['lineOfBusiness'])}
                     aria-describedby={describedBy} aria-invalid={invalid} data-testid="mapping-field-lineOfBusiness">
                     <option value="">Choose…</option>
-                    {LineOfBusiness.options.map((l) => <option key={l} value={l}>{l}</option>)}
+                    {LineOfBusiness.options.map((l) => <option key={l} value={l}>{lineOfBusinessLabel(l)}</option>)}
                   </select>
                 )}
               </Field>
@@ -222,7 +256,7 @@ export default function MappingEditPage(props: { api: AdminApi; id: string; navi
             {!isNew && <button type="button" className="adm-btn adm-btn--danger adm-push" onClick={() => setConfirmDelete(true)} data-testid="mapping-delete">Delete…</button>}
           </div>
           {confirmDelete && (
-            <Confirm title={`Delete mapping ${props.id}?`} confirmLabel="Delete" busy={saving} onConfirm={() => void remove()} onCancel={() => setConfirmDelete(false)}>
+            <Confirm title={`Delete mapping '${name ?? props.id}'?`} confirmLabel="Delete" busy={saving} onConfirm={() => void remove()} onCancel={() => setConfirmDelete(false)}>
               Coverages it matches will fall to the next mapping, or to CPT rules only.
             </Confirm>
           )}

@@ -1,9 +1,13 @@
-/** Payer mappings: search, priority order, enabled switch, tie errors flagged, delete with confirmation. */
+/**
+ * Payer mappings in billing language: name, payer, policy title, line of business, states, priority, enabled;
+ * filters by payer, policy, state and enabled besides the search; ties named; delete with confirmation.
+ */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PayerMapping } from '../../../server/contracts/index.js';
-import type { AdminApi, PolicyInfo } from './api.js';
+import { lineOfBusinessLabel, mappingLabel } from '../../../server/contracts/mappingTies.js';
+import type { AdminApi, PolicyInfo, TiedMapping } from './api.js';
 import type { Navigate } from './AdminApp.js';
-import { describeMatch, findTies, searchMappings } from './mappingForm.js';
+import { describeMatch, filterMappings, findTies, noFilters, payerChoices, payerOf, stateChoices, type MappingFilters } from './mappingForm.js';
 import { strings } from './strings.js';
 import { Banner, Confirm } from './widgets.js';
 
@@ -13,8 +17,9 @@ export default function MappingsPage(props: { api: AdminApi; navigate: Navigate 
   const [policies, setPolicies] = useState<PolicyInfo[]>([]);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
-  const [query, setQuery] = useState('');
+  const [filters, setFilters] = useState<MappingFilters>(noFilters);
   const [confirming, setConfirming] = useState<PayerMapping>();
+  const [tieAsk, setTieAsk] = useState<{ mapping: PayerMapping; ties: TiedMapping[]; message: string }>();
   const [busy, setBusy] = useState<string>();
 
   const load = useCallback(async () => {
@@ -24,24 +29,32 @@ export default function MappingsPage(props: { api: AdminApi; navigate: Navigate 
   }, [api]);
   useEffect(() => { void load(); }, [load]);
 
+  const policyName = useCallback((id: string) => policies.find((p) => p.id === id)?.name ?? id, [policies]);
   const ties = useMemo(() => findTies(mappings ?? []), [mappings]);
   const shown = useMemo(
-    () => searchMappings(mappings ?? [], query).slice().sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id)),
-    [mappings, query],
+    () => filterMappings(mappings ?? [], filters, policyName).slice().sort((a, b) => b.priority - a.priority || mappingLabel(a).localeCompare(mappingLabel(b))),
+    [mappings, filters, policyName],
   );
-  const policyName = (id: string) => policies.find((p) => p.id === id)?.name ?? id;
+  const payers = useMemo(() => payerChoices(mappings ?? []), [mappings]);
+  const states = useMemo(() => stateChoices(mappings ?? []), [mappings]);
+  const byId = useMemo(() => new Map((mappings ?? []).map((m) => [m.id, m])), [mappings]);
+  const label = (id: string) => { const m = byId.get(id); return m ? mappingLabel(m) : id; };
+  const setFilter = <K extends keyof MappingFilters>(k: K, v: MappingFilters[K]) => setFilters((f) => ({ ...f, [k]: v }));
+  const filtered = filters.query || filters.payer || filters.policyId || filters.state || filters.enabled;
 
-  const toggle = async (m: PayerMapping) => {
-    setBusy(m.id); setNotice(undefined);
+  const toggle = async (m: PayerMapping, confirmTie = false) => {
+    setBusy(m.id); setNotice(undefined); setTieAsk(undefined);
     const { id, version, ...input } = m;
-    const r = await api.updateMapping(id, version, { ...input, enabled: !m.enabled });
+    const r = await api.updateMapping(id, version, { ...input, enabled: !m.enabled }, { confirmTie });
     setBusy(undefined);
     if (r.ok) {
       setMappings((list) => list?.map((x) => (x.id === id ? r.data : x)));
-      setNotice(`${r.data.enabled ? 'Enabled' : 'Disabled'} ${id}.`);
+      setNotice(`${r.data.enabled ? 'Turned on' : 'Turned off'} '${mappingLabel(r.data)}'.`);
+    } else if (r.kind === 'tie') {
+      setTieAsk({ mapping: m, ties: r.ties, message: r.message });
     } else if (r.kind === 'stale') {
       setMappings((list) => list?.map((x) => (x.id === id ? r.current : x)));
-      setError(`${strings.stale} The list now shows the current version of ${id}; nothing was changed.`);
+      setError(`${strings.stale} The list now shows the current version of '${mappingLabel(r.current)}'; nothing was changed.`);
     } else setError(r.message);
   };
 
@@ -51,10 +64,10 @@ export default function MappingsPage(props: { api: AdminApi; navigate: Navigate 
     setBusy(undefined); setConfirming(undefined);
     if (r.ok || r.kind === 'not-found') {
       setMappings((list) => list?.filter((x) => x.id !== m.id));
-      setNotice(`${strings.deleted} (${m.id})`);
+      setNotice(`${strings.deleted} ('${mappingLabel(m)}')`);
     } else if (r.kind === 'stale') {
       setMappings((list) => list?.map((x) => (x.id === m.id ? r.current : x)));
-      setError(`${strings.stale} Review the current version of ${m.id} before deleting it.`);
+      setError(`${strings.stale} Review the current version of '${mappingLabel(r.current)}' before deleting it.`);
     } else setError(r.message);
   };
 
@@ -64,64 +77,114 @@ export default function MappingsPage(props: { api: AdminApi; navigate: Navigate 
         <h1 id="adm-mappings-h">Payer mappings</h1>
         <button type="button" className="adm-btn adm-btn--primary" onClick={() => navigate('/admin/mappings/new')} data-testid="mappings-new">New mapping</button>
       </div>
-      <p className="adm-muted">Each mapping sends the Coverages it matches to a policy module. The enabled mapping with the highest priority wins; two that match one Coverage at the same priority but send it to different policies are an error (flagged here and in Preview).</p>
+      <p className="adm-muted">Each mapping sends the coverages it matches to a payer policy. The mapping with the highest priority that is on wins.
+        Two that can match the same coverage at the same priority but send it to different policies tie: the visit then gets CPT-only rules until you choose.</p>
       {error && <Banner kind="error" testId="mappings-error">{error}</Banner>}
       {notice && <Banner kind="success" testId="mappings-notice">{notice}</Banner>}
       {ties.size > 0 && (
         <Banner kind="error" testId="mappings-ties">
-          {ties.size} enabled mapping{ties.size === 1 ? '' : 's'} share a priority with another that can match the same Coverage (flagged below). Give them different priorities or narrower match conditions.
+          {ties.size} mapping{ties.size === 1 ? '' : 's'} tie with another at the same priority (marked below). A tied visit gets CPT-only rules:
+          give one of them another priority or narrower conditions, or turn one off.
         </Banner>
       )}
-      <div className="adm-field adm-search">
-        <label htmlFor="adm-map-search">Search payer, plan or policy</label>
-        <input id="adm-map-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="mappings-search" />
-      </div>
+      {tieAsk && (
+        <Confirm title={`Turning on '${mappingLabel(tieAsk.mapping)}' makes a tie`} confirmLabel="Turn on anyway" testId="confirm-tie"
+          busy={busy === tieAsk.mapping.id} onConfirm={() => void toggle(tieAsk.mapping, true)} onCancel={() => setTieAsk(undefined)}>
+          <p>It would tie with {tieAsk.ties.map((t) => `'${t.label ?? t.name ?? t.id}'`).join(', ')} at priority {tieAsk.mapping.priority}.
+            Visits both match would get CPT-only rules until an administrator chooses.</p>
+        </Confirm>
+      )}
+      <form className="adm-filters" role="search" aria-label="Filter mappings" onSubmit={(e) => e.preventDefault()} data-testid="mappings-filters">
+        <div className="adm-field adm-search">
+          <label htmlFor="adm-map-search">Search</label>
+          <input id="adm-map-search" type="search" value={filters.query} onChange={(e) => setFilter('query', e.target.value)}
+            placeholder="Name, payer, plan or policy" data-testid="mappings-search" />
+        </div>
+        <div className="adm-field">
+          <label htmlFor="adm-map-payer">Payer</label>
+          <select id="adm-map-payer" value={filters.payer} onChange={(e) => setFilter('payer', e.target.value)} data-testid="mappings-filter-payer">
+            <option value="">All payers</option>
+            {payers.map((p) => <option key={p} value={p}>{p}</option>)}
+          </select>
+        </div>
+        <div className="adm-field">
+          <label htmlFor="adm-map-policy">Policy</label>
+          <select id="adm-map-policy" value={filters.policyId} onChange={(e) => setFilter('policyId', e.target.value)} data-testid="mappings-filter-policy">
+            <option value="">All policies</option>
+            {[...new Set((mappings ?? []).map((m) => m.policyId))].map((id) => <option key={id} value={id}>{policyName(id)}</option>)}
+          </select>
+        </div>
+        <div className="adm-field">
+          <label htmlFor="adm-map-state">State</label>
+          <select id="adm-map-state" value={filters.state} onChange={(e) => setFilter('state', e.target.value)} data-testid="mappings-filter-state">
+            <option value="">All states</option>
+            {states.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </div>
+        <div className="adm-field">
+          <label htmlFor="adm-map-enabled">On or off</label>
+          <select id="adm-map-enabled" value={filters.enabled} onChange={(e) => setFilter('enabled', e.target.value as MappingFilters['enabled'])} data-testid="mappings-filter-enabled">
+            <option value="">On and off</option>
+            <option value="on">On only</option>
+            <option value="off">Off only</option>
+          </select>
+        </div>
+        {filtered && <button type="button" className="adm-btn" onClick={() => setFilters(noFilters)} data-testid="mappings-filter-clear">Clear filters</button>}
+      </form>
       {confirming && (
-        <Confirm title={`Delete mapping ${confirming.id}?`} confirmLabel="Delete" busy={busy === confirming.id}
+        <Confirm title={`Delete mapping '${mappingLabel(confirming)}'?`} confirmLabel="Delete" busy={busy === confirming.id}
           onConfirm={() => void remove(confirming)} onCancel={() => setConfirming(undefined)}>
           Coverages it matches ({describeMatch(confirming.match)}) will fall to the next mapping, or to CPT rules only.
         </Confirm>
       )}
       {!mappings && !error && <p aria-busy="true">Loading…</p>}
       {mappings && (
-        <table className="adm-table" data-testid="mappings-table">
-          <caption className="adm-sr">Payer mappings, highest priority first</caption>
-          <thead>
-            <tr><th scope="col">Priority</th><th scope="col">Enabled</th><th scope="col">Matches</th><th scope="col">Policy</th><th scope="col">Line of business</th><th scope="col">Note</th><th scope="col"><span className="adm-sr">Actions</span></th></tr>
-          </thead>
-          <tbody>
-            {shown.length === 0 && <tr><td colSpan={7} className="adm-muted">No mappings{query ? ` match “${query}”` : ''}.</td></tr>}
-            {shown.map((m) => {
-              const tie = ties.get(m.id);
-              return (
-                <tr key={m.id} data-testid={`mapping-row-${m.id}`} className={`${m.enabled ? '' : 'adm-disabled'}${tie ? ' adm-tie' : ''}`}>
-                  <td className="adm-num">{m.priority}</td>
-                  <td>
-                    <button type="button" role="switch" aria-checked={m.enabled} className="adm-switch" disabled={busy === m.id}
-                      aria-label={`${m.id} enabled`} onClick={() => void toggle(m)} data-testid={`mapping-enabled-${m.id}`}>
-                      {m.enabled ? 'On' : 'Off'}
-                    </button>
-                  </td>
-                  <td>
-                    <div className="adm-id">{m.id}</div>
-                    {describeMatch(m.match)}
-                    {tie && <div className="adm-error" data-testid={`mapping-tie-${m.id}`}>Tie: same priority as {tie.join(', ')}</div>}
-                  </td>
-                  <td data-testid={`mapping-policy-${m.id}`}>{policyName(m.policyId)}</td>
-                  <td>{m.lineOfBusiness}</td>
-                  <td><div className="adm-note" title={m.note}>{m.note}</div></td>
-                  <td><div className="adm-rowactions">
-                    <a href={`/admin/mappings/${encodeURIComponent(m.id)}`} className="adm-btn adm-btn--small" data-testid={`mapping-edit-${m.id}`}
-                      onClick={(e) => { e.preventDefault(); navigate(`/admin/mappings/${encodeURIComponent(m.id)}`); }}>Edit<span className="adm-sr"> {m.id}</span></a>
-                    <button type="button" className="adm-btn adm-btn--small adm-btn--danger" onClick={() => setConfirming(m)} data-testid={`mapping-delete-${m.id}`}>
-                      Delete<span className="adm-sr"> {m.id}</span>
-                    </button>
-                  </div></td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <>
+          <p className="adm-muted" aria-live="polite" data-testid="mappings-count">
+            {filtered ? `${shown.length} of ${mappings.length} mappings shown` : `${mappings.length} mappings`}
+          </p>
+          <table className="adm-table" data-testid="mappings-table">
+            <caption className="adm-sr">Payer mappings, highest priority first</caption>
+            <thead>
+              <tr><th scope="col">Name</th><th scope="col">Payer</th><th scope="col">Policy</th><th scope="col">Line of business</th>
+                <th scope="col">States</th><th scope="col" className="adm-num">Priority</th><th scope="col">On</th><th scope="col"><span className="adm-sr">Actions</span></th></tr>
+            </thead>
+            <tbody>
+              {shown.length === 0 && <tr><td colSpan={8} className="adm-muted">No mappings match these filters.</td></tr>}
+              {shown.map((m) => {
+                const tie = ties.get(m.id);
+                const name = mappingLabel(m);
+                return (
+                  <tr key={m.id} data-testid={`mapping-row-${m.id}`} className={`${m.enabled ? '' : 'adm-disabled'}${tie ? ' adm-tie' : ''}`}>
+                    <th scope="row">
+                      <span data-testid={`mapping-name-${m.id}`}>{name}</span>
+                      <div className="adm-hint">{describeMatch(m.match)}</div>
+                      {tie && <div className="adm-error" data-testid={`mapping-tie-${m.id}`}>Ties with {tie.map((t) => `'${label(t)}'`).join(', ')}</div>}
+                    </th>
+                    <td>{payerOf(m)}</td>
+                    <td data-testid={`mapping-policy-${m.id}`}>{policyName(m.policyId)}</td>
+                    <td>{lineOfBusinessLabel(m.lineOfBusiness)}</td>
+                    <td>{m.match.states?.length ? m.match.states.join(', ') : 'all'}</td>
+                    <td className="adm-num">{m.priority}</td>
+                    <td>
+                      <button type="button" role="switch" aria-checked={m.enabled} className="adm-switch" disabled={busy === m.id}
+                        aria-label={`${name}: on`} onClick={() => void toggle(m)} data-testid={`mapping-enabled-${m.id}`}>
+                        {m.enabled ? 'On' : 'Off'}
+                      </button>
+                    </td>
+                    <td><div className="adm-rowactions">
+                      <a href={`/admin/mappings/${encodeURIComponent(m.id)}`} className="adm-btn adm-btn--small" data-testid={`mapping-edit-${m.id}`}
+                        onClick={(e) => { e.preventDefault(); navigate(`/admin/mappings/${encodeURIComponent(m.id)}`); }}>Edit<span className="adm-sr"> {name}</span></a>
+                      <button type="button" className="adm-btn adm-btn--small adm-btn--danger" onClick={() => setConfirming(m)} data-testid={`mapping-delete-${m.id}`}>
+                        Delete<span className="adm-sr"> {name}</span>
+                      </button>
+                    </div></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );

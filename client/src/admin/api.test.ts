@@ -136,6 +136,27 @@ describe('AdminApi', () => {
     expect(r.ok && r.etag).toBe('"1"');
   });
 
+  it('turns a 409 tie into a tie result naming the mappings; confirmTie is sent only when asked', async () => {
+    const bodies: unknown[] = [];
+    server.use(http.post(`${BASE}/api/admin/mappings`, async ({ request }) => {
+      const body = (await request.json()) as Record<string, unknown>;
+      bodies.push(body);
+      if (body.confirmTie) return HttpResponse.json({ ...body, confirmTie: undefined, id: 'new-2', version: 1 }, { status: 201 });
+      return HttpResponse.json({ error: { code: 'mapping-tie', message: "'New' would tie with 'U of U Health Plans — Commercial'",
+        details: { ties: [{ id: 'uuhp-commercial', name: 'U of U Health Plans — Commercial', label: 'U of U Health Plans — Commercial', priority: 100, policyId: 'uuhp' }] } } }, { status: 409 });
+    }));
+    const { api } = makeApi();
+    const r = await api.createMapping(uuhpInput);
+    expect(r.ok).toBe(false);
+    if (r.ok || r.kind !== 'tie') throw new Error('expected a tie');
+    expect(r.ties.map((t) => t.name)).toEqual(['U of U Health Plans — Commercial']);
+    expect(r.message).toContain('would tie with');
+    expect(bodies[0]).not.toHaveProperty('confirmTie');
+    const ok = await api.createMapping(uuhpInput, { confirmTie: true });
+    expect(ok.ok).toBe(true);
+    expect(bodies[1]).toMatchObject({ confirmTie: true });
+  });
+
   it('on 401 reports unauthorized and tells the app to return to sign-in', async () => {
     const { api, onAuthError } = makeApi('expired');
     const r = await api.listMappings();

@@ -5,6 +5,7 @@
  * - 403 → `forbidden` with the "not an administrator" message (and `onAuthError`),
  * - 400 `invalid` → field errors keyed by the contract's dotted paths,
  * - 412 `stale` → the mapping as it is now on the server, for the diff-and-reapply screen,
+ * - 409 `mapping-tie` → `tie` with the mappings it would tie with (save again with confirmTie to go ahead),
  * - 428 → `precondition-required`, 404 → `not-found`.
  * Optimistic concurrency: PUT/DELETE send `If-Match: "<version>"`; the ETag of GET/POST/PUT answers is returned.
  * No React here: the module is tested under node with msw.
@@ -74,6 +75,17 @@ export type WorklistItem = z.infer<typeof WorklistItem>;
 
 export interface ImportRow { id?: string; version?: number; [key: string]: unknown }
 
+/** A mapping a save would tie with, as the server's 409 names it. */
+export const TiedMapping = z.looseObject({
+  id: z.string().optional(), name: z.string().optional(), label: z.string().optional(), priority: z.number().optional(),
+  policyId: z.string().optional(), policyName: z.string().optional(), lineOfBusiness: z.string().optional(),
+});
+export type TiedMapping = z.infer<typeof TiedMapping>;
+const TieDetails = z.object({ ties: z.array(z.union([
+  TiedMapping,
+  z.object({ rows: z.array(z.number()), mappings: z.array(TiedMapping) }),
+])) });
+
 // ---------------------------------------------------------------- results
 
 export type FieldErrors = Record<string, string>;
@@ -83,6 +95,7 @@ export type ApiFailure =
   | { ok: false; kind: 'forbidden'; status: 403; message: string }
   | { ok: false; kind: 'invalid'; status: 400; message: string; fieldErrors: FieldErrors; details: { path: string; message: string }[] }
   | { ok: false; kind: 'stale'; status: 412; message: string; current: PayerMapping }
+  | { ok: false; kind: 'tie'; status: 409; message: string; ties: TiedMapping[]; rowPairs: { rows: number[]; mappings: TiedMapping[] }[] }
   | { ok: false; kind: 'precondition-required'; status: 428; message: string }
   | { ok: false; kind: 'not-found'; status: 404; message: string }
   | { ok: false; kind: 'error'; status: number; message: string };
@@ -149,24 +162,28 @@ export class AdminApi {
   getMapping(id: string) {
     return this.json('GET', `/api/admin/mappings/${encodeURIComponent(id)}`, undefined, (b) => unwrapMapping(b));
   }
-  createMapping(input: PayerMappingInput) {
-    return this.json('POST', '/api/admin/mappings', input, (b) => unwrapMapping(b));
+  /** `confirmTie`: the admin saw the tie the server named (409 `tie`) and saves anyway */
+  createMapping(input: PayerMappingInput, opts: { confirmTie?: boolean } = {}) {
+    return this.json('POST', '/api/admin/mappings', opts.confirmTie ? { ...input, confirmTie: true } : input, (b) => unwrapMapping(b));
   }
   /** `version` is the one the admin edited; a newer one on the server answers `stale` with the current mapping. */
-  updateMapping(id: string, version: number, input: PayerMappingInput) {
-    return this.json('PUT', `/api/admin/mappings/${encodeURIComponent(id)}`, input, (b) => unwrapMapping(b), { 'If-Match': ifMatch(version) });
+  updateMapping(id: string, version: number, input: PayerMappingInput, opts: { confirmTie?: boolean } = {}) {
+    return this.json('PUT', `/api/admin/mappings/${encodeURIComponent(id)}`, opts.confirmTie ? { ...input, confirmTie: true } : input,
+      (b) => unwrapMapping(b), { 'If-Match': ifMatch(version) });
   }
   deleteMapping(id: string, version: number) {
     return this.json('DELETE', `/api/admin/mappings/${encodeURIComponent(id)}`, undefined, () => null, { 'If-Match': ifMatch(version) });
   }
-  preview(body: { coverage: unknown; organizations?: unknown[]; patientState?: string }) {
+  /** a pasted FHIR Coverage, or the coverage described in words (payer, plan, type, state) as `match` */
+  preview(body: { coverage: unknown; organizations?: unknown[]; patientState?: string }
+    | { match: { payerNames: string[]; planNames: string[]; coverageTypes: string[]; payerIdentifiers: { value: string }[] }; patientState?: string }) {
     return this.json('POST', '/api/admin/mappings/preview', body, (b) => PreviewResult.parse(b));
   }
   exportMappings() {
     return this.json('GET', '/api/admin/mappings/export', undefined, (b) => MappingList.parse(b).mappings);
   }
-  importMappings(mappings: ImportRow[]) {
-    return this.json('POST', '/api/admin/mappings/import', { mappings }, (b) => {
+  importMappings(mappings: ImportRow[], opts: { confirmTie?: boolean } = {}) {
+    return this.json('POST', '/api/admin/mappings/import', opts.confirmTie ? { mappings, confirmTie: true } : { mappings }, (b) => {
       const r = z.object({ mappings: z.array(MappingFromServer) }).safeParse(b);
       return r.success ? r.data.mappings : null;
     });
@@ -267,6 +284,15 @@ export class AdminApi {
         const current = z.object({ current: MappingFromServer }).safeParse(err?.details);
         if (current.success) return { ok: false, kind: 'stale', status: 412, message: strings.stale, current: current.data.current };
         return { ok: false, kind: 'error', status: 412, message: err?.message ?? strings.stale };
+      }
+      case 409: {
+        const d = TieDetails.safeParse(err?.details);
+        if (err?.code === 'mapping-tie' && d.success) {
+          const single = d.data.ties.filter((t): t is TiedMapping => !('rows' in t));
+          const pairs = d.data.ties.filter((t): t is { rows: number[]; mappings: TiedMapping[] } => 'rows' in t && Array.isArray(t.rows));
+          return { ok: false, kind: 'tie', status: 409, message: err.message, ties: single, rowPairs: pairs };
+        }
+        return { ok: false, kind: 'error', status: 409, message: err?.message ?? strings.unexpected(409) };
       }
       case 428:
         return { ok: false, kind: 'precondition-required', status: 428, message: strings.preconditionRequired };

@@ -33,10 +33,29 @@ describe('import summary', () => {
     const s = summariseImport(file, []);
     expect(s.ok).toBe(false);
     expect(s.problems).toEqual(expect.arrayContaining([
-      expect.objectContaining({ row: 2, path: 'policyId' }),
-      expect.objectContaining({ row: 2, path: 'match.states.0' }),
-      expect.objectContaining({ row: 3, path: 'id', message: 'duplicate id "icare-ma" in the file' }),
+      expect.objectContaining({ row: 2, path: 'policyId', field: 'policy', message: expect.stringMatching(/^Mapping 2 \(centene\): policy 'aetna' is not one of: U of U Health Plans \(uuhp\)/) }),
+      { row: 2, path: 'match.states.0', field: 'the 1st state', message: 'Mapping 2 (centene): the 1st state must be a two-letter US state code (it is "Wisconsin")' },
+      { row: 3, path: 'id', field: 'id', message: "Mapping 3 (icare-ma): id 'icare-ma' appears twice in the file" },
     ]));
+    // never zod's own words
+    for (const p of s.problems) expect(p.message).not.toMatch(/Invalid option|Too small|expected one of|Unrecognized/);
+  });
+
+  it('a row named by its name, a priority below 0 in words', () => {
+    const s = summariseImport(JSON.stringify([{ ...icare, id: 'x', name: 'U of U Medicaid', priority: -1 }, { ...centene, enabled: 'yes' }]), []);
+    expect(s.problems.map((p) => p.message)).toEqual([
+      'Mapping 1 (U of U Medicaid): priority must be 0 or more',
+      'Mapping 2 (centene): enabled must be true or false (it is "yes")',
+    ]);
+  });
+
+  it('flags ties among the file\'s rows before anything is sent', () => {
+    const a = { ...icare, id: 'a', name: 'iCare A', match: { payerName: 'iCare' } };
+    const b = { ...icare, id: 'b', name: 'iCare B', match: { payerName: 'iCare Medicare' }, lineOfBusiness: 'medicare' };
+    const s = summariseImport(JSON.stringify([a, b, centene]), []);
+    expect(s.ok).toBe(true);
+    expect(s.ties).toEqual(['Mapping 1 (iCare A) and Mapping 2 (iCare B) at priority 100']);
+    expect(summariseImport(JSON.stringify([a, { ...b, priority: 99 }]), []).ties).toEqual([]);
   });
 
   it('rejects files that are not JSON or not mappings', () => {
@@ -46,8 +65,11 @@ describe('import summary', () => {
   });
 
   it('reads server import errors as row and field', () => {
-    expect(importProblemsFromDetails([{ path: 'mappings.3.policyId', message: 'Invalid option' }, { path: 'mappings', message: 'dup' }]))
-      .toEqual([{ row: 4, path: 'policyId', message: 'Invalid option' }, { row: 0, path: 'mappings', message: 'dup' }]);
+    expect(importProblemsFromDetails([{ path: 'mappings.3.policyId', message: "Mapping 4: policy 'x' is not one of: …" },
+      { path: 'mappings.0.match.states.1', message: 'Mapping 1: the 2nd state …' }, { path: 'mappings', message: 'dup' }]))
+      .toEqual([{ row: 4, path: 'policyId', field: 'policy', message: "Mapping 4: policy 'x' is not one of: …" },
+        { row: 1, path: 'match.states.1', field: 'the 2nd state', message: 'Mapping 1: the 2nd state …' },
+        { row: 0, path: 'mappings', field: 'mappings', message: 'dup' }]);
   });
 });
 

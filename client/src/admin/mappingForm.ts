@@ -4,9 +4,13 @@
  * a 412, the three-way "reapply my changes on top of the current version", and the list's tie check.
  */
 import { PayerMappingInput, type LineOfBusiness, type PayerMapping } from '../../../server/contracts/index.js';
+import { findTies as findTiesShared, namesMayOverlap as namesMayOverlapShared, provablyDisjoint as provablyDisjointShared } from '../../../server/contracts/mappingTies.js';
+import { issueInWords } from '../../../server/contracts/mappingIssues.js';
 import { normaliseErrorPath, type FieldErrors } from './api.js';
 
 export interface MappingFormValues {
+  /** what billing staff call it */
+  name: string;
   priority: string;
   enabled: boolean;
   payerIdSystem: string;
@@ -24,12 +28,13 @@ export interface MappingFormValues {
 }
 
 export const emptyForm: MappingFormValues = {
-  priority: '100', enabled: true, payerIdSystem: '', payerIdValue: '', payerName: '', planName: '',
+  name: '', priority: '100', enabled: true, payerIdSystem: '', payerIdValue: '', payerName: '', planName: '',
   coverageType: '', states: '', policyId: '', lineOfBusiness: '', reprogrammingMeaning: '', note: '',
 };
 
 /** Form field name → the contract path its errors arrive under. */
 export const fieldPaths: Record<keyof MappingFormValues, string> = {
+  name: 'name',
   priority: 'priority',
   enabled: 'enabled',
   payerIdSystem: 'match.payerIdentifier.system',
@@ -48,6 +53,7 @@ const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolea
 
 export function formFromMapping(m: PayerMappingInput): MappingFormValues {
   return {
+    name: m.name ?? '',
     priority: String(m.priority),
     enabled: m.enabled,
     payerIdSystem: m.match.payerIdentifier?.system ?? '',
@@ -75,6 +81,7 @@ export function rawFromForm(v: MappingFormValues): Record<string, unknown> {
   if (splitList(v.states).length) match.states = splitList(v.states).map((s) => s.toUpperCase());
   const priority = v.priority.trim() === '' ? Number.NaN : Number(v.priority);
   return {
+    ...(v.name.trim() ? { name: v.name.trim() } : {}),
     priority,
     enabled: v.enabled,
     match,
@@ -94,7 +101,7 @@ export function validateForm(v: MappingFormValues): FormValidation {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = normaliseErrorPath(issue.path.map(String).join('.'));
-      if (!(key in fieldErrors)) fieldErrors[key] = friendly(key, issue.message);
+      if (!(key in fieldErrors)) fieldErrors[key] = friendly(key, issueInWords(issue, rawFromForm(v)));
     }
   }
   if (!v.payerIdValue.trim() && !v.payerName.trim() && !v.planName.trim() && !splitList(v.coverageType).length && !splitList(v.states).length) {
@@ -109,7 +116,8 @@ function friendly(path: string, message: string): string {
   if (path === 'policyId') return 'Choose a policy module.';
   if (path === 'lineOfBusiness') return 'Choose a line of business.';
   if (path === 'match.payerIdentifier.value') return 'Enter the payer identifier value (or clear the system).';
-  return message;
+  // the rest in words, starting with a capital: "The 1st state must be a two-letter US state code"
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
 }
 
 /** Error of a form field, looked up under its contract path (and parents, e.g. "match.payerIdentifier"). */
@@ -138,7 +146,7 @@ export interface DiffRow {
 }
 
 export const fieldLabels: Record<keyof MappingFormValues, string> = {
-  priority: 'Priority', enabled: 'Enabled', payerIdSystem: 'Payer identifier system', payerIdValue: 'Payer identifier value',
+  name: 'Name', priority: 'Priority', enabled: 'Enabled', payerIdSystem: 'Payer identifier system', payerIdValue: 'Payer identifier value',
   payerName: 'Payer name', planName: 'Plan name', coverageType: 'Coverage type codes', states: 'States',
   policyId: 'Policy', lineOfBusiness: 'Line of business', reprogrammingMeaning: 'Reprogramming means', note: 'Note',
 };
@@ -168,59 +176,14 @@ export function reapply(base: MappingFormValues, yours: MappingFormValues, curre
   return out;
 }
 
-// ---------------------------------------------------------------- ties
+// ---------------------------------------------------------------- ties (one definition, shared with the server)
 
-/** Literal text of a name pattern: globs' wildcards become gaps. */
-const literal = (pattern: string) => pattern.toLowerCase().split(/[*?]+/).map((x) => x.trim()).filter(Boolean);
-
-/**
- * Could one payer or plan name satisfy both patterns (case-insensitive substring or glob)? A practical check:
- * they may overlap when every literal piece of one occurs in the other's text, or the other way round.
- */
-export function namesMayOverlap(a: string, b: string): boolean {
-  const la = literal(a); const lb = literal(b);
-  const ta = la.join(' '); const tb = lb.join(' ');
-  return la.every((x) => tb.includes(x)) || lb.every((x) => ta.includes(x));
-}
-
-/** SOPT codes are hierarchical ("5" covers "512"): two lists overlap when a code of one is a prefix of one of the other. */
-const codesMayOverlap = (x: string[], y: string[]) => x.some((a) => y.some((b) => a.startsWith(b) || b.startsWith(a)));
-
-/**
- * True when no Coverage can satisfy both mappings' match conditions: they differ on a condition both set
- * (payer id, payer name, plan name, coverage type, state). False = they may both match one Coverage.
- */
-export function provablyDisjoint(a: PayerMapping['match'], b: PayerMapping['match']): boolean {
-  const ai = a.payerIdentifier; const bi = b.payerIdentifier;
-  if (ai && bi && (ai.value.toLowerCase() !== bi.value.toLowerCase() || (ai.system && bi.system && ai.system !== bi.system))) return true;
-  if (a.payerName && b.payerName && !namesMayOverlap(a.payerName, b.payerName)) return true;
-  if (a.planName && b.planName && !namesMayOverlap(a.planName, b.planName)) return true;
-  if (a.coverageType?.length && b.coverageType?.length && !codesMayOverlap(a.coverageType, b.coverageType)) return true;
-  if (a.states?.length && b.states?.length && !a.states.some((s) => b.states!.some((t) => t.toUpperCase() === s.toUpperCase()))) return true;
-  return false;
-}
-
-/**
- * Enabled mappings with the same priority that a single Coverage could match both of and that would send it to
- * different results (policy, line of business or options): the resolver would report a tie. Mappings that agree
- * are not ambiguous. Returns mapping id → ids it may tie with.
- */
-export function findTies(mappings: PayerMapping[]): Map<string, string[]> {
-  const ties = new Map<string, string[]>();
-  const enabled = mappings.filter((m) => m.enabled);
-  for (let i = 0; i < enabled.length; i++) {
-    for (let j = i + 1; j < enabled.length; j++) {
-      const a = enabled[i]!; const b = enabled[j]!;
-      if (a.priority !== b.priority || sameOutcome(a, b) || provablyDisjoint(a.match, b.match)) continue;
-      ties.set(a.id, [...(ties.get(a.id) ?? []), b.id]);
-      ties.set(b.id, [...(ties.get(b.id) ?? []), a.id]);
-    }
-  }
-  return ties;
-}
-
-const sameOutcome = (a: PayerMapping, b: PayerMapping) => a.policyId === b.policyId && a.lineOfBusiness === b.lineOfBusiness
-  && (a.options?.reprogrammingMeaning ?? 'rate-or-dose-only') === (b.options?.reprogrammingMeaning ?? 'rate-or-dose-only');
+/** Could one payer or plan name satisfy both patterns? (server/contracts/mappingTies.ts) */
+export const namesMayOverlap = namesMayOverlapShared;
+/** True when no Coverage can satisfy both mappings' match conditions. */
+export const provablyDisjoint = provablyDisjointShared;
+/** Enabled same-priority mappings that may match one Coverage and send it to different results: id → ids. */
+export const findTies = (mappings: PayerMapping[]) => findTiesShared(mappings);
 
 /** One line describing what a mapping matches, for lists and previews. */
 export function describeMatch(m: PayerMapping['match']): string {
@@ -233,10 +196,37 @@ export function describeMatch(m: PayerMapping['match']): string {
   return parts.join(' · ') || 'anything';
 }
 
-/** Case-insensitive search over payer, plan, policy, line of business, id and note. */
-export function searchMappings(mappings: PayerMapping[], query: string): PayerMapping[] {
+/** Case-insensitive search over name, payer, plan, policy, line of business, id and note. */
+export function searchMappings(mappings: PayerMapping[], query: string, policyName: (id: string) => string = (id) => id): PayerMapping[] {
   const q = query.trim().toLowerCase();
   if (!q) return mappings;
-  return mappings.filter((m) => [m.id, m.match.payerName, m.match.planName, m.match.payerIdentifier?.value, m.policyId, m.lineOfBusiness, m.note]
-    .some((s) => s?.toLowerCase().includes(q)));
+  return mappings.filter((m) => [m.name, m.id, m.match.payerName, m.match.planName, m.match.payerIdentifier?.value, m.policyId,
+    policyName(m.policyId), m.lineOfBusiness, m.note].some((s) => s?.toLowerCase().includes(q)));
+}
+
+export interface MappingFilters {
+  query: string;
+  /** a payer as listed by payerChoices ('' = any) */
+  payer: string;
+  policyId: string;
+  /** two-letter state: mappings for that state, plus those for every state ('' = any) */
+  state: string;
+  enabled: '' | 'on' | 'off';
+}
+export const noFilters: MappingFilters = { query: '', payer: '', policyId: '', state: '', enabled: '' };
+
+/** The payer a mapping is about, for the payer filter and the list: its payer name pattern without wildcards. */
+export function payerOf(m: PayerMapping): string {
+  if (m.match.payerName) return m.match.payerName.replace(/[*?]+/g, ' ').replace(/\s+/g, ' ').trim() || m.match.payerName;
+  if (m.match.payerIdentifier) return `payer id ${m.match.payerIdentifier.value}`;
+  return 'any payer';
+}
+export const payerChoices = (mappings: PayerMapping[]) => [...new Set(mappings.map(payerOf))].sort((a, b) => a.localeCompare(b));
+export const stateChoices = (mappings: PayerMapping[]) => [...new Set(mappings.flatMap((m) => m.match.states ?? []))].sort();
+
+export function filterMappings(mappings: PayerMapping[], f: MappingFilters, policyName?: (id: string) => string): PayerMapping[] {
+  return searchMappings(mappings, f.query, policyName).filter((m) => (!f.payer || payerOf(m) === f.payer)
+    && (!f.policyId || m.policyId === f.policyId)
+    && (!f.state || !m.match.states?.length || m.match.states.includes(f.state))
+    && (!f.enabled || (f.enabled === 'on') === m.enabled));
 }

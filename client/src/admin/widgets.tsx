@@ -25,18 +25,18 @@ export function Banner(props: { kind: 'error' | 'info' | 'success' | 'warning'; 
 }
 
 /** An inline confirmation that takes focus and closes on Escape. */
-export function Confirm(props: { title: string; children: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void; busy?: boolean }) {
+export function Confirm(props: { title: string; children: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void; busy?: boolean; testId?: string }) {
   const yes = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   useEffect(() => { yes.current?.focus(); }, []);
   return (
-    <div className="adm-confirm" role="alertdialog" aria-modal="false" aria-labelledby={titleId} data-testid="confirm-delete"
+    <div className="adm-confirm" role="alertdialog" aria-modal="false" aria-labelledby={titleId} data-testid={props.testId ?? 'confirm-delete'}
       onKeyDown={(e) => { if (e.key === 'Escape') props.onCancel(); }}>
       <h3 id={titleId}>{props.title}</h3>
       <div>{props.children}</div>
       <div className="adm-actions">
-        <button type="button" className="adm-btn adm-btn--danger" ref={yes} onClick={props.onConfirm} disabled={props.busy} data-testid="confirm-delete-yes">{props.confirmLabel}</button>
-        <button type="button" className="adm-btn" onClick={props.onCancel} data-testid="confirm-delete-no">Cancel</button>
+        <button type="button" className="adm-btn adm-btn--danger" ref={yes} onClick={props.onConfirm} disabled={props.busy} data-testid={`${props.testId ?? 'confirm-delete'}-yes`}>{props.confirmLabel}</button>
+        <button type="button" className="adm-btn" onClick={props.onCancel} data-testid={`${props.testId ?? 'confirm-delete'}-no`}>Cancel</button>
       </div>
     </div>
   );

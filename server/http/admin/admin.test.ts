@@ -161,7 +161,10 @@ describe('admin API: mappings', () => {
     expect(r.status).toBe(200);
     expect(r.body.winner.id).toBe('uuhp-healthy-u-plan');
     expect(r.body.policy).toEqual({ id: 'uuhp', lineOfBusiness: 'medicaid' });
-    expect(r.body.reasons.find((x: { mappingId: string }) => x.mappingId === 'uuhp-healthy-u-plan').reason).toContain("plan 'Healthy U' matched");
+    const why = r.body.reasons.find((x: { mappingId: string }) => x.mappingId === 'uuhp-healthy-u-plan').reason;
+    expect(why).toContain("plan 'Healthy U' matched");
+    // the result in words: the policy's title and the line of business, not their ids
+    expect(why).toMatch(/\(priority 300 → U of U Health Plans — .+, Medicaid\) — wins/);
     expect(r.body.tie).toBeUndefined();
     const none = await request(app).post('/api/admin/mappings/preview').set(admin()).send({ match: { payerNames: ['Nobody Insurance'] } });
     expect(none.body).toMatchObject({ winner: null, policy: { id: 'cpt-default', lineOfBusiness: 'unknown' } });

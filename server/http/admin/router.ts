@@ -137,7 +137,8 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
     const b = parsed.data;
     const match = b.match ?? coverageMatchInputFromFhir(b.coverage, b.organizations ?? [], b.patientState);
     if (b.match && b.patientState && !match.patientState) match.patientState = b.patientState.toUpperCase();
-    const resolution = resolveMapping(await store.mappings.list(), match);
+    const resolution = resolveMapping(await store.mappings.list(), match,
+      { describeResult: (m) => `${policyName(m.policyId)}, ${lineOfBusinessLabel(m.lineOfBusiness)}` });
     res.json({
       ...resolution,
       policy: resolution.winner
