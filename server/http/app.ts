@@ -19,6 +19,7 @@ import { createWorklistRouter } from './worklist.js';
 import { createEvaluateRouter } from './evaluate.js';
 import { createDraftsRouter } from './drafts.js';
 import { securityHeaders } from './security.js';
+import { frameGuard } from '../../launch/frameGuard.js';
 import { errorHandler, notFound } from './errors.js';
 
 const distDir = path.resolve(import.meta.dirname, '../../dist');
@@ -84,7 +85,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     }
     res.set('Cache-Control', 'no-cache').sendFile(full);
   };
-  app.get('/launch.html', page('launch/launch.html'));
+  app.get('/launch.html', frameGuard(new URL(publicUrl).origin), page('launch/launch.html'));
   app.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
   app.get(['/', '/index.html', '/admin', '/admin/{*rest}'], page('client/index.html'));
   app.use(notFound);
