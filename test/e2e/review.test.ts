@@ -226,3 +226,72 @@ describe('Oracle Health mode', () => {
     await context.close();
   }, 90_000);
 });
+
+describe('honest gaps', () => {
+  it('no Device on record: a problem at the top, lines marked provisional and Write off until the pump type is confirmed', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    // the EHR answers the Device search with nothing (a patient whose implant was never recorded)
+    await page.route(/\/sandbox\/fhir\/Device\?/, (route) => route.fulfill({ contentType: 'application/fhir+json', body: JSON.stringify({ resourceType: 'Bundle', type: 'searchset', entry: [] }) }));
+    await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
+    const problem = page.locator('[data-testid="warning"][data-warning-id="no-device"]');
+    await problem.waitFor();
+    expect(await problem.getAttribute('data-severity')).toBe('error');
+    expect(await page.locator('[data-testid="warning"]').first().getAttribute('data-warning-id')).toBe('no-device'); // errors first
+    expect(await page.isDisabled('[data-testid="write-button"]')).toBe(true);
+    await page.selectOption('[data-testid="confirm-device-kind"]', 'implanted-programmable-pump');
+    await page.click('[data-testid="confirm-device-button"]');
+    await problem.waitFor({ state: 'detached' });
+    await settledCodes(page);
+    expect(await page.isDisabled('[data-testid="write-button"]')).toBe(false);
+    await context.close();
+  }, 60_000);
+
+  it('an unreadable Coverage (500) is said as such, not as "no coverage", and Retry reads the record again', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    let failing = true;
+    await page.route(/\/sandbox\/fhir\/Coverage\?/, (route) => (failing
+      ? route.fulfill({ status: 500, contentType: 'application/fhir+json', body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'database down' }] }) })
+      : route.continue()));
+    await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
+    const problem = page.locator('[data-testid="warning"][data-warning-id="coverage-unreadable"]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('could not be read');
+    expect(await page.locator('[data-testid="warning"][data-warning-id="no-coverage"]').count()).toBe(0);
+    expect(await page.textContent('[data-testid="coverage-payer"]')).toContain('could not be read');
+    failing = false;
+    await page.click('[data-testid="problem-action-coverage-unreadable"]');
+    await problem.waitFor({ state: 'detached', timeout: 15_000 });
+    await settledCodes(page);
+    expect(await page.getAttribute('[data-testid="policy-name"]', 'data-policy-id')).toBe('uuhp');
+    await context.close();
+  }, 60_000);
+
+  it('a failed first evaluation is a problem with Retry, not a dead end', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    let failing = true;
+    await page.route('**/api/evaluate', (route) => (failing
+      ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'try later' } }) })
+      : route.continue()));
+    await page.goto(`${app.url}/sandbox/launch?patient=pt-uuhp-commercial&mode=generic`);
+    const problem = page.locator('[data-testid="warning"][data-warning-id="evaluation-failed"]');
+    await problem.waitFor({ timeout: 30_000 });
+    failing = false;
+    await page.click('[data-testid="problem-action-evaluation-failed"]');
+    await waitForLines(page);
+    expect(await lineCodes(page)).toContain('62370');
+    expect(await problem.count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
+  it('takes the EHR\'s look from smart_style_url (validated CSS variables)', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-ehr-style') === 'applied', null, { timeout: 10_000 });
+    expect(await page.evaluate(() => document.documentElement.style.getPropertyValue('--accent'))).toBe('#0b5cad');
+    await context.close();
+  });
+});
