@@ -16,6 +16,14 @@ const SYSTEM = 'urn:pump-refill-coder:visit';
 const byIdentifier = (type: string, patient: string, value: string) =>
   `${type}?patient=${encodeURIComponent(patient)}&identifier=${encodeURIComponent(`${SYSTEM}|${value}`)}`;
 
+/** README screenshots (1024×768, what the frame shows without scrolling), on request only: SCREENSHOT=1 */
+async function screenshot(page: import('playwright-core').Page, name: string): Promise<void> {
+  if (!process.env.SCREENSHOT) return;
+  mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(ROOT, 'docs', name), fullPage: false });
+}
+
 let app: RunningApp;
 let browser: Browser;
 beforeAll(async () => { app = await startApp(); browser = await launchBrowser(); }, 90_000);
@@ -49,10 +57,7 @@ describe('review and write-back (generic SMART sandbox)', () => {
     expect(initial).toContain('62370');
 
     // README screenshot, refreshed on request only so a test run leaves the work tree clean: SCREENSHOT=1 npm test
-    if (process.env.SCREENSHOT) {
-      mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-      await page.screenshot({ path: path.join(ROOT, 'docs/review-screen.png'), fullPage: false });
-    }
+    await screenshot(page, 'review-screen.png');
 
     // the summary shows what will be billed and Write, on screen without scrolling in a 1024×768 frame
     for (const sel of ['[data-testid="summary-line"][data-code="62370"]', '[data-testid="write-button"]']) {
@@ -187,6 +192,7 @@ describe('Epic mode', () => {
     const page = await context.newPage();
     await launchFromSandbox(page, app.url, 'pt-uuhp-commercial', 'epic');
     expect(await page.locator('[data-testid="patient-banner"]').count()).toBe(0); // Epic shows its own banner
+    await screenshot(page, 'review-epic.png');
     const plan = await page.textContent('[data-testid="write-plan"]');
     console.log(`write plan (epic): ${plan}`);
     expect(plan).toContain('this EHR does not accept Claim');
@@ -211,6 +217,7 @@ describe('Oracle Health mode', () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await launchFromSandbox(page, app.url, 'pt-medicare-ca', 'oracle');
+    await screenshot(page, 'review-oracle.png');
     const plan = await page.textContent('[data-testid="write-plan"]');
     expect(plan).toContain('this EHR does not accept Claim');
     await tickAllChecklist(page);
