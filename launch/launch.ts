@@ -35,6 +35,41 @@ function status(text: string): void {
   if (el) el.textContent = text;
 }
 
+/** Whether this document may use sessionStorage (blocked third-party frames throw "Access is denied"). */
+function storageUsable(): boolean {
+  try {
+    const store = window.sessionStorage;
+    store.setItem('prc-probe', '1');
+    store.removeItem('prc-probe');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Storage is refused inside the EHR's frame: the launch continues in a top-level window the user opens (first-party
+ * storage there), with the same launch URL — nothing was sent to the EHR yet, so its launch code is still unused.
+ */
+function offerOwnWindow(): void {
+  show({ title: S.storageBlockedTitle, message: S.storageBlockedFramed, next: S.storageBlockedFramedNext });
+  const main = document.getElementById('launch');
+  if (!main) return;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = S.openWindow;
+  button.setAttribute('data-testid', 'launch-open-window');
+  const note = document.createElement('p');
+  note.setAttribute('data-testid', 'launch-window-status');
+  note.setAttribute('role', 'status');
+  button.addEventListener('click', () => {
+    const w = window.open(location.href, '_blank');
+    note.textContent = w ? S.openedWindow : S.popupBlocked;
+  });
+  main.append(button, note);
+  button.focus();
+}
+
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -43,6 +78,11 @@ async function getJson(url: string): Promise<unknown> {
 
 async function main(): Promise<void> {
   status(S.connecting);
+  if (!storageUsable()) {
+    if (window.top !== window) offerOwnWindow();
+    else show({ title: S.errorTitle, message: S.storageBlockedTop, next: S.storageBlockedTopNext });
+    return;
+  }
   let profiles;
   try {
     profiles = parseProfiles(await getJson('/api/ehr-profiles'));

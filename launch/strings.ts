@@ -22,5 +22,13 @@ export const launchStrings = {
   noCrypto: 'This browser cannot generate secure random numbers (Web Crypto), which sign-in needs.',
   noCryptoNext: 'Use a current browser, or ask your administrator.',
   errorTitle: 'Pump Refill Coder could not start',
+  storageBlockedTitle: 'Open Pump Refill Coder in its own window',
+  storageBlockedFramed: 'Your browser blocks site storage for apps inside this EHR frame (third-party storage), and the secure sign-in needs it for a moment.',
+  storageBlockedFramedNext: 'Open the app in its own window: it signs in there with the same launch and shows the same patient. Nothing has been sent yet.',
+  openWindow: 'Open in its own window',
+  openedWindow: 'Continue in the new window. You can close it when you are done.',
+  popupBlocked: 'The browser did not open a window. Allow pop-ups for this site, then press the button again.',
+  storageBlockedTop: 'Your browser blocks site storage for this address, and the secure sign-in needs it.',
+  storageBlockedTopNext: 'Allow site data for this address in your browser settings, then relaunch from the patient\'s chart.',
   unknownIssuerNext: 'Nothing was sent to that address.',
 } as const;

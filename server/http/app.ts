@@ -32,6 +32,7 @@ import {
 import { LOGGER_KEY, errorHandler, notFound, requestId, sendError } from './errors.js';
 import { createLogger, requestLog } from './log.js';
 import { installWebSocketGlobal } from '../websocket-global.js';
+import { frameGuard } from '../../launch/frameGuard.js';
 
 /** the built client (dist/client, dist/launch, dist/assets): above the compiled server (dist/server[/chunks]), or from the sources */
 function findDistDir(): string {
@@ -199,7 +200,7 @@ async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Expre
     }
     res.set('Cache-Control', 'no-cache').sendFile(full);
   };
-  app.get('/launch.html', page('launch/launch.html'));
+  app.get('/launch.html', frameGuard(new URL(publicUrl).origin), page('launch/launch.html'));
   app.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
   app.get(['/', '/index.html', '/admin', '/admin/{*rest}'], page('client/index.html'));
   app.use(notFound);

@@ -20,7 +20,8 @@ async function axe(page: Page, label: string): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const w = window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[] }> } };
-    const r = await w.axe.run(document, { resultTypes: ['violations'] });
+    // WCAG 2.0–2.2 A/AA and best practices, with 2.2's 24 px target size (off by default in axe)
+    const r = await w.axe.run(document, { resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
   const count = (impact: string) => violations.filter((v) => v.impact === impact).reduce((n, v) => n + v.nodes.length, 0);
@@ -58,6 +59,29 @@ describe('axe-core: the clinician\'s pages', () => {
     await page.goto(`${app.url}/`);
     await page.waitForSelector('[data-testid="app-error"]');
     expect(blocking(await axe(page, 'app error page'))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the launch page offering its own window when the frame is refused storage', async () => {
+    const context = await newContext(browser);
+    await context.addInitScript(() => {
+      Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('Access is denied for this document.', 'SecurityError'); } });
+    });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/launch.html?iss=${encodeURIComponent(`${app.url}/sandbox/fhir`)}&launch=x`);
+    await page.waitForSelector('[data-testid="launch-error"]');
+    expect(blocking(await axe(page, 'launch storage-blocked page'))).toEqual([]);
+    await context.close();
+  });
+
+  it('the page an EHR origin gets when it may not embed the app', async () => {
+    const page = await fresh();
+    // the page as the server sends it to a frame whose parent is not allowed (frame.test.ts shows it in a real frame)
+    const res = await fetch(`${app.url}/launch.html?iss=x&launch=y`, { headers: { 'sec-fetch-dest': 'iframe', referer: 'https://not-allowed.example/' } });
+    expect(res.status).toBe(403);
+    await page.setContent(await res.text());
+    await page.waitForSelector('[data-testid="frame-refused"]');
+    expect(blocking(await axe(page, 'frame refused page'))).toEqual([]);
     await page.context().close();
   });
 

@@ -16,6 +16,14 @@ const SYSTEM = 'urn:pump-refill-coder:visit';
 const byIdentifier = (type: string, patient: string, value: string) =>
   `${type}?patient=${encodeURIComponent(patient)}&identifier=${encodeURIComponent(`${SYSTEM}|${value}`)}`;
 
+/** README screenshots (1024×768, what the frame shows without scrolling), on request only: SCREENSHOT=1 */
+async function screenshot(page: import('playwright-core').Page, name: string): Promise<void> {
+  if (!process.env.SCREENSHOT) return;
+  mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(ROOT, 'docs', name), fullPage: false });
+}
+
 let app: RunningApp;
 let browser: Browser;
 beforeAll(async () => { app = await startApp(); browser = await launchBrowser(); }, 90_000);
@@ -49,10 +57,7 @@ describe('review and write-back (generic SMART sandbox)', () => {
     expect(initial).toContain('62370');
 
     // README screenshot, refreshed on request only so a test run leaves the work tree clean: SCREENSHOT=1 npm test
-    if (process.env.SCREENSHOT) {
-      mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-      await page.screenshot({ path: path.join(ROOT, 'docs/review-screen.png'), fullPage: false });
-    }
+    await screenshot(page, 'review-screen.png');
 
     // the summary shows what will be billed and Write, on screen without scrolling in a 1024×768 frame
     for (const sel of ['[data-testid="summary-line"][data-code="62370"]', '[data-testid="write-button"]']) {
@@ -187,6 +192,7 @@ describe('Epic mode', () => {
     const page = await context.newPage();
     await launchFromSandbox(page, app.url, 'pt-uuhp-commercial', 'epic');
     expect(await page.locator('[data-testid="patient-banner"]').count()).toBe(0); // Epic shows its own banner
+    await screenshot(page, 'review-epic.png');
     const plan = await page.textContent('[data-testid="write-plan"]');
     console.log(`write plan (epic): ${plan}`);
     expect(plan).toContain('this EHR does not accept Claim');
@@ -211,6 +217,7 @@ describe('Oracle Health mode', () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await launchFromSandbox(page, app.url, 'pt-medicare-ca', 'oracle');
+    await screenshot(page, 'review-oracle.png');
     const plan = await page.textContent('[data-testid="write-plan"]');
     expect(plan).toContain('this EHR does not accept Claim');
     await tickAllChecklist(page);
@@ -225,4 +232,73 @@ describe('Oracle Health mode', () => {
     expect(docs[0]?.date).toMatch(/T\d\d:/);
     await context.close();
   }, 90_000);
+});
+
+describe('honest gaps', () => {
+  it('no Device on record: a problem at the top, lines marked provisional and Write off until the pump type is confirmed', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    // the EHR answers the Device search with nothing (a patient whose implant was never recorded)
+    await page.route(/\/sandbox\/fhir\/Device\?/, (route) => route.fulfill({ contentType: 'application/fhir+json', body: JSON.stringify({ resourceType: 'Bundle', type: 'searchset', entry: [] }) }));
+    await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
+    const problem = page.locator('[data-testid="warning"][data-warning-id="no-device"]');
+    await problem.waitFor();
+    expect(await problem.getAttribute('data-severity')).toBe('error');
+    expect(await page.locator('[data-testid="warning"]').first().getAttribute('data-warning-id')).toBe('no-device'); // errors first
+    expect(await page.isDisabled('[data-testid="write-button"]')).toBe(true);
+    await page.selectOption('[data-testid="confirm-device-kind"]', 'implanted-programmable-pump');
+    await page.click('[data-testid="confirm-device-button"]');
+    await problem.waitFor({ state: 'detached' });
+    await settledCodes(page);
+    expect(await page.isDisabled('[data-testid="write-button"]')).toBe(false);
+    await context.close();
+  }, 60_000);
+
+  it('an unreadable Coverage (500) is said as such, not as "no coverage", and Retry reads the record again', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    let failing = true;
+    await page.route(/\/sandbox\/fhir\/Coverage\?/, (route) => (failing
+      ? route.fulfill({ status: 500, contentType: 'application/fhir+json', body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'database down' }] }) })
+      : route.continue()));
+    await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
+    const problem = page.locator('[data-testid="warning"][data-warning-id="coverage-unreadable"]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('could not be read');
+    expect(await page.locator('[data-testid="warning"][data-warning-id="no-coverage"]').count()).toBe(0);
+    expect(await page.textContent('[data-testid="coverage-payer"]')).toContain('could not be read');
+    failing = false;
+    await page.click('[data-testid="problem-action-coverage-unreadable"]');
+    await problem.waitFor({ state: 'detached', timeout: 15_000 });
+    await settledCodes(page);
+    expect(await page.getAttribute('[data-testid="policy-name"]', 'data-policy-id')).toBe('uuhp');
+    await context.close();
+  }, 60_000);
+
+  it('a failed first evaluation is a problem with Retry, not a dead end', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    let failing = true;
+    await page.route('**/api/evaluate', (route) => (failing
+      ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'try later' } }) })
+      : route.continue()));
+    await page.goto(`${app.url}/sandbox/launch?patient=pt-uuhp-commercial&mode=generic`);
+    const problem = page.locator('[data-testid="warning"][data-warning-id="evaluation-failed"]');
+    await problem.waitFor({ timeout: 30_000 });
+    failing = false;
+    await page.click('[data-testid="problem-action-evaluation-failed"]');
+    await waitForLines(page);
+    expect(await lineCodes(page)).toContain('62370');
+    expect(await problem.count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
+  it('takes the EHR\'s look from smart_style_url (validated CSS variables)', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-ehr-style') === 'applied', null, { timeout: 10_000 });
+    expect(await page.evaluate(() => document.documentElement.style.getPropertyValue('--accent'))).toBe('#0b5cad');
+    await context.close();
+  });
 });
