@@ -4,7 +4,6 @@
  */
 import type { VisitFacts } from '../../contracts/index.js';
 import { ccText, clip, codesIn, codings, dateOf, notesText, num, obj, objs, str, SYSTEMS, usable, type Json, type Resource } from './record.js';
-import { codeSystemOf } from '../../terminology/index.js';
 import { guarded, type Sources } from './sources.js';
 import type { Visit } from './visit.js';
 
@@ -43,7 +42,7 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
         src.set(`drugs.${i}.amount`, 'default', m, 'The amount given (mg, mcg or mL) is not on the record; enter it.');
       }
 
-      const hcpcs = codings(concept).find((c) => codeSystemOf(c.system) === 'hcpcs' && c.code && c.code.length <= 20); // the code table's system URIs
+      const hcpcs = codings(concept).find((c) => c.system && (SYSTEMS.hcpcs as readonly string[]).includes(c.system) && c.code && c.code.length <= 20);
       if (hcpcs?.code) { drug.hcpcs = hcpcs.code; src.set(`drugs.${i}.hcpcs`, 'record', m); }
 
       // Compounded: said in the text, or a Medication of several ingredients; an RxNorm code means manufactured.
