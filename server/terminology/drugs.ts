@@ -134,14 +134,19 @@ export function concentrationFromRatio(ratio: unknown): Concentration | undefine
 
 export interface CodeChoice { row: HcpcsDrugCode; citations: Citation[] }
 
+const SPECIFIC_BY_INGREDIENT = new Map<IngredientId, HcpcsDrugCode[]>();
+for (const r of HCPCS_DRUG_CODES) {
+  if (r.ingredient && r.kind === 'specific' && r.confirmed) SPECIFIC_BY_INGREDIENT.set(r.ingredient, [...(SPECIFIC_BY_INGREDIENT.get(r.ingredient) ?? []), r]);
+}
+
 /** The sourced specific code for an ingredient on the date of service (confirmed rows only); trial → J0476. */
 export function specificCodeFor(ingredient: IngredientId, serviceDate: string, opts: { trial?: boolean } = {}): HcpcsDrugCode | undefined {
-  const candidates = HCPCS_DRUG_CODES.filter((r) => r.ingredient === ingredient && r.kind === 'specific' && r.confirmed && validOn(r, serviceDate));
+  const rows = SPECIFIC_BY_INGREDIENT.get(ingredient) ?? [];
   if (opts.trial) {
-    const trial = candidates.find((r) => r.trialOnly);
-    if (trial) return trial;
+    for (const r of rows) if (r.trialOnly && validOn(r, serviceDate)) return r;
   }
-  return candidates.find((r) => !r.trialOnly);
+  for (const r of rows) if (!r.trialOnly && validOn(r, serviceDate)) return r;
+  return undefined;
 }
 
 /** the compounded-drug code valid on the date: the option (default J7999), Q9977 in 2015-H2, else J3490 */
