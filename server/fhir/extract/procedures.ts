@@ -2,7 +2,7 @@
 import { CPT_PUMP_CODES } from '../../terminology/index.js';
 import { readConcept, type ConceptRead } from './concept.js';
 import { localDateOf } from './dates.js';
-import { codesIn, obj, SYSTEMS, type Resource } from './record.js';
+import { codesIn, codings, obj, SYSTEMS, type Resource } from './record.js';
 
 export interface PumpService { analysis: boolean; refill: boolean; reprogramming: boolean }
 
@@ -35,7 +35,7 @@ export function pumpServiceOfText(text: string): PumpService | undefined {
 
 /** The pump services a Procedure stands for: CPT codes first ('record'), else its words ('derived'). */
 export function pumpServiceOf(p: Resource): ConceptRead<PumpService> | undefined {
-  const cpt = codesIn(p.code, [SYSTEMS.cpt, 'urn:oid:2.16.840.1.113883.6.12']).map((c) => PUMP_SERVICE_CPT[c]).filter((x): x is PumpService => !!x);
+  const cpt = codings(p.code).map((c) => (c.code ? pumpServiceOfCode(c.system, c.code) : undefined)).filter((x): x is PumpService => !!x);
   if (cpt.length) {
     const merged = cpt.reduce((a, b) => ({ analysis: a.analysis || b.analysis, refill: a.refill || b.refill, reprogramming: a.reprogramming || b.reprogramming }));
     return { value: merged, status: 'record' };
