@@ -140,10 +140,15 @@ describe('review and write-back (generic SMART sandbox)', () => {
     await waitForLines(page);
     expect(await page.getAttribute('[data-testid="review"]', 'data-patient-id')).toBe('pt-uuhp-commercial');
     await tickAllChecklist(page);
+    // the reload dropped the corrections, so this is a changed review: written as version 2 of the same visit, which
+    // supersedes version 1 (issue #9: a changed draft is a new version; never a second current copy)
     const third = await writeAndWait(page);
-    expect(third).toMatchObject({ doc: first.doc, claim: first.claim, visitKey: first.visitKey });
+    expect(third.visitKey).toBe(first.visitKey);
     expect(await fhirSearch(token, byIdentifier('DocumentReference', token.patient, `${first.visitKey}.1.doc`))).toHaveLength(1);
     expect(await fhirSearch(token, byIdentifier('Claim', token.patient, `${first.visitKey}.1.claim`))).toHaveLength(1);
+    const notes = (await fhirSearch<{ id: string; status?: string; identifier?: { system?: string; value?: string }[] }>(token, `DocumentReference?patient=${token.patient}&_count=100`))
+      .filter((d) => d.identifier?.some((i) => i.system === SYSTEM && i.value?.startsWith(`${first.visitKey}.`)));
+    expect(notes.filter((d) => d.status === 'current').map((d) => d.id)).toEqual([third.doc]);
     await context.close();
   }, 120_000);
 });
