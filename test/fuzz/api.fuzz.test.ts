@@ -102,10 +102,17 @@ function withReplaced(base: unknown, path: (string | number)[], value: unknown, 
   return copy;
 }
 /** a valid document with one field replaced, removed, or a key added */
+const pathCache = new WeakMap<object, (string | number)[][]>();
+const pathsOf = (b: unknown) => {
+  if (!b || typeof b !== 'object') return [];
+  let ps = pathCache.get(b);
+  if (!ps) { ps = paths(b); pathCache.set(b, ps); }
+  return ps;
+};
 const mutationOf = (base: () => unknown) => fc.tuple(fc.nat(), hostileValue, fc.constantFrom('replace', 'replace', 'replace', 'delete', 'add') as fc.Arbitrary<'replace' | 'delete' | 'add'>)
   .map(([n, value, mode]) => {
     const b = base();
-    const ps = paths(b);
+    const ps = pathsOf(b);
     return ps.length ? withReplaced(b, ps[n % ps.length]!, value, mode) : value;
   });
 const bodyOf = (base: () => unknown) => fc.oneof(
