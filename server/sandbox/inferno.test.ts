@@ -131,6 +131,14 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     expect(bad.status).toBe(400);
   });
 
+  it('an EHR launch can be made for another sandbox user (the id_token and introspection name that user)', async () => {
+    const t = await getSandboxToken(s.url, { patientId: PATIENT, user: 'sandbox-admin' });
+    expect(JSON.parse(Buffer.from(t.id_token!.split('.')[1]!, 'base64url').toString()).sub).toBe('sandbox-admin');
+    expect((await fhir(t, `Patient/${PATIENT}`)).status).toBe(200);
+    const bad = await fetch(`${s.url}/sandbox/api/launch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ patientId: PATIENT, userId: 'nobody' }) });
+    expect(bad.status).toBe(400);
+  });
+
   it('an authorize request with no grantable scope is refused with invalid_scope (no code)', async () => {
     const { challenge } = pkcePair();
     for (const scope of ['system/*.rs', 'patient/Nope.rs bogus', 'user/Observation.write patient/Observation.rs', 'launch/patient']) {
