@@ -215,17 +215,18 @@ export function createHomeRouter(deps: HomeDeps): express.Router {
     next();
   }, express.json({ limit: '16kb' }), async (req, res, next) => {
     try {
-      const body = (req.body ?? {}) as { patientId?: unknown; mode?: unknown; tenant?: unknown; deny?: unknown };
+      const body = (req.body ?? {}) as { patientId?: unknown; mode?: unknown; tenant?: unknown; deny?: unknown; userId?: unknown };
+      const user = body.userId === undefined ? undefined : directory.users().find((u) => u.id === body.userId);
       const deny = body.deny;
       const denyOk = deny === undefined || (Array.isArray(deny) && deny.length <= 50 && deny.every((t) => typeof t === 'string' && isResourceType(t)));
       const mode = (body.mode ?? 'generic') as ModeId;
       const tenant = typeof body.tenant === 'string' ? body.tenant : undefined;
       const patient = typeof body.patientId === 'string' ? await directory.patient(body.patientId) : undefined;
-      if (!patient?.id || !MODE_IDS.includes(mode) || (tenant !== undefined && !TENANT_PATTERN.test(tenant)) || !denyOk) {
-        res.status(400).json({ error: { code: 'bad-request', message: 'patientId must name a sandbox patient; mode generic|epic|oracle; tenant a UUID; deny a list of FHIR resource types' } });
+      if (!patient?.id || !MODE_IDS.includes(mode) || (tenant !== undefined && !TENANT_PATTERN.test(tenant)) || !denyOk || (body.userId !== undefined && !user?.id)) {
+        res.status(400).json({ error: { code: 'bad-request', message: 'patientId must name a sandbox patient; mode generic|epic|oracle; tenant a UUID; deny a list of FHIR resource types; userId a sandbox user' } });
         return;
       }
-      res.set('Cache-Control', 'no-store').json(await createLaunch(patient.id, mode, tenant, CLINICIAN_ID, deny as string[] | undefined));
+      res.set('Cache-Control', 'no-store').json(await createLaunch(patient.id, mode, tenant, user?.id ?? CLINICIAN_ID, deny as string[] | undefined));
     } catch (err) {
       next(err);
     }

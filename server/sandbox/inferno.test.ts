@@ -131,6 +131,14 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     expect(bad.status).toBe(400);
   });
 
+  it('an EHR launch can be made for another sandbox user (the id_token and introspection name that user)', async () => {
+    const t = await getSandboxToken(s.url, { patientId: PATIENT, user: 'sandbox-admin' });
+    expect(JSON.parse(Buffer.from(t.id_token!.split('.')[1]!, 'base64url').toString()).sub).toBe('sandbox-admin');
+    expect((await fhir(t, `Patient/${PATIENT}`)).status).toBe(200);
+    const bad = await fetch(`${s.url}/sandbox/api/launch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ patientId: PATIENT, userId: 'nobody' }) });
+    expect(bad.status).toBe(400);
+  });
+
   it('an authorize request with no grantable scope is refused with invalid_scope (no code)', async () => {
     const { challenge } = pkcePair();
     for (const scope of ['system/*.rs', 'patient/Nope.rs bogus', 'user/Observation.write patient/Observation.rs', 'launch/patient']) {
@@ -424,6 +432,28 @@ describe('narrative is checked on write (FHIR narrative rules)', () => {
 });
 
 describe('sandbox pages and endpoints', () => {
+  it('junk to the new endpoints answers 4xx or a clean 200, never 500', async () => {
+    const t = await getSandboxToken(s.url, { patientId: PATIENT });
+    const cases: [string, RequestInit][] = [
+      ['/sandbox/auth/introspect', { method: 'POST', headers: { authorization: `Bearer ${t.access_token}`, 'content-type': 'application/json' }, body: '{"token":1}' }],
+      ['/sandbox/auth/introspect', { method: 'POST', headers: { authorization: `Bearer ${t.access_token}` }, body: new URLSearchParams({ token: '\u0000'.repeat(10) }) }],
+      ['/sandbox/auth/introspect', { method: 'POST', headers: { authorization: 'Bearer' }, body: '' }],
+      ['/sandbox/auth/revoke', { method: 'POST', body: 'token=' }],
+      ['/sandbox/auth/revoke', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[[[' }],
+      ['/sandbox/session', { method: 'POST', body: new URLSearchParams({ csrf: '9'.repeat(16) + '.' + 'a'.repeat(43), user: 'x' }) }],
+      ['/sandbox/session', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf[]=1&csrf[]=2' }],
+      ['/sandbox/session/end', { method: 'POST', headers: { cookie: 'prc_sandbox_session=%zz; x' }, body: new URLSearchParams({}) }],
+      ['/sandbox/api/launch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ patientId: PATIENT, deny: 'Coverage' }) }],
+      ['/sandbox/api/launch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"patientId":' }],
+      ['/sandbox/api/patients', { headers: { authorization: 'Bearer \u00e9' } }],
+      ['/sandbox/auth/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: t.refresh_token!, scope: '' }) }],
+    ];
+    for (const [path, init] of cases) {
+      const res = await fetch(`${s.url}${path}`, { redirect: 'manual', ...init });
+      expect(res.status, path).toBeLessThan(500);
+    }
+  });
+
   it('POST /sandbox/reset from another site (cross-site form, no token) is refused', async () => {
     const cross = await fetch(`${s.url}/sandbox/reset`, { method: 'POST', redirect: 'manual', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(cross.status).toBe(403);

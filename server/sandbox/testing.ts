@@ -21,7 +21,7 @@ export interface SandboxTokenOptions {
   mode?: SandboxMode;
   /** Oracle tenant (default the Oracle sandbox tenant) */
   tenant?: string;
-  /** standalone sign-in: which sandbox user to pick (default sandbox-clinician) */
+  /** which sandbox user: the one picked at a standalone sign-in, or the user of an EHR launch (default sandbox-clinician) */
   user?: 'sandbox-clinician' | 'sandbox-admin';
   /** standalone launch with the patient picker (scope launch/patient) instead of an EHR launch */
   standalone?: boolean;
@@ -124,7 +124,7 @@ export async function getSandboxToken(baseUrl: string, opts: SandboxTokenOptions
     const res = await fetch(`${root}/sandbox/api/launch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ patientId: opts.patientId, mode, tenant: opts.tenant, deny: opts.deny }),
+      body: JSON.stringify({ patientId: opts.patientId, mode, tenant: opts.tenant, deny: opts.deny, userId: opts.user }),
     });
     if (!res.ok) throw new Error(`sandbox launch failed: ${res.status} ${await res.text()}`);
     launch = ((await res.json()) as { launch: string }).launch;
