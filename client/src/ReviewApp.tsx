@@ -34,6 +34,20 @@ function storageUsable(): boolean {
   }
 }
 
+type Outcome = Awaited<ReturnType<typeof completeLaunch>>;
+let launching: Promise<Outcome> | undefined;
+
+/**
+ * Starts finishing the launch (the token exchange) once per page, as early as possible: main.tsx calls it before
+ * React renders, so the token request runs while the review's first frame is drawn.
+ */
+export function beginLaunch(): Promise<Outcome> {
+  launching ??= storageUsable()
+    ? completeLaunch().catch((): Outcome => ({ ok: false, words: storageBlockedWords(window.top !== window) }))
+    : Promise.resolve<Outcome>({ ok: false, words: storageBlockedWords(window.top !== window) });
+  return launching;
+}
+
 export function ReviewApp() {
   const [phase, setPhase] = useState<Phase>({ kind: 'signing-in' });
   const started = useRef(false);
@@ -63,8 +77,7 @@ export function ReviewApp() {
     if (started.current) return; // StrictMode runs effects twice in development; the launch must run once
     started.current = true;
     void (async () => {
-      if (!storageUsable()) { setPhase({ kind: 'error', words: storageBlockedWords(window.top !== window) }); return; }
-      const outcome = await completeLaunch().catch(() => ({ ok: false as const, words: storageBlockedWords(window.top !== window) }));
+      const outcome = await beginLaunch();
       if (!outcome.ok) { setPhase({ kind: 'error', words: outcome.words }); return; }
       launchRef.current = outcome.launch;
       void applyEhrStyle(outcome.launch.token.smart_style_url, outcome.launch.serverUrl);

@@ -3,7 +3,7 @@ import './zodJitless'; // first: before any module parses with zod
 import { startMetrics } from './metrics';
 import { StrictMode, Suspense, lazy, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ReviewApp } from './ReviewApp';
+import { ReviewApp, beginLaunch } from './ReviewApp';
 import './styles.css';
 startMetrics();
 
@@ -13,6 +13,7 @@ const AdminApp = lazy(() => import('./admin/AdminApp').then((m) => {
 }));
 
 const isAdmin = /^\/admin(\/|$)/.test(location.pathname);
+if (!isAdmin) void beginLaunch(); // the token exchange starts before the first render
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(

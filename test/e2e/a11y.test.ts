@@ -94,6 +94,25 @@ describe('axe-core: the clinician\'s pages', () => {
   });
 });
 
+describe('keyboard', () => {
+  it('Write is reached from the top of the review in a few Tab presses, and Enter writes', async () => {
+    const page = await fresh();
+    await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let presses = 0;
+    for (; presses < 10; presses++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'write-button')) break;
+    }
+    console.log(`METRIC tab-stops-to-write=${presses + 1}`);
+    expect(presses + 1).toBeLessThanOrEqual(5);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="write-result"]', { timeout: 30_000 });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('write-result');
+    await page.context().close();
+  }, 60_000);
+});
+
 describe('axe-core: sandbox and admin pages', () => {
   it('the sandbox EHR home', async () => {
     const page = await fresh();

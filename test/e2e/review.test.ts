@@ -267,7 +267,7 @@ describe('honest gaps', () => {
       ? route.fulfill({ status: 500, contentType: 'application/fhir+json', body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'database down' }] }) })
       : route.continue()));
     await launchFromSandbox(page, app.url, 'pt-uuhp-commercial');
-    const problem = page.locator('[data-testid="warning"][data-warning-id="coverage-unreadable"]');
+    const problem = page.locator('[data-testid="read-notice"][data-warning-id="coverage-unreadable"][data-part="Coverage"]');
     await problem.waitFor();
     expect(await problem.textContent()).toContain('could not be read');
     expect(await page.locator('[data-testid="warning"][data-warning-id="no-coverage"]').count()).toBe(0);

@@ -47,8 +47,8 @@ export function Problems({ problems, deviceKind, onRetryRead, onRetryEvaluate, o
       <h2 id="problems-h">Problems and warnings <span className="muted">({errors ? `${errors} to settle, ` : ''}{problems.length} in all)</span></h2>
       <ul className="warnings">
         {problems.map((p) => (
-          <li key={`${p.origin}-${p.id}`} className={`warning sev-${p.severity}`} data-testid="warning" data-warning-id={p.id}
-            data-severity={p.severity} data-origin={p.origin}>
+          <li key={`${p.origin}-${p.id}`} className={`warning sev-${p.severity}`} data-testid={p.read ? 'read-notice' : 'warning'} data-warning-id={p.id}
+            data-severity={p.severity} data-origin={p.origin} data-part={p.read?.part} data-kind={p.read?.kind}>
             <strong>{WORD[p.severity]}:</strong> {p.message}
             {p.next ? <span className="next"> {p.next}</span> : null}
             {p.action ? (

@@ -25,6 +25,8 @@ export interface Problem {
   citations?: Citation[];
   /** where it came from: the record read, the app's own checks, the server's record notices, the policy */
   origin: 'read' | 'gap' | 'notice' | 'evaluation' | 'policy';
+  /** for a part of the record that could not be read: which and how */
+  read?: Pick<ReadNotice, 'part' | 'kind'>;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -52,7 +54,7 @@ export interface ProblemInput {
 
 function readProblem(n: ReadNotice): Problem {
   const retryable = n.kind === 'failed' || n.kind === 'timeout';
-  const base = { id: `read-${n.part}-${n.kind}`, origin: 'read' as const, message: readNoticeToWords(n) };
+  const base = { id: `read-${n.part}-${n.kind}`, origin: 'read' as const, message: readNoticeToWords(n), read: { part: n.part, kind: n.kind } };
   if (n.part === 'Coverage') {
     // distinct from "none found": the payer is unknown, so the payer's rules could not be applied
     return {
