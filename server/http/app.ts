@@ -34,10 +34,13 @@ import { createLogger, requestLog } from './log.js';
 import { installWebSocketGlobal } from '../websocket-global.js';
 import { frameGuard } from '../../launch/frameGuard.js';
 
-/** the built client (dist/client, dist/launch, dist/assets): above the compiled server (dist/server[/chunks]), or from the sources */
+/**
+ * the built client (dist/client, dist/launch, dist/assets): above the compiled server (dist/server[/chunks]), or from
+ * the sources. `assets` tells the build from the repository root, whose client/ holds the unbuilt sources.
+ */
 function findDistDir(): string {
   for (const candidate of ['..', '../..', '../../dist'].map((rel) => path.resolve(import.meta.dirname, rel))) {
-    if (existsSync(path.join(candidate, 'client')) || existsSync(path.join(candidate, 'launch'))) return candidate;
+    if (existsSync(path.join(candidate, 'client', 'index.html')) && existsSync(path.join(candidate, 'assets'))) return candidate;
   }
   return path.resolve(import.meta.dirname, '../../dist');
 }
