@@ -28,7 +28,11 @@ const PLAN_CLASS_RANK: Record<string, number> = { plan: 0, subplan: 1, group: 2,
 
 const MEDICARE_ADVANTAGE_NAME = /medicare advantage|\bMA[- ]?(?:HMO|PPO|PFFS|SNP|PD)\b|\bMAPD\b|\b[CD]-?SNP\b|gold plus|medicare (?:hmo|ppo|complete|choice|plus|select|assure|dual|value|premier|essential|advantage)|(?:hmo|ppo|senior|dual) medicare/i;
 const TRADITIONAL_MEDICARE_NAME = /^(?:the )?(?:original |traditional )?medicare(?: part [ab])?(?: (?:fee[- ]for[- ]service|ffs|program))?(?: \(?(?:part [ab]|ffs)\)?)?$|^cms$|^centers for medicare (?:&|and) medicaid services$|^(?:noridian|palmetto|novitas|first coast|wisconsin physicians service|wps|national government services|ngs|cgs)\b/i;
-const MEDICAID_NAME = /\bmedicaid\b|\bmedi-cal\b|\bchip\b|\bmedical assistance\b/i;
+/**
+ * Medicaid by name, including the states' own program names (as each state brands its Medicaid program on
+ * Medicaid.gov), which plan names carry instead of the word "Medicaid" ("Home State Health MO HealthNet").
+ */
+const MEDICAID_NAME = /\bmedicaid\b|\bmedi-cal\b|\bchip\b|\bmedical assistance\b|\bmo healthnet\b|\bmasshealth\b|\btenncare\b|\bsoonercare\b|\bapple health\b|\bbadgercare\b|\bahcccs\b|\bkancare\b|\bhusky health\b|\bmainecare\b|\bhealth first colorado\b|\bnj familycare\b|\bhealthy indiana plan\b|\bhoosier healthwise\b/i;
 const SELF_PAY_NAME = /\bself[- ]?pay\b|\bprivate pay\b|\buninsured\b|\bno insurance\b|\bcash\b/i;
 
 /** Line of business from a Source of Payment Typology code (the most specific code decides). */

@@ -4,7 +4,7 @@
  */
 import type { Drug, VisitFacts } from '../../contracts/index.js';
 import { conceptTexts } from './concept.js';
-import { isConflict, quoted, readPurchaser, sentencesOf } from './notes.js';
+import { isConflict, quoted, readContainer, readPurchaser, readWaste, sentencesOf } from './notes.js';
 import { ccText, clip, codesIn, codings, notesText, num, obj, objs, str, SYSTEMS, usable, type Json, type Resource } from './record.js';
 import { guarded, type Sources } from './sources.js';
 import type { Visit } from './visit.js';
@@ -115,6 +115,22 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
       } else {
         src.set(`drugs.${i}.purchasedBy`, 'default', m, 'Who bought the drug is not on the record: the practice (with proof of purchase), a pharmacy or the patient?');
       }
+      // Container and waste (JW/JZ): only from this drug's own words, or the visit's note when it names one drug.
+      const ownSentences = sentencesOf(allText, m);
+      const sentences = medAdmins.length === 1 ? [...ownSentences, ...visit.sentences] : ownSentences;
+      const container = readContainer(sentences);
+      if (container && !isConflict(container)) {
+        drug.singleDoseContainer = container.value;
+        src.set(`drugs.${i}.singleDoseContainer`, 'derived', container.from, quoted(container.sentence));
+      }
+      const waste = readWaste(sentences);
+      if (waste && !isConflict(waste)) {
+        const wasted = wasteInDoseUnit(waste.value, drug);
+        if (wasted !== undefined) {
+          drug.wastedAmount = wasted;
+          src.set(`drugs.${i}.wastedAmount`, 'derived', waste.from, quoted(waste.sentence));
+        }
+      }
       drugs.push(drug);
     }, undefined, 'enter the drug.');
   }
@@ -137,6 +153,19 @@ export function readDailyVolume(src: Sources, medAdmins: Resource[]): number | u
     src.set('dailyVolumeMl', 'default', undefined, 'The programmed daily volume is not on the record; enter it to check the refill interval.');
   }, undefined, 'enter the daily volume.');
   return dailyVolumeMl;
+}
+
+/** A discarded amount in the unit of the dose given (mL ↔ mg/mcg only through the product's concentration). */
+function wasteInDoseUnit(w: { amount: number; unit: 'mg' | 'mcg' | 'mL' }, drug: Drug): number | undefined {
+  if (w.amount === 0) return 0;
+  if (w.unit === drug.unit) return w.amount;
+  const mass = (amount: number, from: 'mg' | 'mcg', to: 'mg' | 'mcg') => (from === to ? amount : from === 'mg' ? amount * 1000 : amount / 1000);
+  if (w.unit !== 'mL' && drug.unit !== 'mL') return mass(w.amount, w.unit, drug.unit);
+  const c = drug.concentration;
+  if (!c) return undefined;
+  if (w.unit === 'mL' && drug.unit !== 'mL') return mass((w.amount * c.amount) / c.perMl, c.unit, drug.unit);
+  if (w.unit !== 'mL' && drug.unit === 'mL') return (mass(w.amount, w.unit, c.unit) * c.perMl) / c.amount;
+  return undefined;
 }
 
 function doseUnit(q: Json): 'mg' | 'mcg' | 'mL' | 'g' | undefined {

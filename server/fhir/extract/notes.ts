@@ -266,3 +266,43 @@ export function readServiceWords(sentences: NoteSentence[]): ServiceWords {
 
 /** "The note says: "…"" — the sentence a derived fact came from, for FactSource.note (300 chars at most). */
 export const quoted = (sentence: string, lead = 'The note says') => `${lead}: "${clip(sentence, 240)}"; confirm.`;
+
+const SINGLE_DOSE = /\b(?:single|one)[- ](?:dose|use)\b|\bpreservative[- ]free (?:ampul(?:e)?s?|ampoules?)\b/i;
+const MULTI_DOSE = /\bmulti(?:ple)?[- ]?(?:dose|use)\b/i;
+/** The container the drug came from, when a sentence names it: single-dose/single-use (JW/JZ apply) or multi-dose. */
+export function readContainer(sentences: NoteSentence[]): Decision<boolean> {
+  const hits: NoteFact<boolean>[] = [];
+  for (const s of sentences) {
+    if (s.code || isQuestion(s.text) || isHedged(s.text)) continue;
+    const multi = MULTI_DOSE.exec(s.text);
+    if (multi && !negatedAt(s.text, multi)) { hits.push({ value: false, sentence: s.text, from: s.from }); continue; }
+    const single = SINGLE_DOSE.exec(s.text);
+    if (single && !negatedAt(s.text, single)) hits.push({ value: true, sentence: s.text, from: s.from });
+  }
+  return decide(hits);
+}
+
+const NOTHING_DISCARDED = /\b(?:none|nothing|no (?:drug|medication|residual|amount)?\s*(?:was )?)\s*(?:was )?(?:discarded|wasted)\b|\bno (?:drug |medication )?(?:waste|wastage)\b|\b0(?:\.0+)? ?(?:mg|mcg|ml)\b[^.;]{0,12}\b(?:discarded|wasted)\b|\b(?:discarded|wasted|waste)\s*[:=]\s*(?:none|0(?:\.0+)?(?: ?(?:mg|mcg|ml))?)\b/i;
+const AMOUNT_DISCARDED = /\b(\d+(?:\.\d+)?)\s*(mg|mcg|µg|ug|ml)\b[^.;]{0,20}?\b(?:was |were )?(?:discarded|wasted)\b|\b(?:discarded|wasted|waste)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(mg|mcg|µg|ug|ml)\b/i;
+/**
+ * The amount discarded from a single-dose container (JW), or 0 when a sentence says none was (JZ). The unit is kept as
+ * written; the caller converts it only when it can (never a guess).
+ */
+export function readWaste(sentences: NoteSentence[]): Decision<{ amount: number; unit: 'mg' | 'mcg' | 'mL' }> {
+  const hits: NoteFact<{ amount: number; unit: 'mg' | 'mcg' | 'mL' }>[] = [];
+  for (const s of sentences) {
+    if (s.code || isQuestion(s.text) || isHedged(s.text) || isBlankPrompt(s.text)) continue;
+    if (NOTHING_DISCARDED.test(s.text)) { hits.push({ value: { amount: 0, unit: 'mg' }, sentence: s.text, from: s.from }); continue; }
+    const m = AMOUNT_DISCARDED.exec(s.text);
+    if (!m) continue;
+    const amount = Number(m[1] ?? m[3]);
+    const u = (m[2] ?? m[4] ?? '').toLowerCase();
+    const unit = u === 'mg' ? 'mg' : u === 'ml' ? 'mL' : 'mcg';
+    if (Number.isFinite(amount) && amount >= 0) hits.push({ value: { amount, unit }, sentence: s.text, from: s.from });
+  }
+  const first = hits[0];
+  if (!first) return undefined;
+  const same = (h: typeof first) => h.value.amount === first.value.amount && (h.value.amount === 0 || h.value.unit === first.value.unit);
+  const differing = hits.find((h) => !same(h));
+  return differing ? { conflict: [first, differing] } : first;
+}
