@@ -35,7 +35,7 @@ export const safeLine = (max: number) => z.string().max(max).refine((s) => !CONT
 
 /** YYYY-MM-DD that exists on the calendar */
 export const realDate = () => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine(isRealDate, { message: 'is not a real calendar date' });
+  .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || isRealDate(s), { message: 'is not a real calendar date' }); // one message per bad date: the format's, or this
 
 /** an ISO date-time with offset (2025-01-31T08:00:00Z), whose date part exists */
 export const realDateTime = () => z.string().datetime({ offset: true, message: 'expected an ISO date-time, e.g. 2025-01-31T00:00:00Z' })

@@ -12,7 +12,8 @@ describe('fixtures', () => {
     for (const { id, bundle } of fixtures) {
       expect(bundle.type).toBe('collection');
       expect(bundle.entry?.some((e) => e.resource?.resourceType === 'Patient' && e.resource.id === id)).toBe(true);
-      for (const e of bundle.entry ?? []) expect(e.resource?.id, `${id}: ${e.resource?.resourceType}`).toMatch(/^[A-Za-z0-9\-.]{1,64}$/);
+      // Epic sends ids of 66–110 characters (FHIR R4 says at most 64); the app reads ids of up to 128
+      for (const e of bundle.entry ?? []) expect(e.resource?.id, `${id}: ${e.resource?.resourceType}`).toMatch(/^[A-Za-z0-9\-.]{1,128}$/);
     }
   });
 
