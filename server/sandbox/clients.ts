@@ -36,6 +36,8 @@ export const APP_CLIENT: SandboxClient = {
     // Binary is read by id (through its securityContext); patient-scoped Binary searches are refused, so `.rs` → `.r`
     'patient/Binary.r',
     'patient/Claim.c', 'patient/DocumentReference.c',
+    // the Provenance of the drafts (generic servers accept it; the write plan says so before the click)
+    'patient/Provenance.c',
     // a new version of a visit marks the note/claim it replaces (update of the patient's own resources only)
     'patient/Claim.u', 'patient/DocumentReference.u',
     ...APP_USER_READ_TYPES.map((t) => `user/${t}.rs`),
