@@ -19,6 +19,21 @@ const result = (over: { device?: Partial<EvaluateResponse['facts']['device']>; d
 const ids = (p: { id: string }[]) => p.map((x) => x.id);
 
 describe('problems at the top of the review', () => {
+  it('a warning that repeats a notice or a gap is shown once, with both sources and the higher severity', () => {
+    const cite = [{ source: 'CMS NCD 280.14' }];
+    const tie = { id: 'payer-mapping-tie', severity: 'error' as const, message: 'Two payer mappings disagree', citations: cite };
+    const p = collectProblems({
+      result: result({ payer: 'Peach State', diagnoses: [],
+        notices: [{ id: 'payer-mapping-tie', severity: 'warning', message: 'Two payer mappings disagree; an administrator must choose.' }],
+        warnings: [tie, { id: 'diagnosis-missing', severity: 'warning', message: 'No ICD-10-CM', citations: cite }] }),
+      readNotices: [], deviceConfirmed: false,
+    });
+    expect(ids(p).filter((id) => id === 'payer-mapping-tie')).toHaveLength(1);
+    expect(p.find((x) => x.id === 'payer-mapping-tie')).toMatchObject({ severity: 'error', citations: cite });
+    expect(ids(p)).toContain('no-diagnosis');
+    expect(ids(p)).not.toContain('diagnosis-missing');
+  });
+
   it('a complete record with a payer and a diagnosis has no problems of its own', () => {
     expect(collectProblems({ result: result({ payer: 'U of U' }), readNotices: [], deviceConfirmed: false })).toEqual([]);
   });

@@ -125,11 +125,22 @@ export function collectProblems(input: ProblemInput): Problem[] {
     }
     for (const n of r.recordNotices ?? []) out.push(noticeProblem(n));
     for (const w of r.determination.warnings) {
+      // a warning that says what a notice or a gap already says (a mapping tie, a missing diagnosis) is shown once,
+      // with the warning's sources and the notice's action
+      const same = out.find((p) => p.id === w.id || p.id === SAME_PROBLEM[w.id]);
+      if (same) {
+        same.citations = [...(same.citations ?? []), ...w.citations];
+        if (RANK[w.severity] < RANK[same.severity]) same.severity = w.severity;
+        continue;
+      }
       out.push({ id: w.id, origin: 'policy', severity: w.severity, message: w.message, citations: w.citations });
     }
   }
   return bySeverity(out);
 }
+
+/** policy warning id → the gap id that already says it */
+const SAME_PROBLEM: Record<string, string> = { 'diagnosis-missing': 'no-diagnosis' };
 
 function noticeProblem(n: RecordNotice): Problem {
   return {
