@@ -13,11 +13,11 @@ import { finalizeFor } from './writeback/index.js';
 import type { Citation, EhrVendor } from '../contracts/index.js';
 import type { Claim, ClaimItem, DocumentReference, Patient, Practitioner, Provenance, Reference } from '@medplum/fhirtypes'; // R4 types (the installed @types/fhir 3.x is the old global namespace, not R4)
 import { APP_IDENTIFIER_SYSTEM, type DraftRequest, type VisitFacts } from '../contracts/index.js';
-import { isPumpLineCode } from '../terminology/index.js';
+import { CODE_SYSTEMS, isPumpLineCode } from '../terminology/index.js';
 
-export const CPT_SYSTEM = 'http://www.ama-assn.org/go/cpt';
-export const HCPCS_SYSTEM = 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
-export const ICD10CM_SYSTEM = 'http://hl7.org/fhir/sid/icd-10-cm';
+export const CPT_SYSTEM = CODE_SYSTEMS.cpt.write;
+export const HCPCS_SYSTEM = CODE_SYSTEMS.hcpcs.write;
+export const ICD10CM_SYSTEM = CODE_SYSTEMS.icd10cm.write;
 export const POS_SYSTEM = 'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set';
 const POLICY_URN = 'urn:pump-refill-coder:policy';
 

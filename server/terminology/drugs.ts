@@ -10,7 +10,7 @@
  */
 import type { Citation } from '../contracts/index.js';
 import { hcpcsDrugCode, HCPCS_DRUG_CODES, TERMINOLOGY_CITATIONS, validOn, type HcpcsDrugCode, type IngredientId } from './codes.js';
-import { codeSystemOf } from './systems.js';
+import { CODE_SYSTEMS, codeSystemOf } from './systems.js';
 
 export interface Concentration { amount: number; unit: 'mg' | 'mcg'; perMl: number }
 
@@ -89,7 +89,7 @@ export function ingredientsOf(drug: { name: string; ingredients?: readonly strin
   const key = drug.name + '\u0000' + (drug.ingredients?.join('\u0000') ?? '') + '\u0000' + (drug.hcpcs ?? '');
   const cached = INGREDIENTS_CACHE.get(key);
   if (cached) return cached;
-  const found = recognizeDrug({ texts: [drug.name, ...(drug.ingredients ?? [])], codings: drug.hcpcs ? [{ system: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: drug.hcpcs }] : [] }).ingredients;
+  const found = recognizeDrug({ texts: [drug.name, ...(drug.ingredients ?? [])], codings: drug.hcpcs ? [{ system: CODE_SYSTEMS.hcpcs.write, code: drug.hcpcs }] : [] }).ingredients;
   if (INGREDIENTS_CACHE.size >= 5_000) INGREDIENTS_CACHE.clear();
   INGREDIENTS_CACHE.set(key, Object.freeze(found) as IngredientId[]);
   return found;

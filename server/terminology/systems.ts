@@ -3,7 +3,7 @@
  * `write` is what the app puts in what it writes; `read` also lists the spellings accepted when reading.
  */
 export const CODE_SYSTEMS = {
-  cpt: { write: 'http://www.ama-assn.org/go/cpt', read: ['http://www.ama-assn.org/go/cpt'] },
+  cpt: { write: 'http://www.ama-assn.org/go/cpt', read: ['http://www.ama-assn.org/go/cpt', 'urn:oid:2.16.840.1.113883.6.12'] },
   hcpcs: {
     write: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets',
     // THO / CARIN BB 2.x spelling
@@ -24,3 +24,21 @@ export function codeSystemOf(system: string | undefined): CodeSystemKey | undefi
   }
   return undefined;
 }
+
+/**
+ * The other systems the extraction recognises in EHR records (terminology.md): written nowhere else.
+ * `cpt`, `hcpcs`, `rxnorm` and `icd10cm` are the read spellings of CODE_SYSTEMS.
+ */
+export const RECORD_SYSTEMS = {
+  cpt: CODE_SYSTEMS.cpt.read,
+  hcpcs: CODE_SYSTEMS.hcpcs.read,
+  rxnorm: CODE_SYSTEMS.rxnorm.write,
+  icd10cm: CODE_SYSTEMS.icd10cm.read,
+  snomed: 'http://snomed.info/sct',
+  sopt: ['https://nahdo.org/sopt', 'urn:oid:2.16.840.1.113883.3.221.5'],
+  pos: 'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set',
+  v20360: 'http://terminology.hl7.org/CodeSystem/v2-0360',
+  nucc: 'http://nucc.org/provider-taxonomy',
+  naic: 'urn:oid:2.16.840.1.113883.6.300',
+  coverageClass: 'http://terminology.hl7.org/CodeSystem/coverage-class',
+} as const;

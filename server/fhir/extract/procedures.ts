@@ -15,7 +15,7 @@ export { REFILL_CODES as REFILL_CPT, IMPLANTATION_CPT, TRIAL_CPT } from '../../t
  * The one CPT lookup of the extraction: a pump-service CPT code → what it describes (from the code table). Only CPT codings count (a SNOMED code that happens to look like a CPT code does not).
  */
 export function pumpServiceOfCode(system: string | undefined, code: string): PumpService | undefined {
-  return system === SYSTEMS.cpt || system === 'urn:oid:2.16.840.1.113883.6.12' ? PUMP_SERVICE_CPT[code] : undefined;
+  return system && (SYSTEMS.cpt as readonly string[]).includes(system) ? PUMP_SERVICE_CPT[code] : undefined;
 }
 
 /**
@@ -48,5 +48,5 @@ export function procedureDate(p: Resource, state?: string): string | undefined {
   return (localDateOf(p.performedDateTime, state) ?? localDateOf(obj(p.performedPeriod).start, state) ?? localDateOf(p.performedString, state))?.date;
 }
 export function procedureCodes(p: Resource): { cpt: string[]; hcpcs: string[] } {
-  return { cpt: codesIn(p.code, [SYSTEMS.cpt, 'urn:oid:2.16.840.1.113883.6.12']), hcpcs: codesIn(p.code, SYSTEMS.hcpcs) };
+  return { cpt: codesIn(p.code, SYSTEMS.cpt), hcpcs: codesIn(p.code, SYSTEMS.hcpcs) };
 }

@@ -3,21 +3,12 @@
  * codings, dates and states, and the index that resolves references between resources.
  */
 
+import { RECORD_SYSTEMS } from '../../terminology/systems.js';
+
 // ---------------------------------------------------------------- code systems
 
-export const SYSTEMS = {
-  cpt: 'http://www.ama-assn.org/go/cpt',
-  hcpcs: ['http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets'],
-  snomed: 'http://snomed.info/sct',
-  rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
-  icd10cm: ['http://hl7.org/fhir/sid/icd-10-cm', 'urn:oid:2.16.840.1.113883.6.90'],
-  sopt: ['https://nahdo.org/sopt', 'urn:oid:2.16.840.1.113883.3.221.5'],
-  pos: 'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set',
-  v20360: 'http://terminology.hl7.org/CodeSystem/v2-0360',
-  nucc: 'http://nucc.org/provider-taxonomy',
-  naic: 'urn:oid:2.16.840.1.113883.6.300',
-  coverageClass: 'http://terminology.hl7.org/CodeSystem/coverage-class',
-} as const;
+/** The code systems the extraction recognises: from the one code table (server/terminology). */
+export const SYSTEMS = RECORD_SYSTEMS;
 
 // ---------------------------------------------------------------- lenient readers
 
