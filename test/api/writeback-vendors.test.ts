@@ -48,13 +48,14 @@ async function writeTwice(mode: SandboxMode, patient: string) {
   const v2 = await writeDrafts(await createDrafts({ ...changed, ...planned, update: { supersedes: v1.version } }, creds), ctx);
   const docs = ((await (await fetch(`${token.fhirBase}/DocumentReference?patient=${patient}&_count=200`, { headers: { authorization: `Bearer ${token.access_token}` } })).json()) as { entry?: { resource: { id: string; status: string; identifier?: { system?: string; value?: string }[] } }[] })
     .entry?.map((e) => e.resource).filter((d) => d.identifier?.some((i) => i.system === APP_IDENTIFIER_SYSTEM && i.value?.startsWith(v1.visitKey))) ?? [];
-  return { plan, v1, v2, docs };
+  return { plan, v1, v2, docs, granted: parseScopes(token.scope) };
 }
 
 describe('Update per vendor mode', () => {
   it('generic: a new note replaces the old one, which is marked superseded', async () => {
-    const { plan, v1, v2, docs } = await writeTwice('generic', 'pt-icare-ma-wi');
-    expect(plan.provenanceToEhr).toBe(true);
+    const { plan, v1, v2, docs, granted } = await writeTwice('generic', 'pt-icare-ma-wi');
+    // Provenance goes to the EHR exactly when the sandbox grants its write (server/sandbox/clients.ts registration)
+    expect(plan.provenanceToEhr).toBe(granted.has('Provenance', 'c'));
     const doc = (r: typeof v1) => r.written.find((w) => w.resourceType === 'DocumentReference')!.id;
     expect(v2.version).toBe(2);
     expect(doc(v2)).not.toBe(doc(v1));
