@@ -94,7 +94,7 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     const w = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch patient/*.cruds' });
     // only the writes the app is registered for: create and update of Claim and DocumentReference, no delete anywhere
     expect(scopesOf(w).filter((x) => /\.[a-z]*d/.test(x))).toEqual([]);
-    expect(scopesOf(w).filter((x) => /\.[a-z]*[cu]/.test(x))).toEqual(['patient/Claim.crus', 'patient/DocumentReference.crus']);
+    expect(scopesOf(w).filter((x) => /\.[a-z]*[cu]/.test(x))).toEqual(['patient/Claim.crus', 'patient/DocumentReference.crus', 'patient/Provenance.c']);
   });
 
   it('SMART v1 scopes: granted in the spelling asked for when wholly allowed, narrowed to v2 letters otherwise', async () => {
