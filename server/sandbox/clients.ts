@@ -40,6 +40,8 @@ export const APP_CLIENT: SandboxClient = {
     'patient/Provenance.c',
     // a new version of a visit marks the note/claim it replaces (update of the patient's own resources only)
     'patient/Claim.u', 'patient/DocumentReference.u',
+    // the Provenance of the drafts (its targets include the Patient, so it is in the patient's compartment)
+    'patient/Provenance.c',
     ...APP_USER_READ_TYPES.map((t) => `user/${t}.rs`),
   ],
   redirectUris: (urls) => urls.redirectUris,

@@ -10,14 +10,14 @@
  * the patient's; no update-as-create; shared resources outside the compartment, such as the payer Organization,
  * cannot be written), conditional create (`If-None-Exist`/`ifNoneExist` is evaluated inside the compartment),
  * batch/transaction entries (the same rules per entry) and delete. Binary is the patient's only through a
- * `securityContext` in the compartment. Narrative (`text.div`) is checked on every write (narrative.ts).
+ * `securityContext` in the compartment or, without one, when one of the patient's documents points at it. Narrative (`text.div`) is checked on every write (narrative.ts).
  */
 import {
   getSearchParameter, getStatus, isResourceType, matchesSearchRequest, normalizeOperationOutcome,
   Operator, validateResource,
 } from '@medplum/core';
 import type { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
-import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, DiagnosticReport, DocumentReference, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { FhirBase, SandboxUrls } from './bases.js';
@@ -87,11 +87,25 @@ async function medplum(ctx: Ctx, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url:
   return { status: getStatus(oo), resource, outcome: oo };
 }
 
-/** Is a resource visible to a patient-scoped token of `patientId`? Binary: only through its securityContext. */
+/** Does one of the patient's documents (DocumentReference content, DiagnosticReport presentedForm) point at this Binary? */
+async function attachedToPatient(ctx: Ctx, binaryId: string, patientId: string): Promise<boolean> {
+  const pointsHere = (url: string | undefined) => !!url && (url === `Binary/${binaryId}` || url.endsWith(`/Binary/${binaryId}`));
+  const filters = [{ code: 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }];
+  const docs = await ctx.repo.searchResources<DocumentReference>({ resourceType: 'DocumentReference', filters, count: 1000 });
+  if (docs.some((d) => (d.content ?? []).some((c) => pointsHere(c.attachment?.url)))) return true;
+  const reports = await ctx.repo.searchResources<DiagnosticReport>({ resourceType: 'DiagnosticReport', filters, count: 1000 });
+  return reports.some((r) => (r.presentedForm ?? []).some((a) => pointsHere(a.url)));
+}
+
+/**
+ * Is a resource visible to a patient-scoped token of `patientId`? Binary (outside the compartment by type): through
+ * its securityContext when it has one, otherwise only when one of the patient's documents points at it.
+ */
 async function visibleToPatient(ctx: Ctx, resource: Resource, patientId: string): Promise<boolean> {
   if (resource.resourceType === 'Binary') {
     const ref = resource.securityContext?.reference;
-    const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(ref ?? '');
+    if (ref === undefined) return !!resource.id && attachedToPatient(ctx, resource.id, patientId);
+    const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,128})$/.exec(ref);
     if (!m || m[1] === 'Binary' || !isCompartmentType(m[1]!)) return false;
     const target = await ctx.repo.readResource(m[1]!, m[2]!).catch(() => undefined);
     return !!target && inCompartment(target, patientId);

@@ -94,7 +94,7 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     const w = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch patient/*.cruds' });
     // only the writes the app is registered for: create and update of Claim and DocumentReference, no delete anywhere
     expect(scopesOf(w).filter((x) => /\.[a-z]*d/.test(x))).toEqual([]);
-    expect(scopesOf(w).filter((x) => /\.[a-z]*[cu]/.test(x))).toEqual(['patient/Claim.crus', 'patient/DocumentReference.crus']);
+    expect(scopesOf(w).filter((x) => /\.[a-z]*[cu]/.test(x))).toEqual(['patient/Claim.crus', 'patient/DocumentReference.crus', 'patient/Provenance.c']);
   });
 
   it('SMART v1 scopes: granted in the spelling asked for when wholly allowed, narrowed to v2 letters otherwise', async () => {
@@ -386,7 +386,7 @@ describe('the patient compartment on every interaction (restricted access)', () 
     expect([403, 404]).toContain(foreign.status);
   });
 
-  it('a Binary is readable with a patient scope only through a securityContext in the patient\'s compartment', async () => {
+  it('a Binary is readable with a patient scope only through a securityContext in the compartment or a note of the patient pointing at it', async () => {
     const writer = await getSandboxToken(s.url, { patientId: PATIENT, clientId: WRITER_CLIENT_ID, scopes: 'launch user/*.cruds' });
     const mk = async (securityContext?: string) => json(await fhir(writer, 'Binary', {
       method: 'POST', body: JSON.stringify({ resourceType: 'Binary', contentType: 'text/plain', data: Buffer.from('note').toString('base64'), ...(securityContext ? { securityContext: { reference: securityContext } } : {}) }),
@@ -394,11 +394,22 @@ describe('the patient compartment on every interaction (restricted access)', () 
     const mine = await mk(`Patient/${PATIENT}`);
     const theirs = await mk(`Patient/${OTHER}`);
     const loose = await mk();
+    const attached = await mk();
+    const theirsAttached = await mk();
+    const doc = (patient: string, binaryId: string) => ({
+      resourceType: 'DocumentReference', status: 'current', subject: { reference: `Patient/${patient}` },
+      content: [{ attachment: { contentType: 'text/html', url: `${base}/Binary/${binaryId}` } }],
+    });
+    expect((await fhir(writer, 'DocumentReference', { method: 'POST', body: JSON.stringify(doc(PATIENT, attached.id)) })).status).toBe(201);
+    expect((await fhir(writer, 'DocumentReference', { method: 'POST', body: JSON.stringify(doc(OTHER, theirsAttached.id)) })).status).toBe(201);
     const t = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch patient/Binary.r' });
     expect(t.scope).toBe('launch patient/Binary.r');
     expect((await fhir(t, `Binary/${mine.id}`)).status).toBe(200);
     expect([403, 404]).toContain((await fhir(t, `Binary/${theirs.id}`)).status);
     expect([403, 404]).toContain((await fhir(t, `Binary/${loose.id}`)).status);
+    // without a securityContext: the patient's own note points at it (as EHRs serve a note's content)
+    expect((await fhir(t, `Binary/${attached.id}`)).status).toBe(200);
+    expect([403, 404]).toContain((await fhir(t, `Binary/${theirsAttached.id}`)).status);
   });
 });
 
