@@ -35,8 +35,10 @@ import { installWebSocketGlobal } from '../websocket-global.js';
 
 /** the built client (dist/client, dist/launch, dist/assets): above the compiled server (dist/server[/chunks]), or from the sources */
 function findDistDir(): string {
-  for (const candidate of ['..', '../..', '../../dist'].map((rel) => path.resolve(import.meta.dirname, rel))) {
-    if (existsSync(path.join(candidate, 'client')) || existsSync(path.join(candidate, 'launch'))) return candidate;
+  // dist/server/main.js → dist; dist/server/chunks/x.js → dist; server/http/app.ts → ../../dist. Only the built
+  // folder has assets/ and server/ side by side (the repository root has client/ and launch/ sources too).
+  for (const candidate of ['..', '../..'].map((rel) => path.resolve(import.meta.dirname, rel))) {
+    if (existsSync(path.join(candidate, 'assets')) && existsSync(path.join(candidate, 'server', 'main.js'))) return candidate;
   }
   return path.resolve(import.meta.dirname, '../../dist');
 }
