@@ -34,13 +34,12 @@ import { createLogger, requestLog } from './log.js';
 import { installWebSocketGlobal } from '../websocket-global.js';
 import { frameGuard } from '../../launch/frameGuard.js';
 
-/**
- * the built client (dist/client, dist/launch, dist/assets): above the compiled server (dist/server[/chunks]), or from
- * the sources. `assets` tells the build from the repository root, whose client/ holds the unbuilt sources.
- */
+/** the built client (dist/client, dist/launch, dist/assets): above the compiled server (dist/server[/chunks]), or from the sources */
 function findDistDir(): string {
-  for (const candidate of ['..', '../..', '../../dist'].map((rel) => path.resolve(import.meta.dirname, rel))) {
-    if (existsSync(path.join(candidate, 'client', 'index.html')) && existsSync(path.join(candidate, 'assets'))) return candidate;
+  // dist/server/main.js → dist; dist/server/chunks/x.js → dist; server/http/app.ts → ../../dist. Only the built
+  // folder has assets/ and server/ side by side (the repository root has client/ and launch/ sources too).
+  for (const candidate of ['..', '../..'].map((rel) => path.resolve(import.meta.dirname, rel))) {
+    if (existsSync(path.join(candidate, 'assets')) && existsSync(path.join(candidate, 'server', 'main.js'))) return candidate;
   }
   return path.resolve(import.meta.dirname, '../../dist');
 }
