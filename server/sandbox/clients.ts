@@ -36,8 +36,6 @@ export const APP_CLIENT: SandboxClient = {
     // Binary is read by id (through its securityContext); patient-scoped Binary searches are refused, so `.rs` → `.r`
     'patient/Binary.r',
     'patient/Claim.c', 'patient/DocumentReference.c',
-    // the Provenance of the drafts (generic servers accept it; the write plan says so before the click)
-    'patient/Provenance.c',
     // a new version of a visit marks the note/claim it replaces (update of the patient's own resources only)
     'patient/Claim.u', 'patient/DocumentReference.u',
     // the Provenance of the drafts (its targets include the Patient, so it is in the patient's compartment)

@@ -148,7 +148,7 @@ describe('the write ledger and versions', () => {
       expect((await step(v1.visitKey, kind, 'complete', { version: 1, resourceId: `${kind}-a` }, first)).status).toBe(204);
     }
     // another user (the sandbox admin, signed in with user-level read of patients) on the same visit
-    const other = await getSandboxToken(server.url, { user: 'sandbox-admin', scopes: 'openid fhirUser user/Patient.rs' });
+    const other = await getSandboxToken(server.url, { patientId: 'pt-centene-ga', user: 'sandbox-admin' });
     const repost = await post('/api/drafts', body, other);
     expect(repost.status).toBe(409);
     expect(((await repost.json()) as { error: { code: string } }).error.code).toBe('already-written');
