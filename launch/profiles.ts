@@ -22,8 +22,9 @@ export const CLINICIAN_SCOPES = [
   'patient/Claim.c', 'patient/DocumentReference.c', 'patient/Claim.rs', 'patient/DocumentReference.rs',
   // update: a new version of a visit marks the note it replaces superseded (where the EHR allows it)
   'patient/Claim.u', 'patient/DocumentReference.u',
-  // Provenance of the drafts, where the EHR accepts it (generic servers)
-  'patient/Provenance.c',
+  // Provenance of the drafts, where the EHR accepts it (generic servers); read, so a retry finds what an interrupted
+  // attempt wrote instead of writing a second one
+  'patient/Provenance.c', 'patient/Provenance.rs',
 ].join(' ');
 
 /** The sandbox EHR's profiles, derived from the public URL of this server. */

@@ -22,7 +22,7 @@ export interface SandboxClient {
 
 const APP_READ_TYPES = [
   'Patient', 'Coverage', 'Device', 'Procedure', 'MedicationAdministration', 'Medication', 'Condition', 'Encounter',
-  'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Claim', 'DocumentReference',
+  'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Claim', 'DocumentReference', 'Provenance',
 ] as const;
 /** Types outside the patient compartment the app may read at user level (shared directory data, no patient data). */
 const APP_USER_READ_TYPES = ['Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Medication'] as const;

@@ -92,9 +92,9 @@ describe('scopes: granted ⊆ registered ∩ requested (limited scope grant)', (
     expect(granted).not.toContain('patient/Observation.rs');
     expect((await fhir(t, 'Observation')).status).toBe(403);
     const w = await getSandboxToken(s.url, { patientId: PATIENT, scopes: 'launch patient/*.cruds' });
-    // only the writes the app is registered for: create and update of Claim and DocumentReference, no delete anywhere
+    // only the writes the app is registered for: create and update of Claim and DocumentReference, create of Provenance, no delete
     expect(scopesOf(w).filter((x) => /\.[a-z]*d/.test(x))).toEqual([]);
-    expect(scopesOf(w).filter((x) => /\.[a-z]*[cu]/.test(x))).toEqual(['patient/Claim.crus', 'patient/DocumentReference.crus', 'patient/Provenance.c']);
+    expect(scopesOf(w).filter((x) => /\.[a-z]*[cu]/.test(x))).toEqual(['patient/Claim.crus', 'patient/DocumentReference.crus', 'patient/Provenance.crs']);
   });
 
   it('SMART v1 scopes: granted in the spelling asked for when wholly allowed, narrowed to v2 letters otherwise', async () => {

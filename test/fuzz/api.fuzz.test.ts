@@ -15,7 +15,7 @@ import { startTestServer, TEST_ADMIN_TOKEN } from '../../server/testing';
 import type { RunningServer } from '../../server/http/app';
 import { getSandboxToken } from '../../server/sandbox/testing';
 import { loadFixture } from '../../server/fhir/testing';
-import { ApiError, EvaluateResponse } from '../../server/contracts/index';
+import { ApiError, EHR_TOKEN_HEADER, EvaluateResponse } from '../../server/contracts/index';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -24,11 +24,12 @@ const IN_FLIGHT = 16;
 let app: RunningServer;
 let port: number;
 let userToken: string;
+/** the launch's EHR access token: the server proves the visit's patient with it */
+let ehrToken: string;
 let validEvaluate: { bundle: unknown };
 let validFacts: Record<string, unknown>;
 let validDraft: Record<string, unknown>;
 let visitKey: string;
-let ehrBase: string;
 const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
 
 beforeAll(async () => {
@@ -36,7 +37,7 @@ beforeAll(async () => {
   port = Number(new URL(app.url).port);
   const token = await getSandboxToken(app.url, { patientId: 'pt-uuhp-commercial' });
   userToken = token.id_token!;
-  ehrBase = token.fhirBase;
+  ehrToken = token.access_token;
   validEvaluate = { bundle: loadFixture('pt-uuhp-commercial') };
   const evaluated = EvaluateResponse.parse(await (await fetch(`${app.url}/api/evaluate`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validEvaluate),
@@ -49,7 +50,7 @@ beforeAll(async () => {
     author: { reference: 'Practitioner/x' }, references: evaluated.references, policy: evaluated.determination.policy,
   };
   const drafted = await fetch(`${app.url}/api/drafts`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}` }, body: JSON.stringify(validDraft),
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}`, [EHR_TOKEN_HEADER]: ehrToken }, body: JSON.stringify(validDraft),
   });
   expect(drafted.status).toBe(200);
   visitKey = ((await drafted.json()) as { visitKey: string }).visitKey;
@@ -159,12 +160,12 @@ const endpoints: Record<string, () => fc.Arbitrary<Req>> = {
     fc.string({ maxLength: 50 }).map((s) => ({ method: 'POST', path: '/api/evaluate', body: s })),
   ),
   'POST /api/drafts': () => fc.tuple(bodyOf(() => validDraft), fc.boolean()).map(([b, signed]): Req => ({
-    method: 'POST', path: '/api/drafts', body: json(b), headers: signed ? { authorization: `Bearer ${userToken}` } : {},
+    method: 'POST', path: '/api/drafts', body: json(b), headers: signed ? { authorization: `Bearer ${userToken}`, [EHR_TOKEN_HEADER]: ehrToken } : {},
   })),
   'POST /api/ledger/:visitKey/:kind/:step': () => fc.tuple(
     fc.oneof(fc.constant(visitKey), seg), fc.constantFrom('claim', 'documentReference', 'x'), fc.constantFrom('reserve', 'complete', 'release', 'x'),
-    bodyOf(() => ({ ehrBase, resourceId: 'res-1' })),
-  ).map(([k, kind, step, b]) => ({ method: 'POST', path: `/api/ledger/${k}/${kind}/${step}`, body: json(b), headers: { authorization: `Bearer ${userToken}` } })),
+    bodyOf(() => ({ version: 1, resourceId: 'res-1' })),
+  ).map(([k, kind, step, b]) => ({ method: 'POST', path: `/api/ledger/${k}/${kind}/${step}`, body: json(b), headers: { authorization: `Bearer ${userToken}`, [EHR_TOKEN_HEADER]: ehrToken } })),
   'admin mappings CRUD': () => fc.oneof(
     bodyOf(() => ({ id: 'fuzz-1', priority: 5, enabled: true, match: { payerName: 'Fuzz*', states: ['UT'] }, policyId: 'uuhp', lineOfBusiness: 'commercial', note: 'n' }))
       .map((b) => ({ method: 'POST', path: '/api/admin/mappings', body: json(b), headers: admin })),

@@ -16,7 +16,7 @@ const ADMIN_ROUTES = [
   'GET /mappings', 'GET /mappings/export', 'GET /mappings/:id', 'POST /mappings', 'POST /mappings/preview',
   'POST /mappings/import', 'PUT /mappings/:id', 'DELETE /mappings/:id', 'GET /audit',
 ];
-const WORKLIST_ROUTES = ['GET /', 'GET /export.csv', 'GET /:visitKey/claim.json', 'GET /:visitKey'];
+const WORKLIST_ROUTES = ['GET /', 'GET /export.csv', 'POST /export', 'GET /:visitKey/claim.json', 'GET /:visitKey'];
 
 /** "METHOD path" of every route registered on an Express router */
 function routesOf(router: Router): string[] {
