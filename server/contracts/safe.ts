@@ -13,6 +13,9 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_OR_NEWLINE = /[\u0000-\u001F\u007F]/;
 
+/** a lone UTF-16 surrogate: not a character, and PostgreSQL's JSON and text types refuse it (found by the fuzz) */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** a real YYYY-MM-DD calendar date (years 1000–9999) */
 export function isRealDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
@@ -24,13 +27,13 @@ export function isRealDate(s: string): boolean {
 }
 
 /** free text (notes, reasons): at most `max` characters, tab/LF/CR allowed, no NUL or other control characters */
-export const safeText = (max: number) => z.string().max(max).refine((s) => !CONTROL.test(s), {
-  message: 'must not contain NUL or other control characters',
+export const safeText = (max: number) => z.string().max(max).refine((s) => !CONTROL.test(s) && !LONE_SURROGATE.test(s), {
+  message: 'must not contain NUL, other control characters or broken (lone surrogate) characters',
 });
 
 /** a single-line value (names, ids, filters): at most `max` characters, no control characters at all */
-export const safeLine = (max: number) => z.string().max(max).refine((s) => !CONTROL_OR_NEWLINE.test(s), {
-  message: 'must be one line without control characters',
+export const safeLine = (max: number) => z.string().max(max).refine((s) => !CONTROL_OR_NEWLINE.test(s) && !LONE_SURROGATE.test(s), {
+  message: 'must be one line without control or broken (lone surrogate) characters',
 });
 
 /** YYYY-MM-DD that exists on the calendar */
