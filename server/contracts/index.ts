@@ -96,7 +96,7 @@ export const VisitFacts = z.object({
     refill: z.boolean(),
     reprogramming: Reprogramming,
     analysisReason: safeText(500).optional(),
-    /** added (h7a): how the dose or rate changed, as the note says it ("increased from 200 to 250 mcg/day") */
+    /** added: how the dose or rate changed, as the note says it ("increased from 200 to 250 mcg/day") */
     doseChangeDetail: safeText(300).optional(),
     /** added: the visit is an intrathecal trial or a permanent implantation (Centene criteria checklists) */
     procedureType: z.enum(['maintenance', 'trial', 'implantation']).optional(),

@@ -9,7 +9,7 @@
  * descriptors as the seed policies print them (AMA copyright). A row with `confirmed: false` rests on one
  * weak source: it is never chosen automatically, only recognised when the record names it.
  */
-import type { Citation } from '../contracts/index.js';
+import type { Citation, DeviceKind } from '../contracts/index.js';
 
 const cite = (source: string, section: string, quote?: string): Citation =>
   Object.freeze(quote === undefined ? { source, section } : { source, section, quote });
@@ -170,6 +170,14 @@ export function isEvaluationAndManagementCode(code: string): boolean {
 
 /** HCPCS device codes of implanted pumps (terminology.md, Device kinds): Claim lines that carry the Device UDI */
 export const PUMP_DEVICE_HCPCS: ReadonlySet<string> = new Set(['E0782', 'E0783', 'E0784', 'E0785', 'E0786', 'C1772', 'C1891', 'C2626']);
+
+/** The device kind a HCPCS device code names (terminology.md, Device kinds; 001 Coding Information, HCPCS). */
+export const DEVICE_KIND_BY_HCPCS: Readonly<Record<string, DeviceKind>> = Object.freeze({
+  E0783: 'implanted-programmable-pump', E0786: 'implanted-programmable-pump', C1772: 'implanted-programmable-pump',
+  E0782: 'implanted-nonprogrammable-pump', C1891: 'implanted-nonprogrammable-pump', C2626: 'implanted-nonprogrammable-pump',
+  A4301: 'implanted-reservoir',
+  A4305: 'external-disposable-pump', A4306: 'external-disposable-pump',
+});
 
 /** a Claim line for the pump service or the pump itself (carries the Device as its UDI) */
 export const isPumpLineCode = (code: string): boolean => PUMP_SERVICE_CODES.has(code) || PUMP_DEVICE_HCPCS.has(code);

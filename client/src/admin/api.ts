@@ -209,13 +209,13 @@ export class AdminApi {
   claim(visitKey: string) {
     return this.json('GET', `/api/worklist/${encodeURIComponent(visitKey)}/claim.json`, undefined, (b) => z.record(z.string(), z.unknown()).parse(b));
   }
-  /** one page of the worklist with the total the filter matches (h9: paging) */
+  /** one page of the worklist with the total the filter matches */
   worklistPage(filter: { status?: string; limit: number; offset: number }) {
     const q = new URLSearchParams({ limit: String(filter.limit), offset: String(filter.offset) });
     if (filter.status) q.set('status', filter.status);
     return this.json('GET', `/api/worklist?${q}`, undefined, (b) => z.object({ items: z.array(WorklistItem), total: z.number() }).parse(b));
   }
-  /** marks exactly the filtered items exported, if the list still holds the count the person confirmed (h9) */
+  /** marks exactly the filtered items exported, if the list still holds the count the person confirmed */
   markWorklistExported(status: string | undefined, expectedCount: number) {
     return this.json('POST', '/api/worklist/export', { ...(status ? { status } : {}), expectedCount }, (b) => z.object({ exported: z.number() }).parse(b));
   }

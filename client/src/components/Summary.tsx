@@ -16,7 +16,7 @@ interface Props {
   openRequired: number;
   announcement?: string;
   title: ReactNode;
-  /** h9's WritePanel, placed as is */
+  /** the write-back panel (WritePanel), placed as is */
   write: ReactNode;
   writeNote?: string;
 }

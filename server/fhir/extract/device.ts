@@ -4,18 +4,13 @@
  * device.route: MedicationAdministration.dosage.route (SNOMED CT, then text), then the procedure/device text.
  */
 import type { VisitFacts } from '../../contracts/index.js';
+import { DEVICE_KIND_BY_HCPCS } from '../../terminology/index.js';
 import { conceptTexts, readConcept } from './concept.js';
 import { ccText, clip, codesIn, num, obj, objs, refTo, str, SYSTEMS, type Resource } from './record.js';
 import { guarded } from './sources.js';
 import type { Visit } from './visit.js';
 
 type DeviceKind = VisitFacts['device']['kind'];
-const KIND_BY_HCPCS: Record<string, DeviceKind> = {
-  E0783: 'implanted-programmable-pump', E0786: 'implanted-programmable-pump', C1772: 'implanted-programmable-pump',
-  E0782: 'implanted-nonprogrammable-pump', C1891: 'implanted-nonprogrammable-pump', C2626: 'implanted-nonprogrammable-pump',
-  A4301: 'implanted-reservoir',
-  A4305: 'external-disposable-pump', A4306: 'external-disposable-pump',
-};
 const KIND_BY_SNOMED: Record<string, DeviceKind> = { '712576005': 'implanted-reservoir' };
 const INSULIN_PUMP_SNOMED = '69805005';
 
@@ -119,9 +114,9 @@ function deviceText(d: Resource): string {
     .filter(Boolean).join(' ');
 }
 
-/** The one device-code lookup (h8's code table may replace it): HCPCS device codes, then confirmed SNOMED CT codes. */
+/** The one device-code lookup: HCPCS device codes, then confirmed SNOMED CT codes. */
 export function deviceKindOfCode(system: string | undefined, code: string): DeviceKind | undefined {
-  if (system && (SYSTEMS.hcpcs as readonly string[]).includes(system)) return KIND_BY_HCPCS[code.toUpperCase()];
+  if (system && (SYSTEMS.hcpcs as readonly string[]).includes(system)) return DEVICE_KIND_BY_HCPCS[code.toUpperCase()];
   if (system === SYSTEMS.snomed) return KIND_BY_SNOMED[code];
   return undefined;
 }

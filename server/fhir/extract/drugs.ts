@@ -177,7 +177,7 @@ function doseUnit(q: Json): 'mg' | 'mcg' | 'mL' | 'g' | undefined {
   return undefined;
 }
 
-/** The one drug-code lookup of the extraction (h8's code table replaces it on merge): a HCPCS coding on the drug. */
+/** The one drug-code lookup of the extraction: a HCPCS coding on the drug (the policy re-checks it against the code table). */
 export function drugCodeOf(concept: unknown): string | undefined {
   return codings(concept).find((c) => c.system && (SYSTEMS.hcpcs as readonly string[]).includes(c.system) && c.code && c.code.length <= 20)?.code;
 }
