@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the figures the team reports. Nothing here asserts a time; it measures and prints.
  *  - policy evaluations per second on one core
+ *  - FHIR → facts extraction time per record (sandbox fixtures and the vendor-shaped corpus)
  *  - payer-mapping resolution time with 1,000 mappings
  *  - /api/evaluate latency p50/p99 at fixed request rates and the saturated throughput, against the compiled
  *    production server in its own process (autocannon in this one; see server-bench.ts)
@@ -12,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { benchEvaluations } from './evaluate-bench.js';
 import { benchMappingResolution } from './mapping-bench.js';
+import { benchExtraction } from './extract-bench.js';
 import { benchBrowserLaunch } from './browser-bench.js';
 import { startTestServer } from '../../server/testing.js';
 import { benchEvaluateUnderLoad, startProductionServer } from './server-bench.js';
@@ -22,6 +24,9 @@ const print = (name: string, value: string | number) => { figures[name] = value;
 
 const evals = await benchEvaluations();
 print('policy evaluations per second (one core)', Math.round(evals.evaluationsPerSecond));
+
+const extraction = benchExtraction();
+print(`FHIR extraction per record (ms, ${extraction.records} records)`, extraction.msPerRecord.toFixed(3));
 
 const mapping = benchMappingResolution(1000);
 print('mapping resolution, 1,000 mappings (µs)', mapping.microsecondsPerResolution.toFixed(1));
