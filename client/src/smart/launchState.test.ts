@@ -4,7 +4,7 @@
  * and the admin sign-in's state goes as soon as the session is kept and on sign-out.
  */
 import { describe, expect, it } from 'vitest';
-import { clearLaunchState } from './launchState.js';
+import { clearLaunchState, forgetCodeVerifier } from './launchState.js';
 import { browserSessionStore, sessionFromIdToken } from '../admin/session.js';
 
 function fakeStorage(init: Record<string, string> = {}) {
@@ -53,5 +53,18 @@ describe('admin session and fhirclient state', () => {
     storage.m.set('SMART_KEY', JSON.stringify('admin-state-2'));
     store.set(undefined);
     expect(storage.m.size).toBe(0);
+  });
+});
+
+describe('forgetCodeVerifier', () => {
+  it('drops the PKCE verifier after the code exchange and keeps the tokens a reload and a refresh need', () => {
+    const storage = fakeStorage({ k1: fhirclientState() });
+    expect(forgetCodeVerifier('k1', storage)).toBe(true);
+    const kept = JSON.parse(storage.m.get('k1')!) as Record<string, unknown>;
+    expect(kept.codeVerifier).toBeUndefined();
+    expect(kept).toMatchObject({ serverUrl: 'https://ehr/fhir', tokenResponse: { refresh_token: 'rt-456' } });
+    expect(forgetCodeVerifier('k1', storage)).toBe(false);
+    expect(forgetCodeVerifier('missing', storage)).toBe(false);
+    expect(forgetCodeVerifier('k1', { getItem: () => { throw new Error('blocked'); }, setItem: () => undefined })).toBe(false);
   });
 });

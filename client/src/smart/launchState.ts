@@ -39,3 +39,21 @@ export function clearLaunchState(stateKey?: string, storage?: KeyStorage): strin
   return removed;
 }
 
+
+/**
+ * The PKCE code verifier is needed once, for the code exchange; after ready() it is dropped from fhirclient's stored
+ * state, so it does not sit in sessionStorage for the tab's life (a reload and a token refresh never use it).
+ * Never throws.
+ */
+export function forgetCodeVerifier(stateKey: string, storage?: Pick<Storage, 'getItem' | 'setItem'>): boolean {
+  try {
+    const store = storage ?? (typeof sessionStorage === 'undefined' ? undefined : sessionStorage);
+    const raw = store?.getItem(stateKey);
+    if (!store || !raw) return false;
+    const state = JSON.parse(raw) as Record<string, unknown>;
+    if (!('codeVerifier' in state)) return false;
+    delete state.codeVerifier;
+    store.setItem(stateKey, JSON.stringify(state));
+    return true;
+  } catch { return false; }
+}

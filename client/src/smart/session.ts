@@ -7,7 +7,7 @@ import { FHIR } from '../../../launch/fhirclientPure';
 import type Client from 'fhirclient/lib/Client';
 import { validateTokenResponse, type TokenResponse, fhirUserFromIdToken, relativeReference } from './tokenResponse';
 import { launchWords, type Words } from '../errors';
-import { HISTORY_KEY } from './launchState';
+import { forgetCodeVerifier, HISTORY_KEY } from './launchState';
 
 export { clearLaunchState } from './launchState';
 
@@ -48,6 +48,7 @@ export async function completeLaunch(): Promise<LaunchOutcome> {
     return { ok: false, words: launchWords.authFailed(String((err as Error).message ?? err).slice(0, 200)) };
   }
   cleanUrl(stateKey);
+  forgetCodeVerifier(stateKey);
   const check = validateTokenResponse(client.state.tokenResponse);
   if (!check.ok) return { ok: false, words: check.reason === 'no-patient' ? launchWords.noPatient : launchWords.badToken(check.detail) };
   const user = fhirUserFromIdToken(check.token.id_token);
