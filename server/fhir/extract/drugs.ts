@@ -107,7 +107,9 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
         src.set(`drugs.${i}.compounded`, 'default', m, 'The record does not say whether the drug was compounded; confirm.');
       }
 
-      const own = readPurchaser(sentencesOf(allText, m));
+      // this drug's own sentences, split once: purchaser, container and waste all read them
+      const ownSentences = sentencesOf(allText, m);
+      const own = readPurchaser(ownSentences);
       const said = own && !isConflict(own) ? own : visitPurchaser && !isConflict(visitPurchaser) ? visitPurchaser : undefined;
       if (said) {
         drug.purchasedBy = said.value;
@@ -116,7 +118,6 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
         src.set(`drugs.${i}.purchasedBy`, 'default', m, 'Who bought the drug is not on the record: the practice (with proof of purchase), a pharmacy or the patient?');
       }
       // Container and waste (JW/JZ): only from this drug's own words, or the visit's note when it names one drug.
-      const ownSentences = sentencesOf(allText, m);
       const sentences = medAdmins.length === 1 ? [...ownSentences, ...visit.sentences] : ownSentences;
       const container = readContainer(sentences);
       if (container && !isConflict(container)) {

@@ -10,12 +10,14 @@ export class Sources {
   readonly map: FactSources = {};
   readonly notices: RecordNotice[] = [];
   set(path: string, status: FactSource['status'], from?: Resource, note?: string) {
-    this.map[path] = {
-      status,
-      ...(from ? { resourceType: from.resourceType } : {}),
-      ...(from && str(from.id) ? { id: from.id as string } : {}),
-      ...(note ? { note: clip(note, 300) } : {}),
-    };
+    // built in place (same key order as before: status, resourceType, id, note): called ~60 times per record
+    const source: FactSource = { status };
+    if (from) {
+      source.resourceType = from.resourceType;
+      if (str(from.id)) source.id = from.id as string;
+    }
+    if (note) source.note = clip(note, 300);
+    this.map[path] = source;
   }
   /** Adds a record notice once per id + message (at most 50, so a hostile record cannot flood the review). */
   notice(n: RecordNotice) {
