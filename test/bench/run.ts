@@ -3,8 +3,9 @@
  *  - policy evaluations per second on one core
  *  - FHIR → facts extraction time per record (sandbox fixtures and the vendor-shaped corpus)
  *  - payer-mapping resolution time with 1,000 mappings
- *  - /api/evaluate latency p50/p99 at fixed request rates and the saturated throughput, against the compiled
- *    production server in its own process (autocannon in this one; see server-bench.ts)
+ *  - /api/evaluate latency p50/p99 at fixed request rates (autocannon, which sends each second's quota in a burst,
+ *    and an evenly spaced sender) and the saturated throughput, against the compiled production server in its own
+ *    process (see server-bench.ts, steady-load.ts)
  *  - launch-to-suggestions time and FHIR request count in Chromium (sandbox EHR launch)
  *  - client bundle sizes (gzip)
  */
@@ -17,6 +18,7 @@ import { benchExtraction } from './extract-bench.js';
 import { benchBrowserLaunch } from './browser-bench.js';
 import { startTestServer } from '../../server/testing.js';
 import { benchEvaluateUnderLoad, startProductionServer } from './server-bench.js';
+import { steadyLoad } from './steady-load.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const figures: Record<string, string | number> = {};
@@ -40,6 +42,9 @@ try {
     print(`/api/evaluate at ${f.rate} req/s: p50 / p99 (ms)`, `${f.p50} / ${f.p99}`);
     print(`/api/evaluate at ${f.rate} req/s: non-2xx`, f.non2xx + f.errors);
   }
+  // autocannon's overallRate sends each second's quota in one burst (see steady-load.ts): both figures are printed
+  const steady = await steadyLoad(prod.url, 200, 10);
+  print('/api/evaluate steady 200 req/s: p50 / p99 (ms)', `${steady.p50} / ${steady.p99} (${steady.achieved} req/s sent evenly, ${steady.non2xx + steady.errors} non-2xx)`);
   print('/api/evaluate max throughput (req/s)', load.max.rps);
   print('  … its p50 / p99 (ms, 10 connections)', `${load.max.p50} / ${load.max.p99}`);
 } finally {

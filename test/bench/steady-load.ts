@@ -1,5 +1,5 @@
 /**
- * A diagnostic next to server-bench.ts (not part of `npm run bench`, which stays as it is): /api/evaluate at a fixed
+ * Beside server-bench.ts in `npm run bench`: /api/evaluate at a fixed
  * rate from an open-loop sender that spaces requests evenly (one every 1/rate s, on a keep-alive pool of 10 sockets).
  *
  * Why: autocannon's `overallRate` gives each of its 10 connections rate/10 requests per second and sends them
