@@ -1,11 +1,12 @@
 /** The app's entry: `/admin*` → the admin screens (lazy), everything else → the clinician's review. */
 import './zodJitless'; // first: before any module parses with zod
-import { startMetrics } from './metrics';
+import { mark, startMetrics } from './metrics';
 import { StrictMode, Suspense, lazy, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ReviewApp, beginLaunch } from './ReviewApp';
 import './styles.css';
 startMetrics();
+mark('script');
 
 const AdminApp = lazy(() => import('./admin/AdminApp').then((m) => {
   const mod = m as unknown as { default?: ComponentType; AdminApp?: ComponentType };
