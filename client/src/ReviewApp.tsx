@@ -4,10 +4,11 @@
  * (smart_style_url) is applied alongside, never delaying the record.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { completeLaunch, type Launch } from './smart/session';
+import type { Launch } from './smart/session';
+import { beginLaunch } from './smart/beginLaunch';
 import { loadVisit, type LoadedVisit } from './review/loadVisit';
 import { applyEhrStyle } from './review/ehrStyle';
-import { SESSION_EXPIRED, storageBlockedWords, type Words } from './errors';
+import { SESSION_EXPIRED, type Words } from './errors';
 import { setFhirRequests } from './metrics';
 import type { Resource } from './fhir/types';
 import { ReviewPage, LinesSkeleton } from './pages/ReviewPage';
@@ -22,31 +23,7 @@ type Phase =
   | { kind: 'error'; words: Words }
   | { kind: 'ready'; launch: Launch; visit: LoadedVisit; rereading: boolean };
 
-/** Whether this document may use sessionStorage (a blocked third-party frame throws on access). */
-function storageUsable(): boolean {
-  try {
-    const s = window.sessionStorage;
-    s.setItem('prc-probe', '1');
-    s.removeItem('prc-probe');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-type Outcome = Awaited<ReturnType<typeof completeLaunch>>;
-let launching: Promise<Outcome> | undefined;
-
-/**
- * Starts finishing the launch (the token exchange) once per page, as early as possible: main.tsx calls it before
- * React renders, so the token request runs while the review's first frame is drawn.
- */
-export function beginLaunch(): Promise<Outcome> {
-  launching ??= storageUsable()
-    ? completeLaunch().catch((): Outcome => ({ ok: false, words: storageBlockedWords(window.top !== window) }))
-    : Promise.resolve<Outcome>({ ok: false, words: storageBlockedWords(window.top !== window) });
-  return launching;
-}
+export { beginLaunch } from './smart/beginLaunch';
 
 export function ReviewApp() {
   const [phase, setPhase] = useState<Phase>({ kind: 'signing-in' });
