@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Launch } from './smart/session';
-import { beginLaunch } from './smart/beginLaunch';
+import { beginLaunch, beginRead } from './smart/beginLaunch';
 import { loadVisit, type LoadedVisit } from './review/loadVisit';
 import { applyEhrStyle } from './review/ehrStyle';
 import { SESSION_EXPIRED, type Words } from './errors';
@@ -40,13 +40,18 @@ export function ReviewApp() {
       else return;
       setPhase((p) => (p.kind === 'reading' ? { ...p, early: { ...early } } : p));
     };
+    // the first read is the one the entry started when the token arrived; a re-read (Retry) reads afresh
+    const first = again ? undefined : beginRead(launch);
+    const unsubscribe = first?.subscribe(onResource);
     try {
-      const visit = await loadVisit(launch, { onResource });
+      const visit = await (first ? first.visit : loadVisit(launch, { onResource }));
       setFhirRequests(visit.port.requestCount);
       if (visit.sessionExpired) { setPhase({ kind: 'error', words: SESSION_EXPIRED }); return; }
       setPhase({ kind: 'ready', launch, visit, rereading: false });
     } catch {
       setPhase({ kind: 'error', words: { message: 'The record could not be read.', next: 'Relaunch from the patient\'s chart in your EHR.' } });
+    } finally {
+      unsubscribe?.();
     }
   }, []);
 

@@ -4,13 +4,14 @@
  */
 import './zodJitless'; // first: before any module parses with zod
 import { mark, startMetrics } from './metrics';
-import { beginLaunch } from './smart/beginLaunch';
+import { beginLaunch, beginRead } from './smart/beginLaunch';
 import './styles.css';
 startMetrics();
 mark('script');
 
 const isAdmin = /^\/admin(\/|$)/.test(location.pathname);
-if (!isAdmin) void beginLaunch(); // the token exchange starts before React is even parsed
+// the token exchange, then the record's reads, start before React is even parsed
+if (!isAdmin) void beginLaunch().then((o) => { if (o.ok) beginRead(o.launch); });
 const root = document.getElementById('root');
 if (root) {
   void import('./appRoot').then((m) => m.renderApp(root, isAdmin), () => {
