@@ -4,10 +4,11 @@
  * (smart_style_url) is applied alongside, never delaying the record.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { completeLaunch, type Launch } from './smart/session';
+import type { Launch } from './smart/session';
+import { beginLaunch, beginRead } from './smart/beginLaunch';
 import { loadVisit, type LoadedVisit } from './review/loadVisit';
 import { applyEhrStyle } from './review/ehrStyle';
-import { SESSION_EXPIRED, storageBlockedWords, type Words } from './errors';
+import { SESSION_EXPIRED, type Words } from './errors';
 import { setFhirRequests } from './metrics';
 import type { Resource } from './fhir/types';
 import { ReviewPage, LinesSkeleton } from './pages/ReviewPage';
@@ -22,31 +23,7 @@ type Phase =
   | { kind: 'error'; words: Words }
   | { kind: 'ready'; launch: Launch; visit: LoadedVisit; rereading: boolean };
 
-/** Whether this document may use sessionStorage (a blocked third-party frame throws on access). */
-function storageUsable(): boolean {
-  try {
-    const s = window.sessionStorage;
-    s.setItem('prc-probe', '1');
-    s.removeItem('prc-probe');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-type Outcome = Awaited<ReturnType<typeof completeLaunch>>;
-let launching: Promise<Outcome> | undefined;
-
-/**
- * Starts finishing the launch (the token exchange) once per page, as early as possible: main.tsx calls it before
- * React renders, so the token request runs while the review's first frame is drawn.
- */
-export function beginLaunch(): Promise<Outcome> {
-  launching ??= storageUsable()
-    ? completeLaunch().catch((): Outcome => ({ ok: false, words: storageBlockedWords(window.top !== window) }))
-    : Promise.resolve<Outcome>({ ok: false, words: storageBlockedWords(window.top !== window) });
-  return launching;
-}
+export { beginLaunch } from './smart/beginLaunch';
 
 export function ReviewApp() {
   const [phase, setPhase] = useState<Phase>({ kind: 'signing-in' });
@@ -63,13 +40,18 @@ export function ReviewApp() {
       else return;
       setPhase((p) => (p.kind === 'reading' ? { ...p, early: { ...early } } : p));
     };
+    // the first read is the one the entry started when the token arrived; a re-read (Retry) reads afresh
+    const first = again ? undefined : beginRead(launch);
+    const unsubscribe = first?.subscribe(onResource);
     try {
-      const visit = await loadVisit(launch, { onResource });
+      const visit = await (first ? first.visit : loadVisit(launch, { onResource }));
       setFhirRequests(visit.port.requestCount);
       if (visit.sessionExpired) { setPhase({ kind: 'error', words: SESSION_EXPIRED }); return; }
       setPhase({ kind: 'ready', launch, visit, rereading: false });
     } catch {
       setPhase({ kind: 'error', words: { message: 'The record could not be read.', next: 'Relaunch from the patient\'s chart in your EHR.' } });
+    } finally {
+      unsubscribe?.();
     }
   }, []);
 

@@ -1,26 +1,20 @@
-/** The app's entry: `/admin*` → the admin screens (lazy), everything else → the clinician's review. */
+/**
+ * The app's entry: `/admin*` → the admin screens (lazy), everything else → the clinician's review. The entry stays
+ * small: it starts the token exchange at once, then loads React and the screens (appRoot) beside it.
+ */
 import './zodJitless'; // first: before any module parses with zod
-import { startMetrics } from './metrics';
-import { StrictMode, Suspense, lazy, type ComponentType } from 'react';
-import { createRoot } from 'react-dom/client';
-import { ReviewApp, beginLaunch } from './ReviewApp';
+import { mark, startMetrics } from './metrics';
+import { beginLaunch, beginRead } from './smart/beginLaunch';
 import './styles.css';
 startMetrics();
-
-const AdminApp = lazy(() => import('./admin/AdminApp').then((m) => {
-  const mod = m as unknown as { default?: ComponentType; AdminApp?: ComponentType };
-  return { default: (mod.default ?? mod.AdminApp) as ComponentType };
-}));
+mark('script');
 
 const isAdmin = /^\/admin(\/|$)/.test(location.pathname);
-if (!isAdmin) void beginLaunch(); // the token exchange starts before the first render
+// the token exchange, then the record's reads, start before React is even parsed
+if (!isAdmin) void beginLaunch().then((o) => { if (o.ok) beginRead(o.launch); });
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      {isAdmin
-        ? <Suspense fallback={<p className="loading">Loading the admin screens…</p>}><AdminApp /></Suspense>
-        : <ReviewApp />}
-    </StrictMode>,
-  );
+  void import('./appRoot').then((m) => m.renderApp(root, isAdmin), () => {
+    root.textContent = 'The app could not load. Reload the page.';
+  });
 }

@@ -18,9 +18,12 @@ export function startMetrics(): PrcMetrics {
   if (typeof window !== 'undefined') window.__prcMetrics = metrics;
   return metrics;
 }
+/** A named point on the performance timeline (launch-to-suggestions breakdown; the bench and DevTools read it). */
+export function mark(name: string): void { try { performance.mark(`prc:${name}`); } catch { /* no timeline */ } }
 export function setFhirRequests(n: number): void { metrics.fhirRequests = n; }
 export function markSuggestionsRendered(): void {
   if (metrics.launchToSuggestionsMs !== undefined) return;
+  mark('lines');
   const now = performance.now();
   metrics.launchToSuggestionsMs = Math.round(now - metrics.firstScriptAtMs);
   metrics.navigationToSuggestionsMs = Math.round(now);

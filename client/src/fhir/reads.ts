@@ -5,7 +5,8 @@
  * - Coverage → its payor Organizations;
  * - Procedure → the visit's performers (Practitioner by reference or by identifier, PractitionerRole by reference
  *   and by `practitioner=`), the encounter of the latest pump procedure when it is not the launch encounter, and the
- *   visit's notes (DocumentReference by encounter, else by date) → their content (`Binary` by url, when not inline);
+ *   visit's notes (DocumentReference by encounter, else by date; the launch encounter's notes are searched at once,
+ *   with the first reads) → their content (`Binary` by url, when not inline);
  * - MedicationAdministration (searched with `_include=MedicationAdministration:medication`) → any Medication it
  *   names that did not come back included and is not contained.
  * The launch Encounter is tagged (LAUNCH_ENCOUNTER_TAG) so the server can tell it from the other encounters.
@@ -200,11 +201,15 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
       ...(granted('PractitionerRole') ? ids.slice(0, 3).map((id) => search('PractitionerRole', `practitioner=${encodeURIComponent(id)}`)) : []),
     ]);
   };
+  const notesOf = (e: string) => search('DocumentReference', `patient=${pid}&encounter=${encodeURIComponent(e)}&_count=20`);
+  // The launch encounter's notes need nothing but the launch: they are searched at once, beside the Procedure search.
+  const launchNotes = ctx.encounterId ? notesOf(ctx.encounterId) : undefined;
+  launchNotes?.catch(() => undefined); // awaited below; a 401 elsewhere may end the read before that
   const readNotes = async (encounterIds: string[], day: string | undefined) => {
-    const queries = encounterIds.length
-      ? encounterIds.map((e) => `patient=${pid}&encounter=${encodeURIComponent(e)}&_count=20`)
-      : day ? [`patient=${pid}&date=${day}&_count=20`] : [];
-    const docs = (await Promise.all(queries.map((q) => search('DocumentReference', q)))).flatMap((d) => d ?? []);
+    const searches = encounterIds.length
+      ? encounterIds.map((e) => (e === ctx.encounterId && launchNotes ? launchNotes : notesOf(e)))
+      : day ? [search('DocumentReference', `patient=${pid}&date=${day}&_count=20`)] : [];
+    const docs = (await Promise.all(searches)).flatMap((d) => d ?? []);
     const usable = docs.filter((d) => d.status !== 'entered-in-error' && d.docStatus !== 'entered-in-error');
     await Promise.all(binaryIds(usable, port.base).map((id) => read('Binary', id)));
   };

@@ -7,6 +7,7 @@ import { buildCollectionBundle } from '../fhir/bundle';
 import { createFhirPort, type FhirPort } from '../fhir/port';
 import { readRecord, type ReadNotice } from '../fhir/reads';
 import type { Bundle, Resource } from '../fhir/types';
+import { mark } from '../metrics';
 import { parseScopes, type GrantedScopes } from '../smart/scopes';
 import type { Launch } from '../smart/session';
 import { parseCapability, UNKNOWN_CAPABILITY, type Capability } from '../writeback/capability';
@@ -73,6 +74,7 @@ export async function loadVisit(launch: Launch, opts: LoadOptions = {}): Promise
     port.request('metadata').then((r) => parseCapability(r.body), () => UNKNOWN_CAPABILITY),
     vendorFor(launch.serverUrl),
   ]);
+  mark('record');
   onProgress?.(port);
   const patient = record.resources.find((r) => r.resourceType === 'Patient' && r.id === token.patient);
   return {

@@ -8,6 +8,7 @@ import type Client from 'fhirclient/lib/Client';
 import { validateTokenResponse, type TokenResponse, fhirUserFromIdToken, relativeReference } from './tokenResponse';
 import { launchWords, type Words } from '../errors';
 import { forgetCodeVerifier, HISTORY_KEY } from './launchState';
+import { mark } from '../metrics';
 
 export { clearLaunchState } from './launchState';
 
@@ -47,6 +48,7 @@ export async function completeLaunch(): Promise<LaunchOutcome> {
     sessionStorage.removeItem(stateKey);
     return { ok: false, words: launchWords.authFailed(String((err as Error).message ?? err).slice(0, 200)) };
   }
+  mark('token');
   cleanUrl(stateKey);
   forgetCodeVerifier(stateKey);
   const check = validateTokenResponse(client.state.tokenResponse);

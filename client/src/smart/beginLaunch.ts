@@ -1,0 +1,66 @@
+/**
+ * Starts finishing the launch (the token exchange) once per page, as early as possible. The entry (main.tsx) calls it
+ * before React and the review screens are even downloaded and parsed (they are a separate chunk), so the token
+ * request runs while the rest of the app loads.
+ */
+import { completeLaunch, type Launch } from './session';
+import { loadVisit, type LoadedVisit } from '../review/loadVisit';
+import type { Resource } from '../fhir/types';
+import { storageBlockedWords } from '../errors';
+
+/** Whether this document may use sessionStorage (a blocked third-party frame throws on access). */
+function storageUsable(): boolean {
+  try {
+    const s = window.sessionStorage;
+    s.setItem('prc-probe', '1');
+    s.removeItem('prc-probe');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type Outcome = Awaited<ReturnType<typeof completeLaunch>>;
+let launching: Promise<Outcome> | undefined;
+
+export function beginLaunch(): Promise<Outcome> {
+  launching ??= storageUsable()
+    ? completeLaunch().catch((): Outcome => ({ ok: false, words: storageBlockedWords(window.top !== window) }))
+    : Promise.resolve<Outcome>({ ok: false, words: storageBlockedWords(window.top !== window) });
+  return launching;
+}
+
+/**
+ * The record's reads, started by the entry the moment the token arrives (not after React has loaded and rendered).
+ * Resources are kept as they answer and replayed to whoever subscribes later (the reading screen).
+ */
+export interface FirstRead {
+  launch: Launch;
+  visit: Promise<LoadedVisit>;
+  /** every resource answered so far, then each one as it answers; returns the unsubscribe */
+  subscribe(onResource: (r: Resource) => void): () => void;
+}
+let firstRead: FirstRead | undefined;
+
+export function beginRead(launch: Launch): FirstRead {
+  if (firstRead?.launch === launch) return firstRead;
+  const seen: Resource[] = [];
+  const listeners = new Set<(r: Resource) => void>();
+  const visit = loadVisit(launch, {
+    onResource: (r) => {
+      seen.push(r);
+      for (const l of listeners) { try { l(r); } catch { /* a display callback never breaks a read */ } }
+    },
+  });
+  visit.catch(() => undefined); // the screen awaits it; a failure is shown there
+  firstRead = {
+    launch,
+    visit,
+    subscribe(onResource) {
+      for (const r of seen) onResource(r);
+      listeners.add(onResource);
+      return () => { listeners.delete(onResource); };
+    },
+  };
+  return firstRead;
+}
