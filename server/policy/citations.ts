@@ -6,17 +6,13 @@
  * One constant per passage, grouped by source, so a coder can check the code against the policy text.
  */
 import type { Citation } from '../contracts/index.js';
+import { SEED_FILES } from '../contracts/sources.js';
 import { cptPumpCode, TERMINOLOGY_CITATIONS } from '../terminology/index.js';
 
 export { TERMINOLOGY_CITATIONS };
 
-export const SEED = {
-  uuhp: '000_79e2bd03f86c6506.txt',
-  icare: '001_931196b5a260c27d.txt',
-  article: '002_0ba349b388c372c5.txt',
-  centene: '003_51dd6ce1ef6fac37.txt',
-  forum: '004_449821d80fe360c5.txt',
-} as const;
+/** The five seed documents by file name: the source registry (contracts/sources.ts) is the one list of them. */
+export const SEED = SEED_FILES;
 
 const cite = (source: string, section: string, quote?: string): Citation =>
   Object.freeze(quote === undefined ? { source, section } : { source, section, quote });
