@@ -12,7 +12,7 @@ import { citationLabel } from '../contracts/sources.js';
 import { finalizeFor } from './writeback/index.js';
 import type { Citation, EhrVendor } from '../contracts/index.js';
 import type { Claim, ClaimItem, DocumentReference, Patient, Practitioner, Provenance, Reference } from '@medplum/fhirtypes'; // R4 types (the installed @types/fhir 3.x is the old global namespace, not R4)
-import { APP_IDENTIFIER_SYSTEM, type DraftRequest, type VisitFacts } from '../contracts/index.js';
+import { APP_IDENTIFIER_SYSTEM, type DraftRequest} from '../contracts/index.js';
 import { CODE_SYSTEMS, isPumpLineCode } from '../terminology/index.js';
 
 export const CPT_SYSTEM = CODE_SYSTEMS.cpt.write;

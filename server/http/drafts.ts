@@ -19,7 +19,7 @@ import {
   DraftRequest, EHR_TOKEN_HEADER, LedgerKind, LedgerRequest, LedgerStep, VisitKey, VisitLookupRequest,
   type Citation, type DraftsResponse, type EhrVendor, type Supersedes, type VisitStatus,
 } from '../contracts/index.js';
-import { buildDrafts, DraftNotBuildableError, visitKeyFor } from '../fhir/drafts.js';
+import { buildDrafts, visitKeyFor } from '../fhir/drafts.js';
 import { applySupersede, VENDOR_MODULES } from '../fhir/writeback/index.js';
 import { LedgerConflictError, NotFoundError, type Store, type StoredVersion, type Visit, type WorklistDisplay } from '../store/index.js';
 import type { EhrProfile } from '../../launch/profiles.js';

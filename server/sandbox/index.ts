@@ -75,7 +75,7 @@ export async function createSandbox(opts: SandboxOptions): Promise<Sandbox> {
     },
   }));
   router.use(createHomeRouter({ urls, state, directory, forms, reset }));
-  router.use((req: Request, res: Response) => {
+  router.use((_req: Request, res: Response) => {
     res.status(404).type('text/plain').send('Not found in the sandbox EHR');
   });
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

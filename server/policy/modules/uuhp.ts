@@ -59,7 +59,7 @@ export const uuhp: PolicyModule = {
   lineCitations(line) {
     return UUHP_LINE_CITATIONS[line.code] ?? NONE;
   },
-  apply(facts, lob, visit, b) {
+  apply(_facts, lob, visit, b) {
     const code = visit.pump.code;
     if (!code || !b.hasLine(code)) return;
     b.check('prior-authorization', 'Check whether the member\'s plan requires prior authorization for this service: services requiring it may not be covered without it.', false, [UUHP.priorAuth]);
