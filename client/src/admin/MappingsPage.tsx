@@ -100,35 +100,15 @@ export default function MappingsPage(props: { api: AdminApi; navigate: Navigate 
           <input id="adm-map-search" type="search" value={filters.query} onChange={(e) => setFilter('query', e.target.value)}
             placeholder="Name, payer, plan or policy" data-testid="mappings-search" />
         </div>
-        <div className="adm-field">
-          <label htmlFor="adm-map-payer">Payer</label>
-          <select id="adm-map-payer" value={filters.payer} onChange={(e) => setFilter('payer', e.target.value)} data-testid="mappings-filter-payer">
-            <option value="">All payers</option>
-            {payers.map((p) => <option key={p} value={p}>{p}</option>)}
-          </select>
-        </div>
-        <div className="adm-field">
-          <label htmlFor="adm-map-policy">Policy</label>
-          <select id="adm-map-policy" value={filters.policyId} onChange={(e) => setFilter('policyId', e.target.value)} data-testid="mappings-filter-policy">
-            <option value="">All policies</option>
-            {[...new Set((mappings ?? []).map((m) => m.policyId))].map((id) => <option key={id} value={id}>{policyName(id)}</option>)}
-          </select>
-        </div>
-        <div className="adm-field">
-          <label htmlFor="adm-map-state">State</label>
-          <select id="adm-map-state" value={filters.state} onChange={(e) => setFilter('state', e.target.value)} data-testid="mappings-filter-state">
-            <option value="">All states</option>
-            {states.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        </div>
-        <div className="adm-field">
-          <label htmlFor="adm-map-enabled">On or off</label>
-          <select id="adm-map-enabled" value={filters.enabled} onChange={(e) => setFilter('enabled', e.target.value as MappingFilters['enabled'])} data-testid="mappings-filter-enabled">
-            <option value="">On and off</option>
-            <option value="on">On only</option>
-            <option value="off">Off only</option>
-          </select>
-        </div>
+        <FilterSelect id="adm-map-payer" label="Payer" testid="mappings-filter-payer" value={filters.payer} onChange={(v) => setFilter('payer', v)}
+          options={[['', 'All payers'], ...payers.map((p): [string, string] => [p, p])]} />
+        <FilterSelect id="adm-map-policy" label="Policy" testid="mappings-filter-policy" value={filters.policyId} onChange={(v) => setFilter('policyId', v)}
+          options={[['', 'All policies'], ...[...new Set((mappings ?? []).map((m) => m.policyId))].map((id): [string, string] => [id, policyName(id)])]} />
+        <FilterSelect id="adm-map-state" label="State" testid="mappings-filter-state" value={filters.state} onChange={(v) => setFilter('state', v)}
+          options={[['', 'All states'], ...states.map((st): [string, string] => [st, st])]} />
+        <FilterSelect id="adm-map-enabled" label="On or off" testid="mappings-filter-enabled" value={filters.enabled}
+          onChange={(v) => setFilter('enabled', v as MappingFilters['enabled'])}
+          options={[['', 'On and off'], ['on', 'On only'], ['off', 'Off only']]} />
         {filtered && <button type="button" className="adm-btn" onClick={() => setFilters(noFilters)} data-testid="mappings-filter-clear">Clear filters</button>}
       </form>
       {confirming && (
@@ -187,5 +167,19 @@ export default function MappingsPage(props: { api: AdminApi; navigate: Navigate 
         </>
       )}
     </section>
+  );
+}
+
+/** one labelled filter of the mappings list: [value, words] options */
+function FilterSelect({ id, label, testid, value, onChange, options }: {
+  id: string; label: string; testid: string; value: string; onChange(value: string): void; options: [string, string][];
+}) {
+  return (
+    <div className="adm-field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testid}>
+        {options.map(([v, words]) => <option key={v} value={v}>{words}</option>)}
+      </select>
+    </div>
   );
 }
