@@ -187,7 +187,7 @@ async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Expre
   api.use('/worklist', declaredLengthLimit(64 * 1024), inputGuard, createWorklistRouter(access));
   api.use(jsonBody(API_BODY_LIMIT));
   api.use(createEvaluateRouter(mappingSource));
-  api.use(createDraftsRouter({ store, profiles, requireUser: requireUser(access) }));
+  api.use(createDraftsRouter({ store, profiles, requireUser: requireUser(access), mappingSource }));
   api.use(notFound);
   api.use(errorHandler(log));
   app.use('/api', api);

@@ -23,7 +23,7 @@ import { buildDrafts, visitKeyFor } from '../fhir/drafts.js';
 import { applySupersede, VENDOR_MODULES } from '../fhir/writeback/index.js';
 import { LedgerConflictError, NotFoundError, type Store, type StoredVersion, type Visit, type WorklistDisplay } from '../store/index.js';
 import type { EhrProfile } from '../../launch/profiles.js';
-import { determine } from './evaluate.js';
+import { determine, mappingsInForce, type MappingSource } from './evaluate.js';
 import { HttpError, badRequestFromZod } from './errors.js';
 
 /** how long a launch's proof of the patient lets its user take ledger steps */
@@ -113,6 +113,8 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
 
 export function createDraftsRouter(deps: {
   store: Store; profiles: EhrProfile[]; requireUser: import('express').RequestHandler; checkPatient?: PatientCheck; now?: () => Date;
+  /** the mappings in force, as /api/evaluate reads them (so a draft is checked against the same evaluation) */
+  mappingSource: MappingSource;
 }): Router {
   const { store, profiles, requireUser } = deps;
   const checkPatient = deps.checkPatient ?? readPatientFromEhr;
@@ -169,7 +171,7 @@ export function createDraftsRouter(deps: {
     const patient = await provePatient(req, user.iss, patientId);
 
     // the codes must be what the app itself works out from these facts (no free code text, no 99215 × 9)
-    const { determination } = determine(reqd.facts, await store.mappings.list());
+    const { determination } = determine(reqd.facts, await mappingsInForce(deps.mappingSource));
     const citations = new Map<string, Citation[]>();
     for (const line of reqd.acceptedLines) {
       const match = determination.lines.find((l) => l.code === line.code && l.system === line.system && l.units === line.units && sameSet(l.modifiers, line.modifiers));

@@ -47,7 +47,7 @@ export function readVisit(body: unknown) {
 }
 
 /** the mappings in force; a store that cannot give them is a 503 the admin must see, not a silent CPT fallback */
-async function mappingsInForce(source: MappingSource): Promise<PayerMapping[]> {
+export async function mappingsInForce(source: MappingSource): Promise<PayerMapping[]> {
   try {
     return await source.current();
   } catch (err) {
