@@ -13,7 +13,7 @@ const out = path.join(root, 'dist/server');
 rmSync(out, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'server/main.ts', evaluate: 'server/cli/evaluate.ts' },
+  entryPoints: { main: 'server/main.ts', evaluate: 'server/cli/evaluate.ts', 'evaluation-worker': 'server/http/evaluationWorker.ts' },
   outdir: out,
   bundle: true,
   splitting: true,

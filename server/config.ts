@@ -2,6 +2,7 @@
  * Server configuration from the environment (DESIGN.md "Fixed addresses and settings"), validated once at start.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { EhrProfilesFile, sandboxProfiles, type EhrProfile } from '../launch/profiles.js';
 
@@ -40,6 +41,11 @@ const Env = z.object({
    */
   FRAME_ANCESTORS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  /**
+   * worker threads that run /api/evaluate's work (server/http/evaluationThreads.ts); default: the cores less one
+   * (1 on 2 cores); 0 runs it on the HTTP thread
+   */
+  EVALUATION_THREADS: z.coerce.number().int().min(0).max(32).optional(),
 });
 
 export interface AppConfig {
@@ -58,6 +64,8 @@ export interface AppConfig {
   /** extra CSP frame-ancestors origins (EHR UI hosts) */
   frameAncestors: string[];
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** worker threads for /api/evaluate (0: on the HTTP thread) */
+  evaluationThreads: number;
   /** where pino writes (default stdout); tests pass a stream to inspect the log */
   logDestination?: NodeJS.WritableStream;
 }
@@ -115,6 +123,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
     frameAncestors: originList('FRAME_ANCESTORS', e.FRAME_ANCESTORS),
     logLevel: e.LOG_LEVEL,
+    evaluationThreads: e.EVALUATION_THREADS ?? Math.max(0, availableParallelism() - 1),
   };
 }
 

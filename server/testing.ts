@@ -14,6 +14,9 @@ export async function startTestServer(env: Record<string, string> = {}, extra: P
     DATA_DIR: 'memory://',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
+    // inline: a thread per test server would load the TypeScript sources again through tsx
+    // (server/http/evaluationThreads.test.ts and the bench run the threads)
+    EVALUATION_THREADS: '0',
     ...env,
   });
   return startServer({ ...config, ...extra });

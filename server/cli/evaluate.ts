@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { defaultMappingsAsStored } from '../mappings/defaults.js';
-import { determine, readVisit } from '../http/evaluate.js';
+import { determine, readVisit } from '../http/evaluation.js';
 import { HttpError } from '../http/errors.js';
 
 function fail(message: string): never {

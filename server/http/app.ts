@@ -24,6 +24,7 @@ import { requireAdmin, requireUser } from '../auth/index.js';
 import { createAdminRouter } from './admin/index.js';
 import { createWorklistRouter } from './worklist.js';
 import { createEvaluateRouter } from './evaluate.js';
+import { inlineEvaluator, startEvaluationThreads, type Evaluator } from './evaluationThreads.js';
 import { createDraftsRouter } from './drafts.js';
 import {
   ADMIN_BODY_LIMIT, API_BODY_LIMIT, clientErrorHandler, declaredLengthLimit, inputGuard, jsonBody, securityHeaders,
@@ -89,6 +90,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   }
 
   let store: OpenedStore | undefined;
+  let evaluator: Evaluator | undefined;
   try {
     const profiles = loadEhrProfiles(config, publicUrl);
     store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -98,7 +100,10 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     if (fatal) throw new StartupError(`The store is not usable: ${fatal.message}.`);
     for (const c of health.checks.filter((x) => !x.ok)) log.warn({ check: c.id }, c.message);
 
-    const app = await buildApp(config, { publicUrl, profiles, store, log });
+    evaluator = config.evaluationThreads > 0
+      ? await startEvaluationThreads(config.evaluationThreads, { onThreadExit: (info) => log.error(info, 'evaluation thread stopped; replaced') })
+      : inlineEvaluator();
+    const app = await buildApp(config, { publicUrl, profiles, store, log, evaluator });
     if (early) {
       server.off('request', early);
       server.removeAllListeners('clientError');
@@ -109,17 +114,19 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   } catch (err) {
     await new Promise<void>((resolve) => { if (server.listening) { server.close(() => resolve()); server.closeAllConnections(); } else resolve(); });
     await store?.close().catch(() => undefined);
+    await evaluator?.close();
     throw err;
   }
 
   const opened = store;
+  const evaluation = evaluator;
   return {
     url: publicUrl,
     server,
     store: opened,
     async close() {
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
-      await opened.close();
+      await Promise.all([opened.close(), evaluation.close()]);
       log.flush?.();
     },
   };
@@ -130,10 +137,11 @@ interface AppDeps {
   profiles: ReturnType<typeof loadEhrProfiles>;
   store: OpenedStore;
   log: ReturnType<typeof createLogger>;
+  evaluator: Evaluator;
 }
 
 async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Express> {
-  const { publicUrl, profiles, store, log } = deps;
+  const { publicUrl, profiles, store, log, evaluator } = deps;
   const mappingSource = createMappingSource(store);
   // With the sandbox on and no ADMIN_USERS, the sandbox's own admin (full fhirUser URL, so no other EHR's
   // Practitioner/sandbox-admin qualifies) may administer: a first run can try the admin screens.
@@ -185,8 +193,9 @@ async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Expre
   });
   api.use('/admin', createAdminRouter(access));
   api.use('/worklist', declaredLengthLimit(64 * 1024), inputGuard, createWorklistRouter(access));
+  // /evaluate reads its body as text for the evaluation threads; everything after it gets parsed JSON
+  api.use(createEvaluateRouter(mappingSource, evaluator));
   api.use(jsonBody(API_BODY_LIMIT));
-  api.use(createEvaluateRouter(mappingSource));
   api.use(createDraftsRouter({ store, profiles, requireUser: requireUser(access), mappingSource }));
   api.use(notFound);
   api.use(errorHandler(log));

@@ -23,7 +23,8 @@ import { buildDrafts, visitKeyFor } from '../fhir/drafts.js';
 import { applySupersede, VENDOR_MODULES } from '../fhir/writeback/index.js';
 import { LedgerConflictError, NotFoundError, type Store, type StoredVersion, type Visit, type WorklistDisplay } from '../store/index.js';
 import type { EhrProfile } from '../../launch/profiles.js';
-import { determine, mappingsInForce, type MappingSource } from './evaluate.js';
+import { mappingsInForce, type MappingSource } from './evaluate.js';
+import { determine } from './evaluation.js';
 import { HttpError, badRequestFromZod } from './errors.js';
 
 /** how long a launch's proof of the patient lets its user take ledger steps */

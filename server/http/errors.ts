@@ -15,48 +15,12 @@ import { ZodError } from 'zod';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError, StaleVersionError } from '../store/index.js';
 import { fieldIssues, issuesSummary, type FieldIssue } from '../contracts/safe.js';
+import { HttpError, type ErrorCode } from './httpError.js';
 import { BadBundleError } from '../fhir/extract/errors.js';
 import { DraftNotBuildableError } from '../fhir/drafts.js';
 
 export type { FieldIssue } from '../contracts/safe.js';
-
-/** error code → HTTP status: the one table */
-export const ERROR_STATUS = {
-  'invalid': 400,
-  'invalid-json': 400,
-  'invalid-bundle': 400,
-  'draft-not-buildable': 400,
-  'too-deep': 400,
-  'bad-request': 400,
-  'unknown-ehr': 400,
-  'unauthorized': 401,
-  'unauthenticated': 401,
-  'forbidden': 403,
-  'forbidden-origin': 403,
-  'not-found': 404,
-  'request-timeout': 408,
-  'conflict': 409,
-  'no-draft': 409,
-  'stale': 412,
-  'too-large': 413,
-  'unsupported-media-type': 415,
-  'precondition-required': 428,
-  'internal': 500,
-  'unavailable': 503,
-  'starting': 503,
-} as const satisfies Record<string, number>;
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
-    super(message);
-  }
-  /** the status comes from the table */
-  static of(code: ErrorCode, message: string, details?: unknown): HttpError {
-    return new HttpError(ERROR_STATUS[code], code, message, details);
-  }
-}
+export { ERROR_STATUS, HttpError, badRequestFromZod, type ErrorCode } from './httpError.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -91,11 +55,6 @@ export function sendError(res: Response, status: number, code: string, message: 
 /** 400 naming every bad field */
 export function sendInvalid(res: Response, issues: FieldIssue[], lead = 'invalid input') {
   sendError(res, 400, 'invalid', issuesSummary(lead, issues), issues);
-}
-
-export function badRequestFromZod(err: ZodError, what: string): HttpError {
-  const issues = zodIssues(err);
-  return new HttpError(400, 'invalid', issuesSummary(what, issues), issues);
 }
 
 /** ETag of a stored version; If-Match accepts "3", W/"3" or 3 */

@@ -1,50 +1,18 @@
-/** POST /api/evaluate: a Bundle or VisitFacts (+ overrides) → { facts, factSources, determination, references, mapping }. */
-import { Router } from 'express';
-import { EvaluateRequest, VisitFacts, type EvaluateResponse, type FactSources } from '../contracts/index.js';
-import { extractVisit, applyOverrides } from '../fhir/extract.js';
-import { evaluateVisit } from '../policy/index.js';
-import { applyMappingTie, coverageMatchInputFromFacts, resolveMapping, resolvePolicyContext } from '../mappings/index.js';
+/**
+ * POST /api/evaluate: a Bundle or VisitFacts (+ overrides) → { facts, factSources, determination, references, mapping }.
+ *
+ * The work (parse, extract, evaluate, serialise: under a millisecond of CPU) is one pure function of the body text
+ * and the mappings in force (./evaluation.ts evaluateText). This thread reads the body and the mappings, hands both
+ * to an Evaluator (./evaluationThreads.ts: worker threads in production, inline in tests) and writes the JSON text it
+ * gets back. The same function runs either way, so both give the same answers and the same errors.
+ */
+import express, { Router } from 'express';
 import type { PayerMapping } from '../contracts/index.js';
-import { HttpError, badRequestFromZod } from './errors.js';
+import { HttpError } from './errors.js';
+import { API_BODY_LIMIT, declaredLengthLimit, inputGuard } from './security.js';
+import type { Evaluator } from './evaluationThreads.js';
 
 export interface MappingSource { current(): Promise<PayerMapping[]> }
-
-/** Facts → determination through the payer mappings in force. Shared by the API and the CLI. */
-export function determine(facts: VisitFacts, mappings: PayerMapping[]) {
-  const resolution = resolveMapping(mappings, coverageMatchInputFromFacts(facts), { reasons: false });
-  const context = resolvePolicyContext(resolution, facts);
-  const determination = evaluateVisit(facts, context);
-  // tied payer mappings: CPT-only rules, and a problem at the top of the review (payer-mapping-tie)
-  const recordNotices = applyMappingTie(determination, resolution, facts);
-  return { determination, context, resolution, recordNotices };
-}
-
-/**
- * Bundle or facts, plus overrides → reviewed facts with sources. Bad input throws (HttpError, ZodError-derived
- * HttpError, BadBundleError) and the shared error handler answers 400 naming the field.
- */
-export function readVisit(body: unknown) {
-  const parsed = EvaluateRequest.safeParse(body);
-  if (!parsed.success) throw badRequestFromZod(parsed.error, 'Invalid request');
-  const req = parsed.data;
-  let visit: { facts: VisitFacts; factSources: FactSources; references: EvaluateResponse['references'] };
-  if (req.bundle !== undefined) {
-    // A corrected service date re-scopes the visit (the stale-launch-encounter notice's action sends one).
-    const serviceDate = typeof req.overrides?.serviceDate === 'string' ? req.overrides.serviceDate : undefined;
-    visit = extractVisit(req.bundle, serviceDate ? { serviceDate } : {});
-  } else {
-    const facts = VisitFacts.safeParse(req.facts);
-    if (!facts.success) throw badRequestFromZod(facts.error, 'Invalid facts');
-    visit = { facts: facts.data, factSources: {}, references: {} };
-  }
-  if (req.overrides) {
-    // the body guard (security.ts) has already refused anything nested deeper than MAX_JSON_DEPTH, so the
-    // merge's depth is bounded
-    const merged = applyOverrides(visit.facts, visit.factSources, req.overrides);
-    visit = { ...visit, ...merged };
-  }
-  return visit;
-}
 
 /** the mappings in force; a store that cannot give them is a 503 the admin must see, not a silent CPT fallback */
 export async function mappingsInForce(source: MappingSource): Promise<PayerMapping[]> {
@@ -56,18 +24,26 @@ export async function mappingsInForce(source: MappingSource): Promise<PayerMappi
   }
 }
 
-export function createEvaluateRouter(mappingSource: MappingSource): Router {
+/** only UTF-8 JSON (as the API's JSON body parser): the text parser alone would decode any charset */
+const utf8Only: express.RequestHandler = (req, _res, next) => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset && !charset.startsWith('utf-')) return next(HttpError.of('unsupported-media-type', 'The body uses an unsupported charset; send UTF-8'));
+  next();
+};
+
+/** Mounted before the API's JSON body parser: this route reads its body as text, which the Evaluator parses. */
+export function createEvaluateRouter(mappingSource: MappingSource, evaluator: Evaluator): Router {
   const router = Router();
-  router.post('/evaluate', async (req, res) => {
-    const visit = readVisit(req.body);
-    const { determination, context, recordNotices } = determine(visit.facts, await mappingsInForce(mappingSource));
-    const body: EvaluateResponse = {
-      ...visit,
-      determination,
-      mapping: { id: context.mappingId, policyId: context.policyId, lineOfBusiness: context.lineOfBusiness, matched: context.mappingMatched },
-    };
-    if (recordNotices.length) body.recordNotices = [...recordNotices, ...(body.recordNotices ?? [])];
-    res.json(body);
-  });
+  router.post('/evaluate',
+    declaredLengthLimit(API_BODY_LIMIT), utf8Only,
+    express.text({ limit: API_BODY_LIMIT, inflate: false, type: 'application/json' }), inputGuard,
+    async (req, res) => {
+      const text = typeof req.body === 'string' ? req.body : undefined;
+      const json = await evaluator.evaluate(text, await mappingsInForce(mappingSource));
+      // the text as is (res.json would parse nothing but copy it into a Buffer first)
+      res.status(200).setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(json));
+      res.end(json);
+    });
   return router;
 }

@@ -35,8 +35,18 @@ export function loggablePath(path: string): string {
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const options = { level, redact: ['req.headers.authorization', 'req.headers.cookie'] };
   if (destination) return pino(options, destination);
-  // asynchronous writes to stdout (lines written while a write is in flight are coalesced): no write() per request
-  return pino(options, pino.destination({ dest: 1, sync: false }));
+  // Lines are gathered into writes of 4 KB, or written at least every second: a write per request line costs the
+  // HTTP thread about a tenth of its time under load. Warnings and errors are written at once.
+  const out = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 });
+  return pino({
+    ...options,
+    hooks: {
+      logMethod(args, method, levelValue) {
+        method.apply(this, args);
+        if (levelValue >= 40) out.flush();
+      },
+    },
+  }, out);
 }
 
 /** one log line per answered request */

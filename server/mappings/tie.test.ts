@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EvaluateResponse, PayerMapping, VisitFacts } from '../contracts/index';
-import { determine } from '../http/evaluate';
+import { determine } from '../http/evaluation';
 import { defaultMappingsAsStored } from './index';
 import { mappingTieMessage } from './tie';
 
