@@ -14,7 +14,11 @@
 import { clip, isObj, obj, objs, str, type Json, type Resource, type ResourceIndex } from './record.js';
 
 /** One sentence of the visit's words; `code` marks a procedure's code text (a code name, not the clinician's note). */
-export interface NoteSentence { text: string; from: Resource; code?: boolean }
+/**
+ * A sentence of the visit's notes. Its mood is worked out once, when the text is split: every reader skips
+ * questions, hedged sentences ("may", "plan to", "consider") and blank template prompts ("Reason: ___").
+ */
+export interface NoteSentence { text: string; from: Resource; code?: boolean; question: boolean; hedged: boolean; blank: boolean }
 export interface NoteFact<T> { value: T; sentence: string; from: Resource }
 
 // ---------------------------------------------------------------- documents → plain text
@@ -99,14 +103,17 @@ export function sentencesOf(text: string, from: Resource, code = false): NoteSen
     .map((t) => t.replace(/\s+/g, ' ').trim())
     .filter((t) => t.length > 1)
     .slice(0, 2000)
-    .map((t) => (code ? { text: t, from, code } : { text: t, from }));
+    .map((t) => {
+      const sentence: NoteSentence = { text: t, from, question: QUESTION.test(t), hedged: HEDGE.test(t), blank: BLANK.test(t) };
+      if (code) sentence.code = true;
+      return sentence;
+    });
 }
 
 const NEGATION = /\b(?:no|not|never|without|denies|denied|none|neither|nor|n't|unchanged|declined|deferred|held)\b|n't\b/i;
 const HEDGE = /\b(?:may|might|could|would|consider(?:ing|ed)?|plan(?:s|ned)? to|will|possibl[ey]|probabl[ey]|perhaps|if (?:needed|necessary|tolerated|indicated)|recommend(?:ed)? (?:that|to)|discuss(?:ed)? (?:whether|possible)|next (?:visit|refill)|at the next|should|rule out|r\/o|unclear|unknown|\?\?)/i;
 const BLANK = /[:]\s*(?:_{2,}|\[\s*\]|\(\s*\)|\.{3,})\s*$|[:]\s*$/;
-export const isQuestion = (s: string) => /\?\s*$/.test(s);
-export const isHedged = (s: string) => HEDGE.test(s);
+const QUESTION = /\?\s*$/;
 export const isNegated = (s: string) => NEGATION.test(s);
 /** Negated where it matters: in the match itself or in the same clause just before it ("not refilled", "no, the dose …"). */
 export function negatedAt(s: string, m: RegExpExecArray | null): boolean {
@@ -114,7 +121,6 @@ export function negatedAt(s: string, m: RegExpExecArray | null): boolean {
   const before = (s.slice(Math.max(0, m.index - 40), m.index).split(/[,;:]|\band\b|\bbut\b/).pop() ?? '');
   return NEGATION.test(before) || NEGATION.test(m[0]);
 }
-const isBlankPrompt = (s: string) => BLANK.test(s);
 
 /** One value from the sentences; conflicting values give nothing (with the conflict reported). */
 function decide<T>(hits: NoteFact<T>[]): NoteFact<T> | { conflict: NoteFact<T>[] } | undefined {
@@ -140,12 +146,12 @@ export function readDoseChange(sentences: NoteSentence[]): Decision<'yes' | 'no'
   for (const s of sentences) {
     if (s.code) continue;
     const t = s.text;
-    if (isQuestion(t) || isBlankPrompt(t)) continue;
+    if (s.question || s.blank) continue;
     const structured = STRUCTURED_DOSE.exec(t);
     if (structured) { hits.push({ value: /^y/i.test(structured[1] as string) ? 'yes' : 'no', sentence: t, from: s.from }); continue; }
-    if (DOSE_NO.test(t) && !isHedged(t)) { hits.push({ value: 'no', sentence: t, from: s.from }); continue; }
+    if (DOSE_NO.test(t) && !s.hedged) { hits.push({ value: 'no', sentence: t, from: s.from }); continue; }
     const yes = DOSE_YES.exec(t);
-    if (yes && !negatedAt(t, yes) && !isHedged(t)) {
+    if (yes && !negatedAt(t, yes) && !s.hedged) {
       hits.push({ value: 'yes', sentence: t, from: s.from });
       const amount = DOSE_AMOUNT.exec(t);
       if (amount && !detail) detail = clip(amount[0], 200);
@@ -164,12 +170,12 @@ export function readPhysicianSkill(sentences: NoteSentence[]): NoteFact<string> 
   for (const s of sentences) {
     if (s.code) continue;
     const t = s.text;
-    if (isQuestion(t) || isBlankPrompt(t)) continue;
+    if (s.question || s.blank) continue;
     const m = STRUCTURED_SKILL.exec(t) ?? SKILL.exec(t);
     if (!m) continue;
     const reason = (m[1] ?? m[2] ?? '').trim().replace(/[.;]\s*$/, '');
     if (!reason || /^(?:no|none|n\/a|not required|not needed)\b/i.test(reason)) continue;
-    if (isHedged(t) || /\bnot (?:required|needed|necessary)\b/i.test(t.slice(0, m.index + 40))) continue;
+    if (s.hedged || /\bnot (?:required|needed|necessary)\b/i.test(t.slice(0, m.index + 40))) continue;
     return { value: clip(reason, 500), sentence: t, from: s.from };
   }
   return undefined;
@@ -184,7 +190,7 @@ export function readSupervision(sentences: NoteSentence[]): Decision<boolean> {
   for (const s of sentences) {
     if (s.code) continue;
     const t = s.text;
-    if (isQuestion(t) || isBlankPrompt(t) || isHedged(t)) continue;
+    if (s.question || s.blank || s.hedged) continue;
     if (SUPERVISION_NO.test(t)) { hits.push({ value: false, sentence: t, from: s.from }); continue; }
     const yes = SUPERVISION_YES.exec(t);
     if ((yes && !negatedAt(t, yes)) || (/\bdirect (?:physician )?supervision\b/i.test(t) && !isNegated(t))) hits.push({ value: true, sentence: t, from: s.from });
@@ -204,7 +210,7 @@ export function readPurchaser(sentences: NoteSentence[]): Decision<Purchaser> {
   for (const s of sentences) {
     if (s.code) continue;
     const t = s.text;
-    if (isQuestion(t) || isBlankPrompt(t) || isHedged(t)) continue;
+    if (s.question || s.blank || s.hedged) continue;
     for (const [value, re] of PURCHASER) {
       const m = re.exec(t);
       if (m && !negatedAt(t, m)) { hits.push({ value, sentence: t, from: s.from }); break; }
@@ -222,7 +228,7 @@ export function readInterrogationReason(sentences: NoteSentence[]): NoteFact<str
   for (const s of sentences) {
     if (s.code) continue;
     const t = s.text;
-    if (isQuestion(t) || isBlankPrompt(t) || isHedged(t)) continue;
+    if (s.question || s.blank || s.hedged) continue;
     const m = REASON_LINE.exec(t) ?? INTERROGATED_FOR.exec(t);
     const reason = m?.[1]?.trim().replace(/[.;]\s*$/, '');
     if (reason && !/^(?:routine|scheduled|refill)\b/i.test(reason) && !/^(?:no|none|n\/a)\b/i.test(reason)) {
@@ -232,7 +238,7 @@ export function readInterrogationReason(sentences: NoteSentence[]): NoteFact<str
   for (const s of sentences) {
     if (s.code) continue;
     const t = s.text;
-    if (isQuestion(t) || isHedged(t)) continue;
+    if (s.question || s.hedged) continue;
     const mri = MRI.exec(t);
     if (mri && !negatedAt(t, mri)) return { value: 'After an MRI', sentence: t, from: s.from };
     const alarm = ALARM.exec(t);
@@ -252,7 +258,7 @@ export function readServiceWords(sentences: NoteSentence[]): ServiceWords {
   for (const s of sentences) {
     if (s.code) continue; // a procedure's code text is read by procedures.ts (pumpServiceOfText)
     const t = s.text;
-    if (isQuestion(t) || isBlankPrompt(t) || isHedged(t)) continue;
+    if (s.question || s.blank || s.hedged) continue;
     if (NO_REFILL.test(t)) { out.refill = { value: false, sentence: t, from: s.from }; continue; }
     const a = ANALYSIS_WORDS.exec(t);
     if (a && !negatedAt(t, a) && !out.analysis) out.analysis = { value: true, sentence: t, from: s.from };
@@ -273,7 +279,7 @@ const MULTI_DOSE = /\bmulti(?:ple)?[- ]?(?:dose|use)\b/i;
 export function readContainer(sentences: NoteSentence[]): Decision<boolean> {
   const hits: NoteFact<boolean>[] = [];
   for (const s of sentences) {
-    if (s.code || isQuestion(s.text) || isHedged(s.text)) continue;
+    if (s.code || s.question || s.hedged) continue;
     const multi = MULTI_DOSE.exec(s.text);
     if (multi && !negatedAt(s.text, multi)) { hits.push({ value: false, sentence: s.text, from: s.from }); continue; }
     const single = SINGLE_DOSE.exec(s.text);
@@ -291,7 +297,7 @@ const AMOUNT_DISCARDED = /\b(\d+(?:\.\d+)?)\s*(mg|mcg|µg|ug|ml)\b[^.;]{0,20}?\b
 export function readWaste(sentences: NoteSentence[]): Decision<{ amount: number; unit: 'mg' | 'mcg' | 'mL' }> {
   const hits: NoteFact<{ amount: number; unit: 'mg' | 'mcg' | 'mL' }>[] = [];
   for (const s of sentences) {
-    if (s.code || isQuestion(s.text) || isHedged(s.text) || isBlankPrompt(s.text)) continue;
+    if (s.code || s.question || s.hedged || s.blank) continue;
     if (NOTHING_DISCARDED.test(s.text)) { hits.push({ value: { amount: 0, unit: 'mg' }, sentence: s.text, from: s.from }); continue; }
     const m = AMOUNT_DISCARDED.exec(s.text);
     if (!m) continue;

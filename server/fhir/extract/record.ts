@@ -78,8 +78,8 @@ const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
  */
 export class ResourceIndex {
   private readonly byKey = new Map<string, Resource>();
-  private readonly byIdentifier = new Map<string, Resource | null>();
-  private readonly byName = new Map<string, Resource | null>();
+  // built on the first reference by identifier or by display only: most records never need them
+  private secondary: { byIdentifier: Map<string, Resource | null>; byName: Map<string, Resource | null> } | undefined;
   private readonly byType = new Map<string, Resource[]>();
   readonly all: Resource[];
   constructor(entries: { fullUrl?: string; resource: Resource }[]) {
@@ -90,22 +90,28 @@ export class ResourceIndex {
       if (fullUrl) this.byKey.set(fullUrl, resource);
       const list = this.byType.get(resource.resourceType);
       if (list) list.push(resource); else this.byType.set(resource.resourceType, [resource]);
-      this.indexKeys(resource);
     }
   }
-  private indexKeys(resource: Resource) {
-    const t = resource.resourceType;
-    const once = (map: Map<string, Resource | null>, key: string) => {
-      const had = map.get(key);
-      map.set(key, had === undefined || had === resource ? resource : null); // null: ambiguous
-    };
-    for (const i of objs(resource.identifier)) {
-      const value = str(i.value);
-      if (!value) continue;
-      once(this.byIdentifier, `${t}|${str(i.system) ?? ''}|${value}`);
-      once(this.byIdentifier, `${t}||${value}`);
+  private get byIdentifier() { return (this.secondary ??= this.indexKeys()).byIdentifier; }
+  private get byName() { return (this.secondary ??= this.indexKeys()).byName; }
+  private indexKeys() {
+    const byIdentifier = new Map<string, Resource | null>();
+    const byName = new Map<string, Resource | null>();
+    for (const resource of this.all) {
+      const t = resource.resourceType;
+      const once = (map: Map<string, Resource | null>, key: string) => {
+        const had = map.get(key);
+        map.set(key, had === undefined || had === resource ? resource : null); // null: ambiguous
+      };
+      for (const i of objs(resource.identifier)) {
+        const value = str(i.value);
+        if (!value) continue;
+        once(byIdentifier, `${t}|${str(i.system) ?? ''}|${value}`);
+        once(byIdentifier, `${t}||${value}`);
+      }
+      for (const n of namesOf(resource)) once(byName, `${t}|${norm(n)}`);
     }
-    for (const n of namesOf(resource)) once(this.byName, `${t}|${norm(n)}`);
+    return { byIdentifier, byName };
   }
   ofType(type: string): Resource[] {
     return this.byType.get(type) ?? [];
