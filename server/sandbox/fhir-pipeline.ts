@@ -50,7 +50,7 @@ export function inCompartment(resource: Resource, patientId: string): boolean {
   if (!isCompartmentType(resource.resourceType)) return true;
   return matchesSearchRequest(resource, {
     resourceType: resource.resourceType,
-    filters: [{ code: 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }],
+    filters: [{ code: directPatientParam(resource.resourceType) ?? 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }],
   });
 }
 
@@ -184,6 +184,41 @@ function refValue(v: string): string {
   return m ? m[1]! : v;
 }
 
+/**
+ * The direct reference parameter that `patient` stands for on this type ("subject" for Procedure, Condition,
+ * Encounter …), when there is one. R4's `patient` parameter is one SearchParameter shared by ~70 types, with one
+ * union expression ("… | Procedure.subject.where(resolve() is Patient) | …"); Medplum's in-memory search evaluates
+ * that whole expression on every candidate (~0.5 ms each), the direct `subject` parameter costs microseconds.
+ */
+const directPatientParams = new Map<string, string | null>();
+function directPatientParam(type: string): string | undefined {
+  if (!directPatientParams.has(type)) {
+    const own = getSearchParameter(type, 'patient')?.expression?.split('|').map((e) => e.trim()).find((e) => e.startsWith(`${type}.`));
+    const path = own && new RegExp(`^${type}\\.(\\w+)(?:\\.where\\(resolve\\(\\) is Patient\\))?$`).exec(own)?.[1];
+    const direct = path && path !== 'patient' ? getSearchParameter(type, path) : undefined;
+    const plain = direct?.expression?.split('|').map((e) => e.trim()).includes(`${type}.${path}`) && direct.type === 'reference';
+    directPatientParams.set(type, plain ? path! : null);
+  }
+  return directPatientParams.get(type) ?? undefined;
+}
+
+/**
+ * The same search, with the patient filters first and in their direct form (`patient=pt-1` → `subject=Patient/pt-1`):
+ * Medplum checks filters in order and stops at the first that fails, so the cheap, narrow filter goes first.
+ */
+function patientFiltersFirst(type: string, q: URLSearchParams): URLSearchParams {
+  const direct = directPatientParam(type);
+  const first: [string, string][] = [];
+  const rest: [string, string][] = [];
+  for (const [k, v] of q) {
+    if ((k === 'patient' || k === 'patient:Patient') && direct) {
+      first.push([direct, v.split(',').map((x) => (x.includes('/') ? x : `Patient/${x}`)).join(',')]);
+    } else if (k === 'patient' || k === 'patient:Patient' || (type === 'Patient' && k === '_id')) first.push([k, v]);
+    else rest.push([k, v]);
+  }
+  return new URLSearchParams([...first, ...rest]);
+}
+
 async function search(ctx: Ctx, type: string, query: URLSearchParams): Promise<Result> {
   const { patientOnly } = requireAccess(ctx, type, 's');
   const q = new URLSearchParams(query);
@@ -214,7 +249,8 @@ async function search(ctx: Ctx, type: string, query: URLSearchParams): Promise<R
     for (const v of encounters) q.append('encounter', v.split(',').map((x) => (x.includes('/') ? x : `Encounter/${x}`)).join(','));
   }
   const qs = q.toString();
-  const r = await medplum(ctx, 'GET', qs ? `${type}?${qs}` : type);
+  const narrowed = patientFiltersFirst(type, q).toString();
+  const r = await medplum(ctx, 'GET', narrowed ? `${type}?${narrowed}` : type);
   if (!r.resource || r.status >= 400) fail(r);
   const bundle = r.resource as Bundle;
   // Included resources are shown only when the token may read them (and, for patient tokens, when they are the patient's).
