@@ -5,12 +5,26 @@
 import { ApiCallError, ApiUnreachableError } from './api/http';
 import { FhirHttpError, FhirNetworkError, FhirTimeoutError, ForeignUrlError } from './fhir/port';
 import type { ReadNotice, ReadPart } from './fhir/reads';
-import { PlanBlockedError, WriteInProgressError, WriteUncertainError, WrongPatientError } from './writeback/types';
+import { SessionExpiredError } from './smart/retryAfterRenew';
+import { NoIdTokenError, PlanBlockedError, WriteInProgressError, WriteUncertainError, WrongPatientError } from './writeback/types';
 
 export interface Words { message: string; next: string }
 
 export const RELAUNCH = 'Relaunch Pump Refill Coder from the patient\'s chart in your EHR.';
-export const SESSION_EXPIRED: Words = { message: 'Your session with the EHR has expired (the app tried to renew it first).', next: `${RELAUNCH} Your corrections and ticks for this visit are kept in this tab until you write.` };
+/** true because review/workStore.ts keeps the work per visit in this tab, and a relaunch for the visit takes it up */
+export const WORK_KEPT = 'Your corrections and ticks for this visit are kept in this tab until you write.';
+export const SESSION_EXPIRED: Words = { message: 'Your session with the EHR has expired (the app tried to renew it first).', next: `${RELAUNCH} ${WORK_KEPT}` };
+
+/** A 401 the refresh token could not cure (smart/retryAfterRenew.ts): say why, and that the work is not lost. */
+export function sessionExpiredWords(err: SessionExpiredError): Words {
+  const who = err.by === 'ehr' ? 'The EHR' : 'The app server';
+  const message = err.reason === 'cannot-renew'
+    ? `${who} no longer accepts your sign-in (it expired), and this launch has no refresh token to renew it.`
+    : err.reason === 'renew-refused'
+      ? `${who} no longer accepts your sign-in (it expired), and the EHR refused to renew it.`
+      : `${who} refused your sign-in again after the app renewed it.`;
+  return { message, next: `${RELAUNCH} ${WORK_KEPT} Writing again after the relaunch finishes this write without a second copy.` };
+}
 
 const PART_WORDS: Record<ReadPart, string> = {
   Patient: 'the patient\'s demographics', Coverage: 'the insurance coverage', Device: 'the implanted pump (Device)',
@@ -49,6 +63,10 @@ export function evaluateErrorToWords(err: unknown): Words {
 const NOTHING_TWICE = 'Nothing was written twice; you can retry.';
 
 export function writeErrorToWords(err: unknown): Words {
+  if (err instanceof SessionExpiredError) return sessionExpiredWords(err);
+  if (err instanceof NoIdTokenError) {
+    return { message: 'The EHR did not say who you are (no id_token with fhirUser), so the app cannot sign the drafts.', next: 'Ask your administrator to grant the "openid fhirUser" scopes, then relaunch.' };
+  }
   if (err instanceof WrongPatientError) {
     return { message: 'The drafts are not for the patient of this launch, so nothing was written.', next: RELAUNCH };
   }

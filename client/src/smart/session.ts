@@ -9,6 +9,7 @@ import { validateTokenResponse, type TokenResponse, fhirUserFromIdToken, relativ
 import { launchWords, type Words } from '../errors';
 import { forgetCodeVerifier, HISTORY_KEY } from './launchState';
 import { mark } from '../metrics';
+import { launchTokens, type LaunchTokens } from './launchTokens';
 
 export { clearLaunchState } from './launchState';
 
@@ -20,6 +21,8 @@ export interface Launch {
   serverUrl: string;
   /** the signed-in user, relative ("Practitioner/123") */
   fhirUser?: string;
+  /** the tokens as they are now (renewed with the refresh token on a 401); `token` above is the launch's first answer */
+  tokens: LaunchTokens;
 }
 
 export type LaunchOutcome = { ok: true; launch: Launch } | { ok: false; words: Words };
@@ -59,6 +62,7 @@ export async function completeLaunch(): Promise<LaunchOutcome> {
     launch: {
       client, token: check.token, stateKey, serverUrl: client.state.serverUrl.replace(/\/+$/, ''),
       fhirUser: user ? relativeReference(user) : undefined,
+      tokens: launchTokens(client),
     },
   };
 }

@@ -1,0 +1,66 @@
+/**
+ * The launch's tokens as they are now, and their renewal with the refresh token. fhirclient keeps the token response
+ * in `client.state.tokenResponse` and replaces it when it refreshes (merging in the new access token, the rotated
+ * refresh token and a new id_token when the EHR sends one), so callers read the tokens here at the moment they send a
+ * request, never a copy taken at launch. fhirclient's refresh() is single-flight: calls made while one runs share it.
+ *
+ * Tokens leave this module only for an Authorization (or x-ehr-access-token) header. Nothing here logs them or what
+ * the token endpoint answered; fhirclient persists its state in the launch's storage (sessionStorage, or memory where
+ * the frame has none), never in localStorage.
+ */
+import type Client from 'fhirclient/lib/Client';
+
+export interface Credentials { idToken?: string; accessToken?: string }
+
+export interface LaunchTokens {
+  /** the id_token (the app server's bearer) and the EHR access token, as they are now */
+  current(): Credentials;
+  /** the launch got a refresh token (and a scope that lets fhirclient use it) */
+  canRenew(): boolean;
+  /**
+   * Renews the tokens through fhirclient's refresh. True when a new access token arrived; false when this launch
+   * cannot renew or the EHR refused (then fhirclient drops the refresh token, so it is never tried twice). Never throws.
+   */
+  renew(): Promise<boolean>;
+  /** counts successful renewals: a call that failed with an older generation retries without renewing again */
+  readonly generation: number;
+}
+
+/** The part of fhirclient's Client this module uses. */
+export interface RefreshingClient {
+  state: { tokenResponse?: { access_token?: string; id_token?: string; refresh_token?: string; scope?: string } };
+  refresh(): Promise<unknown>;
+}
+
+export function launchTokens(client: RefreshingClient | Client): LaunchTokens {
+  const c = client as RefreshingClient;
+  let generation = 0;
+  const canRenew = () => {
+    const t = c.state.tokenResponse;
+    // fhirclient refuses to refresh without offline_access or online_access in the granted scope
+    return !!t?.refresh_token && /\b(offline|online)_access\b/.test(t.scope ?? '');
+  };
+  return {
+    current: () => {
+      const t = c.state.tokenResponse;
+      return {
+        ...(typeof t?.id_token === 'string' && t.id_token ? { idToken: t.id_token } : {}),
+        ...(typeof t?.access_token === 'string' && t.access_token ? { accessToken: t.access_token } : {}),
+      };
+    },
+    canRenew,
+    async renew() {
+      if (!canRenew()) return false;
+      try {
+        await c.refresh();
+      } catch {
+        // invalid_grant, a network error, a token response without access_token: the launch cannot go on silently
+        return false;
+      }
+      const ok = !!c.state.tokenResponse?.access_token;
+      if (ok) generation++;
+      return ok;
+    },
+    get generation() { return generation; },
+  };
+}
