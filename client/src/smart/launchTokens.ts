@@ -24,17 +24,30 @@ export interface LaunchTokens {
   renew(): Promise<boolean>;
   /** counts successful renewals: a call that failed with an older generation retries without renewing again */
   readonly generation: number;
+  /** a renewal was refused (fhirclient then dropped the refresh token): say so rather than "no refresh token" */
+  readonly refused: boolean;
+  /** the access token expires within `seconds` by the EHR's expires_in (false when the EHR did not say) */
+  expiresWithin(seconds: number): boolean;
 }
 
 /** The part of fhirclient's Client this module uses. */
 export interface RefreshingClient {
-  state: { tokenResponse?: { access_token?: string; id_token?: string; refresh_token?: string; scope?: string } };
+  state: { tokenResponse?: { access_token?: string; id_token?: string; refresh_token?: string; scope?: string }; expiresAt?: number };
   refresh(): Promise<unknown>;
 }
 
+const perClient = new WeakMap<object, LaunchTokens>();
+
+/** The launch's tokens; one instance per fhirclient Client, so the reads and Write share its renewal state. */
 export function launchTokens(client: RefreshingClient | Client): LaunchTokens {
-  const c = client as RefreshingClient;
+  let t = perClient.get(client);
+  if (!t) perClient.set(client, (t = create(client as RefreshingClient)));
+  return t;
+}
+
+function create(c: RefreshingClient): LaunchTokens {
   let generation = 0;
+  let refused = false;
   const canRenew = () => {
     const t = c.state.tokenResponse;
     // fhirclient refuses to refresh without offline_access or online_access in the granted scope
@@ -55,6 +68,7 @@ export function launchTokens(client: RefreshingClient | Client): LaunchTokens {
         await c.refresh();
       } catch {
         // invalid_grant, a network error, a token response without access_token: the launch cannot go on silently
+        refused = true;
         return false;
       }
       const ok = !!c.state.tokenResponse?.access_token;
@@ -62,5 +76,10 @@ export function launchTokens(client: RefreshingClient | Client): LaunchTokens {
       return ok;
     },
     get generation() { return generation; },
+    get refused() { return refused; },
+    expiresWithin(seconds) {
+      const at = c.state.expiresAt;
+      return typeof at === 'number' && Number.isFinite(at) && at - seconds < Date.now() / 1000;
+    },
   };
 }

@@ -26,6 +26,10 @@ export class SessionExpiredError extends Error {
 export const isUnauthorized = (err: unknown): err is ApiCallError | FhirHttpError =>
   (err instanceof ApiCallError || err instanceof FhirHttpError) && err.status === 401;
 
+/** the EHR refused the token (directly, or when the app server checked the patient with it), or the app server */
+const byWhom = (err: ApiCallError | FhirHttpError): 'ehr' | 'app' =>
+  err instanceof FhirHttpError || err.code === 'ehr-token-expired' ? 'ehr' : 'app';
+
 /**
  * `call()`; on a 401, renew and `retry()` (default: `call` again) exactly once. Without `tokens` a 401 is passed on
  * unchanged (callers outside a browser launch, e.g. the fault tests, keep today's behaviour).
@@ -37,17 +41,17 @@ export async function retryOnceAfterRenew<T>(tokens: LaunchTokens | undefined, c
     return await call();
   } catch (err) {
     if (!tokens || !isUnauthorized(err)) throw err;
-    by = err instanceof FhirHttpError ? 'ehr' : 'app';
+    by = byWhom(err);
     // another call may have renewed while this one was under way: then its tokens are already new
     if (tokens.generation === generation) {
-      if (!tokens.canRenew()) throw new SessionExpiredError('cannot-renew', by);
+      if (!tokens.canRenew()) throw new SessionExpiredError(tokens.refused ? 'renew-refused' : 'cannot-renew', by);
       if (!(await tokens.renew())) throw new SessionExpiredError('renew-refused', by);
     }
   }
   try {
     return await retry();
   } catch (err) {
-    if (isUnauthorized(err)) throw new SessionExpiredError('refused-after-renew', err instanceof FhirHttpError ? 'ehr' : by);
+    if (isUnauthorized(err)) throw new SessionExpiredError('refused-after-renew', byWhom(err));
     throw err;
   }
 }

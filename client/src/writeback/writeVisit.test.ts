@@ -69,7 +69,8 @@ const server = setupServer(
     w.draftsAuth.push(bearer(r));
     if (!w.idTokens.has(bearer(r))) return unauthorized();
     const access = r.headers.get(EHR_TOKEN_HEADER);
-    if (!access || !w.accessTokens.has(access)) return HttpResponse.json({ error: { code: 'not-your-patient', message: 'no' } }, { status: 403 });
+    // the server proves the patient with the EHR access token; one the EHR no longer accepts is a 401
+    if (!access || !w.accessTokens.has(access)) return HttpResponse.json({ error: { code: 'ehr-token-expired', message: 'The EHR no longer accepts this launch\'s access token' } }, { status: 401 });
     w.grant = access;
     const unfinished = w.versions > 0 && w.ledger.get('claim')?.state !== 'done';
     if (!unfinished) w.versions++;
@@ -211,8 +212,36 @@ describe('Write renews an expired sign-in once, then retries', () => {
     expect(words.next).toContain(WORK_KEPT);
     // fhirclient dropped the refused refresh token: the next Write says relaunch at once instead of trying again
     expect(launchTokens(client).canRenew()).toBe(false);
-    await write(client).catch(() => undefined);
+    const again = await write(client).catch((e: unknown) => e);
     expect(w.refreshes).toBe(1);
+    expect((again as SessionExpiredError).reason).toBe('renew-refused');
+  });
+
+  it('the app server finds the EHR access token expired (401 ehr-token-expired): renewed and retried, said as the EHR\'s refusal when it persists', async () => {
+    w.accessTokens = new Set(['at-2']);
+    w.idTokens.add('id-2');
+    await write(launchClient());
+    expect(w.refreshes).toBe(1);
+    expect(w.draftsAuth).toEqual(['id-1', 'id-2']);
+    expect(claims()).toBe(1);
+
+    w = newWorld();
+    w.accessTokens = new Set(); // the EHR accepts neither token
+    w.idTokens.add('id-2');
+    const err = await write(launchClient()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: 'refused-after-renew', by: 'ehr' });
+    expect(writeErrorToWords(err).message).toBe('The EHR refused your sign-in again after the app renewed it.');
+  });
+
+  it('an access token the EHR said expires within a minute is renewed before the first call', async () => {
+    w.idTokens = new Set(['id-2']);
+    w.accessTokens = new Set(['at-2']);
+    const client = launchClient();
+    client.state.expiresAt = Math.floor(Date.now() / 1000) + 20;
+    await write(client);
+    expect(w.refreshes).toBe(1);
+    expect(w.draftsAuth).toEqual(['id-2']);
+    expect(w.ehrLog).toEqual(['POST DocumentReference at-2', 'POST Claim at-2']);
   });
 
   it('the EHR answers 401 to the Claim write: refresh, then search by identifier before creating — one Claim', async () => {

@@ -26,6 +26,9 @@ export interface WriteVisitContext {
   inProgressMs?: number;
 }
 
+/** renew before Write when the access token has less than this left (seconds) */
+export const RENEW_AHEAD_S = 60;
+
 function both(tokens: LaunchTokens): LaunchCredentials {
   const c = tokens.current();
   if (!c.idToken || !c.accessToken) throw new NoIdTokenError();
@@ -44,6 +47,9 @@ function renewingLedger(ledger: LedgerPort, tokens: LaunchTokens): LedgerPort {
 
 export async function writeVisit(request: DraftRequest, ctx: WriteVisitContext): Promise<WriteResult> {
   const { tokens } = ctx;
+  // an access token the EHR said is about to expire is renewed first (the app server proves the patient with it):
+  // one round trip instead of a refused call and a retry
+  if (tokens.canRenew() && tokens.expiresWithin(RENEW_AHEAD_S)) await tokens.renew();
   // The server grants this launch's user the visit bound to the EHR access token the drafts call carries (a hash of
   // it). The ledger steps send that same access token even if the EHR's is renewed during the writes, and always the
   // current id_token (the app server's sign-in).
