@@ -15,6 +15,7 @@ import { describePlan } from '../writeback/adapters';
 import { writeVisit } from '../writeback/writeVisit';
 import type { Plan, WriteResult } from '../writeback/types';
 import type { LoadedVisit } from './loadVisit';
+import { canKeepWork } from './workStore';
 
 export type WriteState =
   | { status: 'idle' }
@@ -90,7 +91,8 @@ export function useWriteBack(launch: Launch, visit: LoadedVisit, serviceDate?: s
         // written meanwhile (another launch or user): show what is there and offer Update
         setState({ status: 'idle' });
       } else {
-        setState({ status: 'error', words: writeErrorToWords(err), attempt: ++attempts.current });
+        // the work is on screen either way; a relaunch brings it back only where this tab keeps it for the visit
+        setState({ status: 'error', words: writeErrorToWords(err, { workKept: !!launch.workTag && canKeepWork() }), attempt: ++attempts.current });
       }
     } finally {
       busy.current = false;

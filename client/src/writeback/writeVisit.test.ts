@@ -18,7 +18,7 @@ import { APP_IDENTIFIER_SYSTEM, EHR_TOKEN_HEADER, type DraftRequest } from '../.
 import { buildDrafts } from '../../../server/fhir/drafts';
 import { extractVisit } from '../../../server/fhir/extract';
 import { loadFixture } from '../../../server/fhir/testing';
-import { RELAUNCH, WORK_KEPT, writeErrorToWords } from '../errors';
+import { RELAUNCH, WORK_KEPT, WORK_NOT_KEPT, writeErrorToWords } from '../errors';
 import { createFhirPort } from '../fhir/port';
 import { launchTokens } from '../smart/launchTokens';
 import { SessionExpiredError } from '../smart/retryAfterRenew';
@@ -191,10 +191,12 @@ describe('Write renews an expired sign-in once, then retries', () => {
     expect((err as SessionExpiredError).reason).toBe('cannot-renew');
     expect(w.refreshes).toBe(0);
     expect(w.draftsAuth).toEqual(['id-1']);
-    const words = writeErrorToWords(err);
+    const words = writeErrorToWords(err, { workKept: true });
     expect(words.message).toBe('The app server no longer accepts your sign-in (it expired), and this launch has no refresh token to renew it.');
     expect(words.next).toContain(RELAUNCH);
     expect(words.next).toContain(WORK_KEPT);
+    // where the tab cannot keep the work for a relaunch, the words do not promise it
+    expect(writeErrorToWords(err, { workKept: false }).next).toContain(WORK_NOT_KEPT);
     expect(claims()).toBe(0);
   });
 
@@ -206,7 +208,7 @@ describe('Write renews an expired sign-in once, then retries', () => {
     expect((err as SessionExpiredError).reason).toBe('renew-refused');
     expect(w.refreshes).toBe(1);
     expect(w.draftsAuth).toEqual(['id-1']); // not retried with the same expired token
-    const words = writeErrorToWords(err);
+    const words = writeErrorToWords(err, { workKept: true });
     expect(words.message).toMatch(/the EHR refused to renew it/);
     expect(words.next).toContain(RELAUNCH);
     expect(words.next).toContain(WORK_KEPT);
@@ -309,6 +311,6 @@ describe('Write renews an expired sign-in once, then retries', () => {
     expect(claims()).toBe(0);
     // not released: a 401 is not proof that nothing landed, so the relaunch's Write checks the EHR first
     expect(w.ledger.get('claim')?.state).toBe('pending');
-    expect(writeErrorToWords(err).next).toContain(WORK_KEPT);
+    expect(writeErrorToWords(err, { workKept: true }).next).toContain(WORK_KEPT);
   });
 });
