@@ -93,7 +93,8 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   // this version meanwhile), and it takes the same idempotent path as resuming an interrupted write — a conditional
   // create where the EHR offers it (If-None-Exist on the identifier the server stamped: a POST that did land is
   // answered 200 with that resource), otherwise a search on that identifier first, creating only when nothing is
-  // there. Only then is the resource created, and the ledger completed with whichever id the EHR holds.
+  // there; the ledger is then completed with the one id the EHR holds. A second 401 stops (no loop) and leaves the
+  // reservation pending, so the Write after a relaunch checks the EHR before writing.
   const createAfterRenew = async (): Promise<Created> => {
     if (opts.conditional && query) return create();
     if (!query) throw new WriteUncertainError(type);
