@@ -11,8 +11,13 @@ import { NoIdTokenError, PlanBlockedError, WriteInProgressError, WriteUncertainE
 export interface Words { message: string; next: string }
 
 export const RELAUNCH = 'Relaunch Pump Refill Coder from the patient\'s chart in your EHR.';
-/** said when review/workStore.ts keeps the work and a relaunch of this visit in this tab takes it up (canKeepWork, a visit tag) */
-export const WORK_KEPT = 'Your corrections and ticks for this visit are kept in this tab until you write: relaunching here brings them back.';
+/**
+ * said when review/workStore.ts keeps the work and a relaunch of this visit in this tab takes it up (canKeepWork, a
+ * visit tag). sessionStorage belongs to one tab (or window), so only a relaunch into the same tab or frame finds it; an
+ * EHR that opens each launch in a new window, or the app's own window (opened where the frame is refused storage;
+ * COOP gives each such window a fresh browsing context), starts afresh — hence "in this same tab or frame".
+ */
+export const WORK_KEPT = 'Your corrections and ticks for this visit are kept in this tab until you write: a relaunch that opens the app in this same tab or frame brings them back.';
 /** said otherwise (the browser refuses storage here, or the launch has no encounter to tell the visit by) */
 export const WORK_NOT_KEPT = 'Your corrections and ticks are still on this screen, but a relaunch cannot bring them back here: note them before you relaunch.';
 const work = (kept: boolean) => (kept ? WORK_KEPT : WORK_NOT_KEPT);
