@@ -22,7 +22,7 @@ export interface LaunchTokens {
    * cannot renew or the EHR refused (then fhirclient drops the refresh token, so it is never tried twice). Never throws.
    */
   renew(): Promise<boolean>;
-  /** counts successful renewals: a call that failed with an older generation retries without renewing again */
+  /** moves when the access token changes: a call that failed with an older generation retries without renewing again */
   readonly generation: number;
   /** a renewal was refused (fhirclient then dropped the refresh token): say so rather than "no refresh token" */
   readonly refused: boolean;
@@ -46,7 +46,14 @@ export function launchTokens(client: RefreshingClient | Client): LaunchTokens {
 }
 
 function create(c: RefreshingClient): LaunchTokens {
+  // the generation counts the access tokens seen: any renewal (this module's, or fhirclient's own) moves it once
   let generation = 0;
+  let seen = c.state.tokenResponse?.access_token;
+  const currentGeneration = () => {
+    const now = c.state.tokenResponse?.access_token;
+    if (now !== seen) { seen = now; generation++; }
+    return generation;
+  };
   let refused = false;
   const canRenew = () => {
     const t = c.state.tokenResponse;
@@ -71,11 +78,9 @@ function create(c: RefreshingClient): LaunchTokens {
         refused = true;
         return false;
       }
-      const ok = !!c.state.tokenResponse?.access_token;
-      if (ok) generation++;
-      return ok;
+      return !!c.state.tokenResponse?.access_token;
     },
-    get generation() { return generation; },
+    get generation() { return currentGeneration(); },
     get refused() { return refused; },
     expiresWithin(seconds) {
       const at = c.state.expiresAt;
