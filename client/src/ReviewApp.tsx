@@ -8,7 +8,8 @@ import type { Launch } from './smart/session';
 import { beginLaunch, beginRead } from './smart/beginLaunch';
 import { loadVisit, type LoadedVisit } from './review/loadVisit';
 import { applyEhrStyle } from './review/ehrStyle';
-import { SESSION_EXPIRED, type Words } from './errors';
+import { readSessionExpired, type Words } from './errors';
+import { canKeepWork } from './review/workStore';
 import { setFhirRequests } from './metrics';
 import type { Resource } from './fhir/types';
 import { ReviewPage, LinesSkeleton } from './pages/ReviewPage';
@@ -46,7 +47,11 @@ export function ReviewApp() {
     try {
       const visit = await (first ? first.visit : loadVisit(launch, { onResource }));
       setFhirRequests(visit.port.requestCount);
-      if (visit.sessionExpired) { setPhase({ kind: 'error', words: SESSION_EXPIRED }); return; }
+      if (visit.sessionExpired) {
+        const renewTried = launch.tokens.generation > 0 || launch.tokens.refused;
+        setPhase({ kind: 'error', words: readSessionExpired({ renewTried, workKept: !!launch.workTag && canKeepWork() }) });
+        return;
+      }
       setPhase({ kind: 'ready', launch, visit, rereading: false });
     } catch {
       setPhase({ kind: 'error', words: { message: 'The record could not be read.', next: 'Relaunch from the patient\'s chart in your EHR.' } });

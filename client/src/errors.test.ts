@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateErrorToWords, readNoticeToWords, writeErrorToWords, SESSION_EXPIRED } from './errors';
+import { evaluateErrorToWords, readNoticeToWords, writeErrorToWords, sessionExpired, WORK_KEPT, WORK_NOT_KEPT } from './errors';
 import { ApiCallError, ApiUnreachableError } from './api/http';
 import { FhirHttpError, FhirTimeoutError } from './fhir/port';
 import { WriteUncertainError, WrongPatientError } from './writeback/types';
@@ -11,7 +11,9 @@ describe('errors in words', () => {
     expect(readNoticeToWords({ part: 'Condition', kind: 'failed', status: 500 })).toMatch(/error 500/);
   });
   it('write errors say what to do next', () => {
-    expect(writeErrorToWords(new FhirHttpError(401, undefined, 'u'))).toEqual(SESSION_EXPIRED);
+    expect(writeErrorToWords(new FhirHttpError(401, undefined, 'u'))).toEqual(sessionExpired(false));
+    expect(writeErrorToWords(new FhirHttpError(401, undefined, 'u')).next).toContain(WORK_NOT_KEPT);
+    expect(writeErrorToWords(new FhirHttpError(401, undefined, 'u'), { workKept: true }).next).toContain(WORK_KEPT);
     expect(writeErrorToWords(new FhirHttpError(400, 'subject: required', 'u')).message).toBe('The EHR rejected the resource: subject: required (400).');
     expect(writeErrorToWords(new FhirTimeoutError('u')).next).toBe('Nothing was written twice; you can retry.');
     expect(writeErrorToWords(new ApiUnreachableError(false)).next).toBe('Nothing was written twice; you can retry.');

@@ -5,12 +5,43 @@
 import { ApiCallError, ApiUnreachableError } from './api/http';
 import { FhirHttpError, FhirNetworkError, FhirTimeoutError, ForeignUrlError } from './fhir/port';
 import type { ReadNotice, ReadPart } from './fhir/reads';
-import { PlanBlockedError, WriteInProgressError, WriteUncertainError, WrongPatientError } from './writeback/types';
+import { SessionExpiredError } from './smart/retryAfterRenew';
+import { NoIdTokenError, PlanBlockedError, WriteInProgressError, WriteUncertainError, WrongPatientError } from './writeback/types';
 
 export interface Words { message: string; next: string }
 
 export const RELAUNCH = 'Relaunch Pump Refill Coder from the patient\'s chart in your EHR.';
-export const SESSION_EXPIRED: Words = { message: 'Your session with the EHR has expired (the app tried to renew it first).', next: `${RELAUNCH} Your corrections and ticks for this visit are kept in this tab until you write.` };
+/**
+ * said when review/workStore.ts keeps the work and a relaunch of this visit in this tab takes it up (canKeepWork, a
+ * visit tag). sessionStorage belongs to one tab (or window), so only a relaunch into the same tab or frame finds it; an
+ * EHR that opens each launch in a new window, or the app's own window (opened where the frame is refused storage;
+ * COOP gives each such window a fresh browsing context), starts afresh — hence "in this same tab or frame".
+ */
+export const WORK_KEPT = 'Your corrections and ticks for this visit are kept in this tab until you write: a relaunch that opens the app in this same tab or frame brings them back.';
+/** said otherwise (the browser refuses storage here, or the launch has no encounter to tell the visit by) */
+export const WORK_NOT_KEPT = 'Your corrections and ticks are still on this screen, but a relaunch cannot bring them back here: note them before you relaunch.';
+const work = (kept: boolean) => (kept ? WORK_KEPT : WORK_NOT_KEPT);
+/** a 401 the FHIR port passed on after the renewal it tries on reads */
+export const sessionExpired = (workKept: boolean): Words => ({ message: 'Your session with the EHR has expired (the app tried to renew it first).', next: `${RELAUNCH} ${work(workKept)}` });
+
+/** The record's reads were refused even after the renewal the FHIR port tries (or could not try). */
+export function readSessionExpired(o: { renewTried: boolean; workKept: boolean }): Words {
+  return {
+    message: o.renewTried ? 'Your session with the EHR has expired and the EHR did not renew it.' : 'Your session with the EHR has expired, and this launch has no refresh token to renew it.',
+    next: `${RELAUNCH} ${work(o.workKept)}`,
+  };
+}
+
+/** A 401 the refresh token could not cure (smart/retryAfterRenew.ts): say why, and whether the work survives a relaunch. */
+export function sessionExpiredWords(err: SessionExpiredError, workKept = false): Words {
+  const who = err.by === 'ehr' ? 'The EHR' : 'The app server';
+  const message = err.reason === 'cannot-renew'
+    ? `${who} no longer accepts your sign-in (it expired), and this launch has no refresh token to renew it.`
+    : err.reason === 'renew-refused'
+      ? `${who} no longer accepts your sign-in (it expired), and the EHR refused to renew it.`
+      : `${who} refused your sign-in again after the app renewed it.`;
+  return { message, next: `${RELAUNCH} ${work(workKept)} Writing again after the relaunch finishes this write without a second copy.` };
+}
 
 const PART_WORDS: Record<ReadPart, string> = {
   Patient: 'the patient\'s demographics', Coverage: 'the insurance coverage', Device: 'the implanted pump (Device)',
@@ -48,7 +79,12 @@ export function evaluateErrorToWords(err: unknown): Words {
 
 const NOTHING_TWICE = 'Nothing was written twice; you can retry.';
 
-export function writeErrorToWords(err: unknown): Words {
+/** `workKept`: whether a relaunch of this visit in this tab brings the work back (see WORK_KEPT) */
+export function writeErrorToWords(err: unknown, { workKept = false }: { workKept?: boolean } = {}): Words {
+  if (err instanceof SessionExpiredError) return sessionExpiredWords(err, workKept);
+  if (err instanceof NoIdTokenError) {
+    return { message: 'The EHR did not say who you are (no id_token with fhirUser), so the app cannot sign the drafts.', next: 'Ask your administrator to grant the "openid fhirUser" scopes, then relaunch.' };
+  }
   if (err instanceof WrongPatientError) {
     return { message: 'The drafts are not for the patient of this launch, so nothing was written.', next: RELAUNCH };
   }
@@ -66,7 +102,7 @@ export function writeErrorToWords(err: unknown): Words {
     };
   }
   if (err instanceof FhirHttpError) {
-    if (err.status === 401) return SESSION_EXPIRED;
+    if (err.status === 401) return sessionExpired(workKept);
     if (err.status === 403) {
       return { message: 'The EHR refused: scope not granted for this write.', next: 'Ask your EHR administrator to grant the app permission to create notes (and claims), then relaunch.' };
     }

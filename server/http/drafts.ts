@@ -70,7 +70,10 @@ export const readPatientFromEhr: PatientCheck = async (ehrBase, patientId, acces
   } catch {
     throw new HttpError(502, 'ehr-unreachable', 'The EHR could not be reached to confirm the patient of this launch; try again.');
   }
-  if (res.status === 401 || res.status === 403 || res.status === 404) return null;
+  // 401: the EHR no longer accepts the token (expired or revoked) — the client renews it and retries, so say so
+  // rather than "not your patient"
+  if (res.status === 401) throw new HttpError(401, 'ehr-token-expired', 'The EHR no longer accepts this launch\'s access token (it expired): renew it and try again.');
+  if (res.status === 403 || res.status === 404) return null;
   if (!res.ok) throw new HttpError(502, 'ehr-error', `The EHR answered ${res.status} when the app confirmed the patient of this launch; try again.`);
   const body = (await res.json().catch(() => null)) as FhirPatient | null;
   return body?.resourceType === 'Patient' && body.id === patientId ? body : null;

@@ -153,7 +153,8 @@ describe('the write ledger and versions', () => {
     expect(repost.status).toBe(409);
     expect(((await repost.json()) as { error: { code: string } }).error.code).toBe('already-written');
     // without the other user's own launch of the patient: refused outright
-    expect((await post('/api/drafts', body, { ...other, access_token: 'x'.repeat(40) })).status).toBe(403);
+    // (an access token the EHR does not accept is a 401 the client can cure by renewing it, not "not your patient")
+    expect((await post('/api/drafts', body, { ...other, access_token: 'x'.repeat(40) })).status).toBe(401);
     // an update is version 2 by the other user; version 1 keeps its author and codes
     const v2 = await drafted(await post('/api/drafts', { ...body, update: { supersedes: 1 } }, other));
     expect(v2.version).toBe(2);

@@ -3,7 +3,8 @@
  * and the real sandbox EHR; the real client write path (api/drafts + writeback/adapters). Between any two steps —
  * drafts, reserve, the EHR write, complete (which holds the worklist update in the same transaction), supersede —
  * a seeded schedule kills the attempt (the request never sent, or sent and its answer lost), the EHR answers
- * 500 or times out after the write landed, or refuses outright (422); between attempts the clinician may relaunch
+ * 500 or times out after the write landed, refuses outright (422), or answers 401 (before, or — pathologically — after
+ * the write landed: the write path renews and retries once, and must find what landed); between attempts the clinician may relaunch
  * (another launch and token for the same visit) and some schedules press Update once the visit is written.
  * Afterwards every EHR resource and every store row is checked: duplicates and orphans must both be 0.
  * FAULT_SCHEDULES (default 200), FAULT_SEED and FAULT_CONCURRENCY (default 8) change the run; each schedule has its own
@@ -19,6 +20,8 @@ import { APP_IDENTIFIER_SYSTEM, EvaluateResponse, type DraftRequest } from '../.
 import { createDrafts, createLedger, type LedgerPort } from '../../client/src/api/drafts.js';
 import { ApiCallError, ApiUnreachableError } from '../../client/src/api/http.js';
 import { createFhirPort, FhirHttpError, FhirNetworkError, FhirTimeoutError, type FhirPort } from '../../client/src/fhir/port.js';
+import type { LaunchTokens } from '../../client/src/smart/launchTokens.js';
+import { SessionExpiredError } from '../../client/src/smart/retryAfterRenew.js';
 import { parseScopes } from '../../client/src/smart/scopes.js';
 import { describePlan, writeDrafts } from '../../client/src/writeback/adapters.js';
 import { parseCapability } from '../../client/src/writeback/capability.js';
@@ -42,7 +45,7 @@ function rng(seed: number) {
 }
 
 class Killed extends Error { constructor(readonly where: string) { super(`killed ${where}`); } }
-type Fault = { at: number; kind: 'kill-before' | 'kill-after' | 'ehr-500-after' | 'ehr-timeout-after' | 'ehr-422' };
+type Fault = { at: number; kind: 'kill-before' | 'kill-after' | 'ehr-500-after' | 'ehr-timeout-after' | 'ehr-422' | 'ehr-401' | 'ehr-401-after' };
 
 /** counts the steps of one attempt and injects the fault planned for one of them */
 function injector(fault: Fault | undefined, log: string[]) {
@@ -54,8 +57,13 @@ function injector(fault: Fault | undefined, log: string[]) {
     if (fault.kind === 'kill-before') throw new Killed(`before ${label}`);
     if (fault.kind === 'ehr-422' && isEhrWrite) throw new FhirHttpError(422, 'refused by the fault schedule', label);
     if (fault.kind === 'ehr-422') throw new Killed(`before ${label}`);
+    // the EHR refuses the expired token: the write path renews and retries it once within the same attempt
+    if (fault.kind === 'ehr-401' && isEhrWrite) throw new FhirHttpError(401, 'access token expired', label);
+    if (fault.kind === 'ehr-401') throw new Killed(`before ${label}`);
     await call(); // landed
     if (fault.kind === 'ehr-500-after' && isEhrWrite) throw new FhirHttpError(500, 'server error after the write landed', label);
+    // the pathological 401: the write landed and the answer says 401 — the retry must find it, not write it again
+    if (fault.kind === 'ehr-401-after' && isEhrWrite) throw new FhirHttpError(401, 'access token expired after the write landed', label);
     if (fault.kind === 'ehr-timeout-after' && isEhrWrite) throw new FhirTimeoutError(label);
     throw new Killed(`after ${label}`);
   };
@@ -92,8 +100,8 @@ const isoDay = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000).to
 describe('write-back under randomized failure schedules', () => {
   it(`${SCHEDULES} seeded schedules: 0 duplicates and 0 orphans in the EHR and the store`, async () => {
     const visits: { patient: string; serviceDate: string; encounter?: string; updates: number }[] = [];
-    const tally = { attempts: 0, faults: 0, relaunches: 0, updates: 0, noteFailed: 0, unfinished: 0 };
-    const kinds: Fault['kind'][] = ['kill-before', 'kill-after', 'ehr-500-after', 'ehr-timeout-after', 'ehr-422'];
+    const tally = { attempts: 0, faults: 0, relaunches: 0, updates: 0, noteFailed: 0, unfinished: 0, renewals: 0 };
+    const kinds: Fault['kind'][] = ['kill-before', 'kill-after', 'ehr-500-after', 'ehr-timeout-after', 'ehr-422', 'ehr-401', 'ehr-401-after'];
 
     /** one schedule = one visit; its own seeded stream, so schedules can run side by side and replay alone */
     const runSchedule = async (s: number) => {
@@ -147,7 +155,13 @@ describe('write-back under randomized failure schedules', () => {
             plan: { claimToEhr: plan.steps.some((x) => x.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr },
             ...(doUpdate && currentVersion ? { update: { supersedes: currentVersion } } : {}),
           }, creds));
-          const result = await writeDrafts(drafts, { fhir, ledger, plan, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician', inProgressMs: 0 });
+          // the sandbox's tokens stay valid, so a renewal here only counts: what is proved is that the retry after
+          // a 401 (smart/retryAfterRenew.ts via writeOnce) never writes a second copy
+          const tokens: LaunchTokens = {
+            current: () => ({ idToken: launch.id_token!, accessToken: launch.access_token }), canRenew: () => true,
+            renew: async () => { tally.renewals++; return true; }, generation: 0, refused: false, expiresWithin: () => false,
+          };
+          const result = await writeDrafts(drafts, { fhir, ledger, plan, tokens, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician', inProgressMs: 0 });
           written = true;
           currentVersion = result.version;
           updatesDone = await countUpdates(result.visitKey);
@@ -159,7 +173,7 @@ describe('write-back under randomized failure schedules', () => {
             written = true;
             currentVersion = details.current ?? currentVersion;
             updatesDone = await countUpdates(details.visitKey);
-          } else if (!(err instanceof Killed || err instanceof ApiUnreachableError || err instanceof FhirHttpError || err instanceof FhirTimeoutError || err instanceof FhirNetworkError)) {
+          } else if (!(err instanceof Killed || err instanceof ApiUnreachableError || err instanceof FhirHttpError || err instanceof FhirTimeoutError || err instanceof FhirNetworkError || err instanceof SessionExpiredError)) {
             throw new Error(`schedule ${s} (${log.join(', ')}): ${(err as Error).stack}`);
           }
         }
@@ -249,7 +263,7 @@ describe('write-back under randomized failure schedules', () => {
     const written = worklist.filter((w) => w.status !== 'note-failed').length;
 
     console.info(`[faults] seed ${SEED}: ${SCHEDULES} schedules in ${(elapsed / 1000).toFixed(1)} s, ${tally.attempts} attempts, ${tally.faults} faulted attempts, ${tally.relaunches} relaunches, `
-      + `${tally.updates} updates; EHR ${ehr.DocumentReference.length} notes, ${ehr.Claim.length} Claims, ${ehr.Provenance.length} Provenance; `
+      + `${tally.updates} updates, ${tally.renewals} renewals after a 401; EHR ${ehr.DocumentReference.length} notes, ${ehr.Claim.length} Claims, ${ehr.Provenance.length} Provenance; `
       + `worklist ${written} written + ${tally.noteFailed} note-failed; unfinished ${tally.unfinished}; duplicates ${duplicates}, orphans ${orphans}`);
     expect(problems.slice(0, 20)).toEqual([]);
     expect(duplicates).toBe(0);
@@ -257,5 +271,6 @@ describe('write-back under randomized failure schedules', () => {
     expect(tally.unfinished).toBe(0);
     expect(written + tally.noteFailed).toBe(SCHEDULES);
     expect(tally.faults).toBeGreaterThan(SCHEDULES / 2);
+    if (SCHEDULES >= 50) expect(tally.renewals).toBeGreaterThan(0);
   }, 900_000);
 });

@@ -11,16 +11,21 @@ export type Drafts = DraftsResponse;
 export type { LedgerKind, Reservation } from '../../../server/contracts/index';
 
 export interface LaunchCredentials { idToken: string; accessToken: string }
-const auth = (c: LaunchCredentials, opts: ApiOptions): ApiOptions => ({ ...opts, bearer: c.idToken, headers: { ...opts.headers, [EHR_TOKEN_HEADER]: c.accessToken } });
+/** the credentials, or a function read at each request (so a retry after renewing the tokens sends the new ones) */
+export type CredentialSource = LaunchCredentials | (() => LaunchCredentials);
+const auth = (source: CredentialSource, opts: ApiOptions): ApiOptions => {
+  const c = typeof source === 'function' ? source() : source;
+  return { ...opts, bearer: c.idToken, headers: { ...opts.headers, [EHR_TOKEN_HEADER]: c.accessToken } };
+};
 
-export async function createDrafts(req: DraftRequest, creds: LaunchCredentials, opts: ApiOptions = {}): Promise<Drafts> {
+export async function createDrafts(req: DraftRequest, creds: CredentialSource, opts: ApiOptions = {}): Promise<Drafts> {
   const res = await apiPost<unknown>('/api/drafts', req, auth(creds, opts));
   const parsed = DraftsResponse.safeParse(res.body);
   if (!parsed.success) throw new ApiCallError(502, 'bad-response', 'the app server sent drafts the app does not understand');
   return parsed.data;
 }
 
-export async function lookupVisit(req: VisitLookupRequest, creds: LaunchCredentials, opts: ApiOptions = {}): Promise<VisitStatus> {
+export async function lookupVisit(req: VisitLookupRequest, creds: CredentialSource, opts: ApiOptions = {}): Promise<VisitStatus> {
   const res = await apiPost<unknown>('/api/visits/lookup', req, auth(creds, opts));
   const parsed = VisitStatus.safeParse(res.body);
   if (!parsed.success) throw new ApiCallError(502, 'bad-response', 'the app server sent a visit status the app does not understand');
@@ -37,7 +42,7 @@ export interface LedgerPort {
   superseded(visitKey: string, version: number): Promise<void>;
 }
 
-export function createLedger(creds: LaunchCredentials, opts: ApiOptions = {}): LedgerPort {
+export function createLedger(creds: CredentialSource, opts: ApiOptions = {}): LedgerPort {
   const path = (visitKey: string, kind: LedgerKind, step: string) => `/api/ledger/${encodeURIComponent(visitKey)}/${kind}/${step}`;
   return {
     async reserve(visitKey, version, kind) {

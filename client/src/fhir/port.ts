@@ -1,6 +1,6 @@
 /**
  * The one way the app talks to the EHR's FHIR server: fetch with the bearer token, a timeout, a request
- * counter, one refresh-and-retry on 401 when a refresh token exists, bounded retries of reads (never of writes:
+ * counter, one refresh-and-retry of a read on 401 when a refresh token exists, bounded retries of reads (never of writes:
  * those go through the write ledger), and a guard that the token only ever goes to URLs under the launch's FHIR
  * base (never to absolute references or foreign `next` links).
  */
@@ -115,7 +115,9 @@ export function createFhirPort(opts: FhirPortOptions): FhirPort {
         await res.arrayBuffer().catch(() => undefined); // drain before the next attempt
         await sleep(retryDelayMs(res.headers.get('retry-after'), attempt));
       }
-      if (res.status === 401 && opts.refresh) {
+      // reads only: a write answered 401 goes back to the write path, which renews and retries it through the
+      // ledger's idempotent path (writeback/writeOnce.ts), never as a blind second POST
+      if (res.status === 401 && opts.refresh && isRead) {
         const fresh = await opts.refresh().catch(() => undefined);
         if (fresh) res = await send(url, init, fresh);
       }

@@ -30,7 +30,7 @@ import { Summary } from '../components/Summary';
 interface Props { launch: Launch; visit: LoadedVisit; onRetryRead(): void; rereading?: boolean }
 
 export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Props) {
-  const saved = useMemo(() => loadWork(launch.stateKey), [launch.stateKey]);
+  const saved = useMemo(() => loadWork(launch.stateKey, undefined, launch.workTag), [launch.stateKey, launch.workTag]);
   const [overrides, setOverrides] = useState<Overrides>(saved?.overrides ?? {});
   const [accepted, setAccepted] = useState<Record<string, boolean>>(saved?.accepted ?? {});
   const [checked, setChecked] = useState<Record<string, boolean>>(saved?.checked ?? {});
@@ -39,7 +39,7 @@ export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Pr
   const writeBack = useWriteBack(launch, visit, evaluation.result?.facts.serviceDate);
   const result = evaluation.result;
 
-  useEffect(() => { saveWork(launch.stateKey, { overrides, accepted, checked, deviceConfirmed }); }, [launch.stateKey, overrides, accepted, checked, deviceConfirmed]);
+  useEffect(() => { saveWork(launch.stateKey, { overrides, accepted, checked, deviceConfirmed }, undefined, launch.workTag); }, [launch.stateKey, launch.workTag, overrides, accepted, checked, deviceConfirmed]);
 
   useEffect(() => {
     if (result) markSuggestionsRendered();

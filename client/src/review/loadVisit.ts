@@ -60,13 +60,12 @@ export interface LoadOptions {
 
 export async function loadVisit(launch: Launch, opts: LoadOptions = {}): Promise<LoadedVisit> {
   const { onProgress, onResource } = opts;
-  const { client, token } = launch;
+  const { tokens, token } = launch;
   const port = createFhirPort({
     base: launch.serverUrl,
-    getToken: () => String(client.state.tokenResponse?.access_token ?? ''),
-    refresh: client.state.tokenResponse?.refresh_token
-      ? async () => String((await client.refresh()).tokenResponse?.access_token ?? '') || undefined
-      : undefined,
+    getToken: () => tokens.current().accessToken ?? '',
+    // the launch's one renewal (fhirclient's single-flight refresh), shared with Write
+    refresh: tokens.canRenew() ? async () => ((await tokens.renew()) ? tokens.current().accessToken : undefined) : undefined,
   });
   const scopes = parseScopes(token.scope);
   const [record, capability, vendor] = await Promise.all([

@@ -1,17 +1,21 @@
 /**
  * The write-back action: which visit this is and what was written for it (looked up when the service date is known),
  * then drafts from the server and the ordered writes; one write at a time. A written visit offers Update, which writes
- * a new version that supersedes the current one — never a second current copy.
+ * a new version that supersedes the current one — never a second current copy. A sign-in that expired meanwhile is
+ * renewed with the refresh token and the call retried once (writeback/writeVisit.ts); the work stays on screen.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DraftRequest, VisitStatus } from '../../../server/contracts/index';
-import { createDrafts, createLedger, lookupVisit, type LaunchCredentials } from '../api/drafts';
+import { lookupVisit } from '../api/drafts';
 import { ApiCallError } from '../api/http';
 import { writeErrorToWords, type Words } from '../errors';
 import type { Launch } from '../smart/session';
-import { describePlan, writeDrafts } from '../writeback/adapters';
+import { retryOnceAfterRenew } from '../smart/retryAfterRenew';
+import { describePlan } from '../writeback/adapters';
+import { writeVisit } from '../writeback/writeVisit';
 import type { Plan, WriteResult } from '../writeback/types';
 import type { LoadedVisit } from './loadVisit';
+import { canKeepWork } from './workStore';
 
 export type WriteState =
   | { status: 'idle' }
@@ -40,43 +44,43 @@ export function useWriteBack(launch: Launch, visit: LoadedVisit, serviceDate?: s
   const [visitStatus, setVisitStatus] = useState<VisitStatus>();
   const busy = useRef(false);
   const attempts = useRef(0);
-  const creds: LaunchCredentials | undefined = launch.token.id_token && launch.token.access_token
-    ? { idToken: launch.token.id_token, accessToken: launch.token.access_token } : undefined;
-  const idToken = creds?.idToken;
-  const accessToken = creds?.accessToken;
+  const { tokens } = launch;
+  // whether the launch can sign the drafts at all; the tokens themselves are read from `tokens` at each request
+  const signed = !!(launch.token.id_token && launch.token.access_token);
 
   const refresh = useCallback(async () => {
-    if (!idToken || !accessToken || !serviceDate || !launch.token.patient) return;
+    if (!signed || !serviceDate || !launch.token.patient) return;
+    const req = { patientId: launch.token.patient, serviceDate, ...(launch.token.encounter ? { encounterId: launch.token.encounter } : {}) };
+    const creds = () => {
+      const c = tokens.current();
+      return { idToken: c.idToken ?? '', accessToken: c.accessToken ?? '' };
+    };
     try {
-      setVisitStatus(await lookupVisit({
-        patientId: launch.token.patient, serviceDate, ...(launch.token.encounter ? { encounterId: launch.token.encounter } : {}),
-      }, { idToken, accessToken }));
+      setVisitStatus(await retryOnceAfterRenew(tokens, () => lookupVisit(req, creds)));
     } catch {
       // the lookup only informs the screen; the write itself is checked again by the server
     }
-  }, [idToken, accessToken, serviceDate, launch.token.patient, launch.token.encounter]);
+  }, [signed, tokens, serviceDate, launch.token.patient, launch.token.encounter]);
   useEffect(() => { void refresh(); }, [refresh]);
 
   const run = useCallback(async (request: Request, update: boolean) => {
     if (busy.current) return;
-    if (!idToken || !accessToken || !launch.fhirUser) {
+    if (!signed || !launch.fhirUser) {
       setState({ status: 'error', attempt: ++attempts.current, words: { message: 'The EHR did not say who you are (no id_token with fhirUser), so the app cannot sign the drafts.', next: 'Ask your administrator to grant the "openid fhirUser" scopes, then relaunch.' } });
       return;
     }
     busy.current = true;
     setState({ status: 'writing' });
-    const c = { idToken, accessToken };
     try {
       const display = authorDisplay(visit, launch.fhirUser);
       const current = visitStatus?.current;
-      const drafts = await createDrafts({
+      const result = await writeVisit({
         ...request,
         author: { reference: launch.fhirUser, ...(display ? { display } : {}) },
         plan: { claimToEhr: plan.steps.some((s) => s.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr },
         ...(update && current ? { update: { supersedes: current } } : {}),
-      }, c);
-      const result = await writeDrafts(drafts, {
-        fhir: visit.port, ledger: createLedger(c), plan,
+      }, {
+        tokens, fhir: visit.port, plan,
         patientId: launch.token.patient ?? '',
         ...(launch.token.encounter ? { encounterId: launch.token.encounter } : {}),
         fhirUser: launch.fhirUser,
@@ -87,13 +91,14 @@ export function useWriteBack(launch: Launch, visit: LoadedVisit, serviceDate?: s
         // written meanwhile (another launch or user): show what is there and offer Update
         setState({ status: 'idle' });
       } else {
-        setState({ status: 'error', words: writeErrorToWords(err), attempt: ++attempts.current });
+        // the work is on screen either way; a relaunch brings it back only where this tab keeps it for the visit
+        setState({ status: 'error', words: writeErrorToWords(err, { workKept: !!launch.workTag && canKeepWork() }), attempt: ++attempts.current });
       }
     } finally {
       busy.current = false;
       void refresh();
     }
-  }, [idToken, accessToken, launch, plan, visit, visitStatus, refresh]);
+  }, [signed, tokens, launch, plan, visit, visitStatus, refresh]);
 
   const write = useCallback((request: Request) => run(request, false), [run]);
   const update = useCallback((request: Request) => run(request, true), [run]);

@@ -9,6 +9,8 @@ import { validateTokenResponse, type TokenResponse, fhirUserFromIdToken, relativ
 import { launchWords, type Words } from '../errors';
 import { forgetCodeVerifier, HISTORY_KEY } from './launchState';
 import { mark } from '../metrics';
+import { launchTokens, type LaunchTokens } from './launchTokens';
+import { visitTag } from '../review/workStore';
 
 export { clearLaunchState } from './launchState';
 
@@ -20,6 +22,10 @@ export interface Launch {
   serverUrl: string;
   /** the signed-in user, relative ("Practitioner/123") */
   fhirUser?: string;
+  /** the tokens as they are now (renewed with the refresh token on a 401); `token` above is the launch's first answer */
+  tokens: LaunchTokens;
+  /** the visit's tag for the kept work (review/workStore.ts): a relaunch of the same visit takes the work up */
+  workTag?: string;
 }
 
 export type LaunchOutcome = { ok: true; launch: Launch } | { ok: false; words: Words };
@@ -54,11 +60,14 @@ export async function completeLaunch(): Promise<LaunchOutcome> {
   const check = validateTokenResponse(client.state.tokenResponse);
   if (!check.ok) return { ok: false, words: check.reason === 'no-patient' ? launchWords.noPatient : launchWords.badToken(check.detail) };
   const user = fhirUserFromIdToken(check.token.id_token);
+  const serverUrl = client.state.serverUrl.replace(/\/+$/, '');
+  const fhirUser = user ? relativeReference(user) : undefined;
+  const workTag = await visitTag({ ehr: serverUrl, patient: check.token.patient, encounter: check.token.encounter, user: fhirUser });
   return {
     ok: true,
     launch: {
-      client, token: check.token, stateKey, serverUrl: client.state.serverUrl.replace(/\/+$/, ''),
-      fhirUser: user ? relativeReference(user) : undefined,
+      client, token: check.token, stateKey, serverUrl, fhirUser, tokens: launchTokens(client),
+      ...(workTag ? { workTag } : {}),
     },
   };
 }

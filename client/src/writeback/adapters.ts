@@ -11,6 +11,7 @@ import type { EhrVendor } from '../../../server/contracts/index';
 import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/index';
 import type { Drafts } from '../api/drafts';
 import type { Resource } from '../fhir/types';
+import { retryOnceAfterRenew } from '../smart/retryAfterRenew';
 import type { GrantedScopes } from '../smart/scopes';
 import type { Capability } from './capability';
 import { writeS } from './strings';
@@ -106,9 +107,12 @@ export async function writeDrafts(drafts: Drafts, ctx: WriteContext): Promise<Wr
   }
   let superseded: number | undefined;
   if (supersedes && supersedes.note === 'replace-new' && ctx.plan.canUpdate) {
-    // idempotent read-modify-write: the earlier note superseded, the earlier Claim cancelled
-    if (supersedes.documentReferenceId) await setStatus(ctx, 'DocumentReference', supersedes.documentReferenceId, 'superseded');
-    if (supersedes.claimId && claimStep) await setStatus(ctx, 'Claim', supersedes.claimId, 'cancelled');
+    // idempotent read-modify-write: the earlier note superseded, the earlier Claim cancelled (after a 401 it is read
+    // and set again once the tokens are renewed; a status already set is left alone)
+    const docId = supersedes.documentReferenceId;
+    const claimId0 = supersedes.claimId;
+    if (docId) await retryOnceAfterRenew(ctx.tokens, () => setStatus(ctx, 'DocumentReference', docId, 'superseded'));
+    if (claimId0 && claimStep) await retryOnceAfterRenew(ctx.tokens, () => setStatus(ctx, 'Claim', claimId0, 'cancelled'));
     await ctx.ledger.superseded(visitKey, version);
     superseded = supersedes.version;
   } else if (inPlace) superseded = supersedes.version;

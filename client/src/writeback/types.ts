@@ -2,6 +2,7 @@
 import type { EhrVendor, LedgerKind } from '../../../server/contracts/index';
 import type { LedgerPort } from '../api/drafts';
 import type { FhirPort } from '../fhir/port';
+import type { LaunchTokens } from '../smart/launchTokens';
 
 export interface PlanStep {
   kind: LedgerKind;
@@ -40,6 +41,8 @@ export interface WriteContext {
   fhirUser?: string;
   /** how long a pending reservation counts as another write in flight (default IN_PROGRESS_MS) */
   inProgressMs?: number;
+  /** the launch's tokens: an EHR write answered 401 is retried once after renewing them (smart/retryAfterRenew.ts) */
+  tokens?: LaunchTokens;
 }
 
 export interface WrittenResource { resourceType: 'DocumentReference' | 'Claim' | 'Provenance'; id: string; reused: boolean }
@@ -62,3 +65,5 @@ export class WriteInProgressError extends Error {
 /** The drafts do not point at the launch's patient: never written. */
 export class WrongPatientError extends Error { constructor() { super('the drafts are for another patient than this launch'); } }
 export class PlanBlockedError extends Error {}
+/** The launch has no id_token (or access token) to sign the drafts with: the EHR did not say who the user is. */
+export class NoIdTokenError extends Error { constructor() { super('the launch has no id_token and access token to sign the drafts with'); } }

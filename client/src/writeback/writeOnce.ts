@@ -3,10 +3,12 @@
  * after a network error): reserve in the app's ledger; 'done' → reuse the id (and repeat the idempotent completion, so
  * a completion whose answer was lost is recorded); otherwise create (conditionally where the EHR supports it, else
  * after searching for what an interrupted earlier attempt may have written) or update in place; then complete.
+ * An EHR write answered 401 is retried once after renewing the tokens, by the same idempotent path.
  */
 import { APP_IDENTIFIER_SYSTEM, type LedgerKind } from '../../../server/contracts/index';
 import type { Bundle, Resource } from '../fhir/types';
-import { FhirHttpError } from '../fhir/port';
+import { FhirHttpError, type FhirResponse } from '../fhir/port';
+import { retryOnceAfterRenew } from '../smart/retryAfterRenew';
 import { WriteInProgressError, WriteUncertainError, type WriteContext, type WrittenResource } from './types';
 
 export function appIdentifier(resource: Resource): string | undefined {
@@ -53,12 +55,15 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   }
   if (opts.updateId) {
     // PUT is idempotent: repeating it after an interruption writes the same content again, never a copy
-    const current = await ctx.fhir.request<Resource & { meta?: { versionId?: string } }>(`${type}/${encodeURIComponent(opts.updateId)}`);
+    const path = `${type}/${encodeURIComponent(opts.updateId)}`;
+    const current = await ctx.fhir.request<Resource & { meta?: { versionId?: string } }>(path);
     const vid = current.body?.meta?.versionId;
+    const put = () => ctx.fhir.request<Resource>(path, {
+      method: 'PUT', body: { ...resource, id: opts.updateId }, headers: vid ? { 'if-match': `W/"${vid}"` } : {},
+    });
     try {
-      await ctx.fhir.request<Resource>(`${type}/${encodeURIComponent(opts.updateId)}`, {
-        method: 'PUT', body: { ...resource, id: opts.updateId }, headers: vid ? { 'if-match': `W/"${vid}"` } : {},
-      });
+      // a PUT answered 401 changed nothing, so the same PUT (same version match) is sent once more after renewing
+      await retryOnceAfterRenew(ctx.tokens, put);
     } catch (err) {
       if (definitelyRefused(err)) await ctx.ledger.release(visitKey, version, kind).catch(() => undefined);
       throw err;
@@ -70,37 +75,64 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   if (reservation.state !== 'new' && !(opts.conditional && query)) {
     // An earlier attempt started and did not finish: look for what it may have written before writing again.
     if (!query) throw new WriteUncertainError(type);
-    let existing: string | undefined;
-    try {
-      const found = await ctx.fhir.request<Bundle>(`${type}?${query}`);
-      existing = found.body?.entry?.map((e) => e.resource).find((r) => r?.resourceType === type && r.id)?.id;
-    } catch (err) {
-      if (err instanceof FhirHttpError && err.status === 401) throw err;
-      throw new WriteUncertainError(type);
-    }
+    const existing = await findWritten(ctx, type, query);
     if (existing) {
       await ctx.ledger.complete(visitKey, version, kind, existing);
       return { resourceType: type, id: existing, reused: true };
     }
   }
-  let res;
-  try {
-    res = await ctx.fhir.request<Resource>(type, {
+  const create = async (): Promise<Created> => ({
+    res: await ctx.fhir.request<Resource>(type, {
       method: 'POST',
       body: resource,
       headers: opts.conditional && query ? { 'if-none-exist': query } : {},
-    });
+    }),
+  });
+  // The EHR answered the POST 401 and the tokens were renewed. The retry cannot write a second copy (a second Claim
+  // to bill): it runs under the same ledger reservation this call holds (no other attempt writes this resource of
+  // this version meanwhile), and it takes the same idempotent path as resuming an interrupted write — a conditional
+  // create where the EHR offers it (If-None-Exist on the identifier the server stamped: a POST that did land is
+  // answered 200 with that resource), otherwise a search on that identifier first, creating only when nothing is
+  // there; the ledger is then completed with the one id the EHR holds. A second 401 stops (no loop) and leaves the
+  // reservation pending, so the Write after a relaunch checks the EHR before writing.
+  const createAfterRenew = async (): Promise<Created> => {
+    if (opts.conditional && query) return create();
+    if (!query) throw new WriteUncertainError(type);
+    const existing = await findWritten(ctx, type, query);
+    return existing ? { existing } : create();
+  };
+  let created: Created;
+  try {
+    created = await retryOnceAfterRenew(ctx.tokens, create, createAfterRenew);
   } catch (err) {
     // A definite refusal frees the reservation (a refused note marks the version "note failed"), so a retry after the
     // fix goes ahead at once. 401, 5xx, timeouts and network errors stay pending: the next attempt checks first.
     if (definitelyRefused(err)) await ctx.ledger.release(visitKey, version, kind).catch(() => undefined);
     throw err;
   }
+  if ('existing' in created) {
+    await ctx.ledger.complete(visitKey, version, kind, created.existing);
+    return { resourceType: type, id: created.existing, reused: true };
+  }
+  const { res } = created;
   const id = idFrom(res.body, res.location, type);
   if (!id) throw new FhirHttpError(502, `the EHR did not say which ${type} it created`, type);
   await ctx.ledger.complete(visitKey, version, kind, id);
   // 200 to a conditional create = the resource already existed (an earlier attempt landed).
   return { resourceType: type, id, reused: opts.conditional && res.status === 200 };
+}
+
+type Created = { res: FhirResponse<Resource> } | { existing: string };
+
+/** The id of what an earlier attempt wrote, found by its identifier; a search that fails leaves the outcome unknown. */
+async function findWritten(ctx: WriteContext, type: string, query: string): Promise<string | undefined> {
+  try {
+    const found = await ctx.fhir.request<Bundle>(`${type}?${query}`);
+    return found.body?.entry?.map((e) => e.resource).find((r) => r?.resourceType === type && r.id)?.id;
+  } catch (err) {
+    if (err instanceof FhirHttpError && err.status === 401) throw err;
+    throw new WriteUncertainError(type);
+  }
 }
 
 /** The drafts must point at this launch's patient; anything else is refused before a byte is written. */
