@@ -10,6 +10,7 @@ import {
   type ProblemText,
 } from './launchCheck';
 import { launchStrings as S } from './strings';
+import { embeddedProfiles } from './embeddedProfiles';
 
 function show(text: ProblemText): void {
   const main = document.getElementById('launch');
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   }
   let profiles;
   try {
-    profiles = parseProfiles(await getJson('/api/ehr-profiles'));
+    profiles = parseProfiles(embeddedProfiles() ?? await getJson('/api/ehr-profiles'));
   } catch {
     show({ title: S.errorTitle, message: S.profilesFailed, next: S.profilesFailedNext });
     return;

@@ -11,7 +11,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { AppConfig } from '../config.js';
@@ -203,13 +203,20 @@ async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Expre
 
   // The built client: the launch page, the app (also under /admin), and hashed assets. No bodies here.
   app.use(declaredLengthLimit(64 * 1024));
+  // The pages carry the EHR profiles (the answer of GET /api/ehr-profiles) as a JSON data block, so the launch page
+  // and the review read them without a round trip before the SMART redirect and the record's reads. A data block
+  // is not run (CSP script-src does not apply); "<" is escaped so no value can close the element.
+  const profilesBlock = `<script type="application/json" id="prc-ehr-profiles">${JSON.stringify({ profiles }).replace(/</g, '\\u003c')}</script>`;
   const page = (file: string) => (_req: express.Request, res: express.Response) => {
     const full = path.join(distDir, file);
-    if (!existsSync(full)) {
+    let html: string;
+    try {
+      html = readFileSync(full, 'utf8');
+    } catch {
       sendError(res, 503, 'unavailable', 'The client is not built yet: run `npm run build` (npm start does it for you).');
       return;
     }
-    res.set('Cache-Control', 'no-cache').sendFile(full);
+    res.set('Cache-Control', 'no-cache').type('html').send(html.replace('</head>', () => `${profilesBlock}\n</head>`));
   };
   app.get('/launch.html', frameGuard(new URL(publicUrl).origin), page('launch/launch.html'));
   app.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));

@@ -1,5 +1,5 @@
 /** Look-ups the authorization server and the home page make in the repository (no scopes: sandbox internals). */
-import { Operator } from '@medplum/core';
+import { patientFilter } from './patientParam.js';
 import type { MemoryRepository } from '@medplum/fhir-router';
 import type { Claim, Coverage, Device, DocumentReference, Encounter, Organization, Patient, Practitioner } from '@medplum/fhirtypes';
 import { SANDBOX_USERS } from './users.js';
@@ -37,7 +37,7 @@ export class Directory {
   async latestEncounterId(patientId: string): Promise<string | undefined> {
     const list = await this.repo.searchResources<Encounter>({
       resourceType: 'Encounter',
-      filters: [{ code: 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }],
+      filters: [patientFilter('Encounter', patientId)],
     });
     const tagged = list.find((e) => e.meta?.tag?.some((t) => t.system === LAUNCH_ENCOUNTER_TAG.system && t.code === LAUNCH_ENCOUNTER_TAG.code));
     if (tagged) return tagged.id;
@@ -48,7 +48,7 @@ export class Directory {
   async byPatient<T extends Coverage | Device | Claim | DocumentReference>(resourceType: T['resourceType'], patientId: string): Promise<T[]> {
     return this.repo.searchResources<T>({
       resourceType,
-      filters: [{ code: 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }],
+      filters: [patientFilter(resourceType, patientId)],
     });
   }
 

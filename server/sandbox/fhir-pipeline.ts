@@ -25,6 +25,7 @@ import { capabilityStatement } from './capability.js';
 import { openidConfiguration, smartConfiguration } from './oauth.js';
 import { resourceNarrativeProblem } from './narrative.js';
 import { checkAccess, type Permission } from './scopes.js';
+import { directPatientParam, patientFilter } from './patientParam.js';
 import type { AuthState, Grant } from './state.js';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -50,7 +51,7 @@ export function inCompartment(resource: Resource, patientId: string): boolean {
   if (!isCompartmentType(resource.resourceType)) return true;
   return matchesSearchRequest(resource, {
     resourceType: resource.resourceType,
-    filters: [{ code: directPatientParam(resource.resourceType) ?? 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }],
+    filters: [patientFilter(resource.resourceType, patientId)],
   });
 }
 
@@ -90,10 +91,9 @@ async function medplum(ctx: Ctx, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url:
 /** Does one of the patient's documents (DocumentReference content, DiagnosticReport presentedForm) point at this Binary? */
 async function attachedToPatient(ctx: Ctx, binaryId: string, patientId: string): Promise<boolean> {
   const pointsHere = (url: string | undefined) => !!url && (url === `Binary/${binaryId}` || url.endsWith(`/Binary/${binaryId}`));
-  const filters = [{ code: 'patient', operator: Operator.EQUALS, value: `Patient/${patientId}` }];
-  const docs = await ctx.repo.searchResources<DocumentReference>({ resourceType: 'DocumentReference', filters, count: 1000 });
+  const docs = await ctx.repo.searchResources<DocumentReference>({ resourceType: 'DocumentReference', filters: [patientFilter('DocumentReference', patientId)], count: 1000 });
   if (docs.some((d) => (d.content ?? []).some((c) => pointsHere(c.attachment?.url)))) return true;
-  const reports = await ctx.repo.searchResources<DiagnosticReport>({ resourceType: 'DiagnosticReport', filters, count: 1000 });
+  const reports = await ctx.repo.searchResources<DiagnosticReport>({ resourceType: 'DiagnosticReport', filters: [patientFilter('DiagnosticReport', patientId)], count: 1000 });
   return reports.some((r) => (r.presentedForm ?? []).some((a) => pointsHere(a.url)));
 }
 
@@ -182,24 +182,6 @@ async function read(ctx: Ctx, type: string, id: string, vid?: string): Promise<R
 function refValue(v: string): string {
   const m = /(?:^|\/)Patient\/([^/|]+)$/.exec(v);
   return m ? m[1]! : v;
-}
-
-/**
- * The direct reference parameter that `patient` stands for on this type ("subject" for Procedure, Condition,
- * Encounter …), when there is one. R4's `patient` parameter is one SearchParameter shared by ~70 types, with one
- * union expression ("… | Procedure.subject.where(resolve() is Patient) | …"); Medplum's in-memory search evaluates
- * that whole expression on every candidate (~0.5 ms each), the direct `subject` parameter costs microseconds.
- */
-const directPatientParams = new Map<string, string | null>();
-function directPatientParam(type: string): string | undefined {
-  if (!directPatientParams.has(type)) {
-    const own = getSearchParameter(type, 'patient')?.expression?.split('|').map((e) => e.trim()).find((e) => e.startsWith(`${type}.`));
-    const path = own && new RegExp(`^${type}\\.(\\w+)(?:\\.where\\(resolve\\(\\) is Patient\\))?$`).exec(own)?.[1];
-    const direct = path && path !== 'patient' ? getSearchParameter(type, path) : undefined;
-    const plain = direct?.expression?.split('|').map((e) => e.trim()).includes(`${type}.${path}`) && direct.type === 'reference';
-    directPatientParams.set(type, plain ? path! : null);
-  }
-  return directPatientParams.get(type) ?? undefined;
 }
 
 /**

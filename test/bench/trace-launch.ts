@@ -1,8 +1,10 @@
 /** Ad-hoc: where the launch-to-suggestions time goes (request timeline relative to the click). */
 import { launchBrowser, newContext, waitForLines, metricsOf } from '../e2e/helpers.js';
 import { startTestServer } from '../../server/testing.js';
+import { startProductionServer } from './server-bench.js';
 
-const server = await startTestServer();
+// PROD=1: the compiled server in its own process (as `npm run bench` runs it); else the sources in this process
+const server = process.env.PROD ? await startProductionServer() : await startTestServer();
 const browser = await launchBrowser();
 const runs = Number(process.env.RUNS ?? 3);
 for (let i = 0; i < runs; i++) {
@@ -25,6 +27,9 @@ for (let i = 0; i < runs; i++) {
   await waitForLines(page);
   log.push(`${now()} LINES READY`);
   const m = await metricsOf(page);
+  const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((e) => [e.name, performance.timeOrigin + e.startTime] as const));
+  for (const [name, at] of marks) log.push(`${String(Math.round(at - t0)).padStart(5)} (browser clock) ${name}`);
+  log.sort((a, b) => Number(a.slice(0, 5)) - Number(b.slice(0, 5)));
   const res = await page.evaluate(() => [
     ...performance.getEntriesByType('navigation').map((e) => { const n = e as PerformanceNavigationTiming; return `${n.startTime.toFixed(0).padStart(5)} NAVSTART dcl=${n.domContentLoadedEventEnd.toFixed(0)}`; }),
     ...performance.getEntriesByType('resource').map((e) => { const r = e as PerformanceResourceTiming; return `${r.startTime.toFixed(0).padStart(5)}-${r.responseEnd.toFixed(0).padStart(5)} ${r.name.replace(location.origin, '').slice(0, 90)}`; }),
@@ -37,4 +42,4 @@ for (let i = 0; i < runs; i++) {
   await context.close();
 }
 await browser.close();
-await server.close();
+await ('stop' in server ? server.stop() : server.close());

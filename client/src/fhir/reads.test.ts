@@ -53,11 +53,34 @@ describe('readRecord', () => {
       { part: 'Condition', kind: 'failed', status: 500 },
       { part: 'Encounter', kind: 'not-found', status: 404 },
     ]));
-    expect(seen[0]).toBe('?patient=p1&date=ge2025-03-02&_sort=-date&_count=50');
+    // the performers are asked for with the procedures (this EHR ignores _include, so they are read after)
+    expect(seen[0]).toBe('?patient=p1&date=ge2025-03-02&_sort=-date&_count=50&_include=Procedure%3Aperformer');
     expect(auth[0]).toBe('Bearer tok');
     // 11 reads (incl. the visit's notes and the performer's roles); the Condition read that answered 500 was tried
     // MAX_READ_ATTEMPTS (3) times
     expect(p.requestCount).toBe(13);
+  });
+
+  it('does not read again what a search answered with _include (payer, performer): one wave of reads less', async () => {
+    const included = (match: object, ...extra: object[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: [
+      { resource: match, search: { mode: 'match' } }, ...extra.map((resource) => ({ resource, search: { mode: 'include' } }))] });
+    const reads: string[] = [];
+    server.use(
+      http.get(`${BASE}/Coverage`, ({ request }) => HttpResponse.json(new URL(request.url).searchParams.get('_include') === 'Coverage:payor'
+        ? included({ resourceType: 'Coverage', id: 'c1', status: 'active', payor: [{ reference: 'Organization/o1' }] }, { resourceType: 'Organization', id: 'o1' })
+        : searchset())),
+      http.get(`${BASE}/Procedure`, ({ request }) => HttpResponse.json(new URL(request.url).searchParams.get('_include') === 'Procedure:performer'
+        ? included({ resourceType: 'Procedure', id: 'pr-today', performedDateTime: '2026-03-02T10:00:00Z', performer: [{ actor: { reference: 'Practitioner/dr1' } }] },
+          { resourceType: 'Practitioner', id: 'dr1', name: [{ family: 'Included' }] })
+        : searchset())),
+      http.get(`${BASE}/Organization/o1`, () => { reads.push('Organization/o1'); return HttpResponse.json({ resourceType: 'Organization', id: 'o1' }); }),
+      http.get(`${BASE}/Practitioner/dr1`, () => { reads.push('Practitioner/dr1'); return HttpResponse.json({ resourceType: 'Practitioner', id: 'dr1' }); }),
+    );
+    const r = await readRecord(port(), ctx());
+    expect(reads).toEqual([]);
+    const ids = r.resources.map((x) => `${x.resourceType}/${x.id}`);
+    expect(ids).toEqual(expect.arrayContaining(['Coverage/c1', 'Organization/o1', 'Procedure/pr-today', 'Practitioner/dr1']));
+    expect(ids.filter((x) => x === 'Practitioner/dr1')).toHaveLength(1);
   });
 
   it('does not ask for resource types the EHR did not grant', async () => {

@@ -191,11 +191,14 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
   };
 
   const yearAgo = new Date(ctx.today.getTime() - 365 * 86_400_000);
+  /** a resource the reads already have (e.g. included in a search answer) */
+  const had = (type: ReadPart, id: string) => resources.find((r) => r.resourceType === type && r.id === id);
+  const readOnce = (part: ReadPart, id: string) => had(part, id) ?? read(part, id);
   const readPerformers = async (visit: Resource[]) => {
-    const roles = (await Promise.all(performerRoleIds(visit).map((id) => read('PractitionerRole', id)))).filter((r): r is Resource => !!r);
+    const roles = (await Promise.all(performerRoleIds(visit).map((id) => readOnce('PractitionerRole', id)))).filter((r): r is Resource => !!r);
     const ids = [...new Set([...performerIds(visit), ...rolePractitionerIds(roles)])];
     await Promise.all([
-      ...ids.map((id) => read('Practitioner', id)),
+      ...ids.map((id) => readOnce('Practitioner', id)),
       ...performerIdentifiers(visit).map((i) => search('Practitioner', `identifier=${encodeURIComponent(i.system ? `${i.system}|${i.value}` : String(i.value))}`)),
       // Roles of the performer (Epic and US Core put the specialty/taxonomy on PractitionerRole); optional.
       ...(granted('PractitionerRole') ? ids.slice(0, 3).map((id) => search('PractitionerRole', `practitioner=${encodeURIComponent(id)}`)) : []),
@@ -222,11 +225,12 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
   try {
     await Promise.all([
       read('Patient', ctx.patientId),
-      search('Coverage', `patient=${pid}&status=active`).then(async (covs) => {
-        await Promise.all(payorIds(covs ?? []).map((id) => read('Organization', id)));
+      // the payer and the performers come back included where the EHR supports _include (one wave less)
+      searchIncluding('Coverage', `patient=${pid}&status=active`, 'Coverage:payor', ['Organization']).then(async (covs) => {
+        await Promise.all(payorIds(covs ?? []).map((id) => readOnce('Organization', id)));
       }),
       search('Device', `patient=${pid}`),
-      search('Procedure', `patient=${pid}&date=ge${isoDay(yearAgo)}&_sort=-date&_count=50`).then(async (procs) => {
+      searchIncluding('Procedure', `patient=${pid}&date=ge${isoDay(yearAgo)}&_sort=-date&_count=50`, 'Procedure:performer', ['Practitioner', 'PractitionerRole']).then(async (procs) => {
         const visit = visitProcedures(procs ?? []);
         const latestPump = [...(procs ?? [])].filter(isPumpProcedure).sort((a, b) => (procedureDay(b) ?? '').localeCompare(procedureDay(a) ?? ''))[0];
         const pumpEncounter = encounterId(latestPump);

@@ -3,6 +3,7 @@
  * isolated), the EHR profile's vendor and the CapabilityStatement (for the write-back plan, before any click).
  */
 import { EhrVendor } from '../../../launch/profiles';
+import { embeddedProfiles } from '../../../launch/embeddedProfiles';
 import { buildCollectionBundle } from '../fhir/bundle';
 import { createFhirPort, type FhirPort } from '../fhir/port';
 import { readRecord, type ReadNotice } from '../fhir/reads';
@@ -25,8 +26,8 @@ export interface LoadedVisit {
 
 async function vendorFor(serverUrl: string): Promise<EhrVendor> {
   try {
-    const res = await fetch('/api/ehr-profiles', { headers: { accept: 'application/json' } });
-    const json = (await res.json()) as { profiles?: { vendor?: string; issuers?: string[] }[] };
+    const json = (embeddedProfiles() ?? await (await fetch('/api/ehr-profiles', { headers: { accept: 'application/json' } })).json()) as
+      { profiles?: { vendor?: string; issuers?: string[] }[] };
     const p = json.profiles?.find((x) => x.issuers?.includes(serverUrl));
     const v = EhrVendor.safeParse(p?.vendor);
     return v.success ? v.data : 'generic';
