@@ -2,7 +2,7 @@
  * Every error the review screen can show, in words, with what to do next. One place, so wording stays
  * consistent and tests assert the same text the clinician sees. Never includes tokens or PHI.
  */
-import { ApiCallError, ApiUnreachableError } from './api/http';
+import { ApiCallError, ApiUnreachableError } from './api/errors';
 import { FhirHttpError, FhirNetworkError, FhirTimeoutError, ForeignUrlError } from './fhir/port';
 import type { ReadNotice, ReadPart } from './fhir/reads';
 import { SessionExpiredError } from './smart/retryAfterRenew';

@@ -1,8 +1,7 @@
 /**
  * The app's entry: `/admin*` → the admin screens (lazy), everything else → the clinician's review. The entry stays
- * small: it starts the token exchange at once, then loads React and the screens (appRoot) beside it.
+ * small (no React, no zod): it starts the token exchange at once, then loads React and the screens (appRoot) beside it.
  */
-import './zodJitless'; // first: before any module parses with zod
 import { mark, startMetrics } from './metrics';
 import { beginLaunch, beginRead } from './smart/beginLaunch';
 import './styles.css';

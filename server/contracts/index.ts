@@ -293,11 +293,7 @@ export const EvaluateRequest = z.object({
 });
 export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
 
-/**
- * The tag the client puts on the Encounter the EHR handed over in the launch context (Encounter.meta.tag), so
- * the server can tell the launch encounter from the other encounters it was sent.
- */
-export const LAUNCH_ENCOUNTER_TAG = { system: 'https://pump-refill-coder.app/fhir/CodeSystem/launch-context', code: 'launch-encounter' } as const;
+export { LAUNCH_ENCOUNTER_TAG } from './plain.js';
 
 /**
  * A notice about the record as read, shown at the top of the review: e.g. id `stale-launch-encounter`,
@@ -356,6 +352,5 @@ export const ApiError = z.object({
 });
 export type ApiError = z.infer<typeof ApiError>;
 
-/** The identifier system the app stamps on everything it writes (idempotency and provenance). */
-export const APP_IDENTIFIER_SYSTEM = 'urn:pump-refill-coder:visit';
+export { APP_IDENTIFIER_SYSTEM } from './plain.js';
 export * from './writeback.js';

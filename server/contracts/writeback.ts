@@ -7,8 +7,9 @@
  * nothing anyway: every step is checked against the signed-in user's launch).
  */
 import { z } from 'zod';
+import { EHR_VENDORS } from './plain.js';
 
-export const EHR_VENDORS = ['generic', 'epic', 'oracle'] as const;
+export { EHR_VENDORS } from './plain.js';
 export const EhrVendor = z.enum(EHR_VENDORS);
 export type EhrVendor = z.infer<typeof EhrVendor>;
 
@@ -122,4 +123,4 @@ export const VisitLookupRequest = z.object({
 export type VisitLookupRequest = z.infer<typeof VisitLookupRequest>;
 
 /** The header carrying the launch's EHR access token to the app server (POST /api/drafts, /api/visits/lookup). */
-export const EHR_TOKEN_HEADER = 'x-ehr-access-token';
+export { EHR_TOKEN_HEADER } from './plain.js';

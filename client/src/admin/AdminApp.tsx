@@ -2,6 +2,7 @@
  * The administrator's screens (rendered by the app shell for every path under /admin): sign-in, then tabs for
  * payer mappings, preview, import/export, the audit log and the billing worklist. One page component per file.
  */
+import '../zodJitless'; // first: before any admin schema parses (zod comes with this chunk)
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import './admin.css';
 import { AdminApi } from './api.js';

@@ -2,9 +2,8 @@
  * POST /api/drafts, /api/visits/lookup and the write ledger (/api/ledger/…): the launch's id_token as bearer and its
  * EHR access token in x-ehr-access-token (the server asks the EHR itself whether this launch may read the patient).
  */
-import {
-  DraftsResponse, EHR_TOKEN_HEADER, Reservation, VisitStatus, type DraftRequest, type LedgerKind, type VisitLookupRequest,
-} from '../../../server/contracts/index';
+import type { DraftRequest, DraftsResponse, LedgerKind, Reservation, VisitLookupRequest, VisitStatus } from '../../../server/contracts/index';
+import { EHR_TOKEN_HEADER } from '../../../server/contracts/plain';
 import { apiPost, ApiCallError, type ApiOptions } from './http';
 
 export type Drafts = DraftsResponse;
@@ -20,14 +19,14 @@ const auth = (source: CredentialSource, opts: ApiOptions): ApiOptions => {
 
 export async function createDrafts(req: DraftRequest, creds: CredentialSource, opts: ApiOptions = {}): Promise<Drafts> {
   const res = await apiPost<unknown>('/api/drafts', req, auth(creds, opts));
-  const parsed = DraftsResponse.safeParse(res.body);
+  const parsed = (await import('./schemas')).DraftsResponse.safeParse(res.body);
   if (!parsed.success) throw new ApiCallError(502, 'bad-response', 'the app server sent drafts the app does not understand');
   return parsed.data;
 }
 
 export async function lookupVisit(req: VisitLookupRequest, creds: CredentialSource, opts: ApiOptions = {}): Promise<VisitStatus> {
   const res = await apiPost<unknown>('/api/visits/lookup', req, auth(creds, opts));
-  const parsed = VisitStatus.safeParse(res.body);
+  const parsed = (await import('./schemas')).VisitStatus.safeParse(res.body);
   if (!parsed.success) throw new ApiCallError(502, 'bad-response', 'the app server sent a visit status the app does not understand');
   return parsed.data;
 }
@@ -47,7 +46,7 @@ export function createLedger(creds: CredentialSource, opts: ApiOptions = {}): Le
   return {
     async reserve(visitKey, version, kind) {
       const res = await apiPost<unknown>(path(visitKey, kind, 'reserve'), { version }, auth(creds, opts));
-      const r = Reservation.safeParse(res.body);
+      const r = (await import('./schemas')).Reservation.safeParse(res.body);
       if (!r.success) throw new ApiCallError(502, 'bad-response', 'the write ledger answered something unexpected');
       return r.data;
     },

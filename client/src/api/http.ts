@@ -2,14 +2,9 @@
  * Calls to the app's own server (/api/…): JSON in and out, a timeout, and the API error shape
  * `{ error: { code, message, details? } }` turned into an ApiCallError.
  */
-import { ApiError } from '../../../server/contracts/index';
+import { ApiCallError, ApiUnreachableError } from './errors';
 
-export class ApiCallError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) { super(message); }
-}
-export class ApiUnreachableError extends Error {
-  constructor(readonly timedOut: boolean) { super(timedOut ? 'the app server did not answer in time' : 'the app server could not be reached'); }
-}
+export { ApiCallError, ApiUnreachableError } from './errors';
 
 export interface ApiOptions { bearer?: string; timeoutMs?: number; signal?: AbortSignal; fetchImpl?: typeof fetch; headers?: Record<string, string> }
 
@@ -42,11 +37,19 @@ export async function apiPost<T>(path: string, body: unknown, opts: ApiOptions =
   let json: unknown;
   try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
   if (!res.ok) {
-    const parsed = ApiError.safeParse(json);
-    if (parsed.success) throw new ApiCallError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.details);
+    const error = apiErrorOf(json);
+    if (error) throw new ApiCallError(res.status, error.code, error.message, error.details);
     throw new ApiCallError(res.status, 'http-error', `the app server answered ${res.status}`);
   }
   return { status: res.status, body: json as T };
+}
+
+/** The API's error shape { error: { code, message, details? } } (ApiError in server/contracts), checked by hand: no zod here. */
+function apiErrorOf(json: unknown): { code: string; message: string; details?: unknown } | undefined {
+  const e = (json as { error?: unknown } | undefined)?.error;
+  if (!e || typeof e !== 'object') return undefined;
+  const { code, message, details } = e as Record<string, unknown>;
+  return typeof code === 'string' && typeof message === 'string' ? { code, message, ...(details !== undefined ? { details } : {}) } : undefined;
 }
 
 /** Same-origin API in the browser; tests set globalThis.__PRC_API_ORIGIN__. */

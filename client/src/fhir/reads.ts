@@ -11,7 +11,7 @@
  *   names that did not come back included and is not contained.
  * The launch Encounter is tagged (LAUNCH_ENCOUNTER_TAG) so the server can tell it from the other encounters.
  */
-import { LAUNCH_ENCOUNTER_TAG } from '../../../server/contracts/index';
+import { LAUNCH_ENCOUNTER_TAG } from '../../../server/contracts/plain';
 import { FhirHttpError, FhirTimeoutError, type FhirPort } from './port';
 import type { Bundle, Reference, Resource } from './types';
 import type { GrantedScopes } from '../smart/scopes';

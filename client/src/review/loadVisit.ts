@@ -2,7 +2,8 @@
  * Loads everything the review screen needs once the launch is complete: the record (in parallel, each read
  * isolated), the EHR profile's vendor and the CapabilityStatement (for the write-back plan, before any click).
  */
-import { EhrVendor } from '../../../launch/profiles';
+import { isEhrVendor } from '../../../server/contracts/plain';
+import type { EhrVendor } from '../../../server/contracts/writeback';
 import { embeddedProfiles } from '../../../launch/embeddedProfiles';
 import { buildCollectionBundle } from '../fhir/bundle';
 import { createFhirPort, type FhirPort } from '../fhir/port';
@@ -29,8 +30,7 @@ async function vendorFor(serverUrl: string): Promise<EhrVendor> {
     const json = (embeddedProfiles() ?? await (await fetch('/api/ehr-profiles', { headers: { accept: 'application/json' } })).json()) as
       { profiles?: { vendor?: string; issuers?: string[] }[] };
     const p = json.profiles?.find((x) => x.issuers?.includes(serverUrl));
-    const v = EhrVendor.safeParse(p?.vendor);
-    return v.success ? v.data : 'generic';
+    return isEhrVendor(p?.vendor) ? p.vendor : 'generic';
   } catch {
     return 'generic';
   }

@@ -8,7 +8,7 @@
  * were refused before doing anything: a 401 is answered before the handler runs). For an EHR write it is the write's
  * idempotent path (writeback/writeOnce.ts), never a blind resend of a POST.
  */
-import { ApiCallError } from '../api/http';
+import { ApiCallError } from '../api/errors';
 import { FhirHttpError } from '../fhir/port';
 import type { LaunchTokens } from './launchTokens';
 

@@ -2,37 +2,51 @@
  * The token response, validated (fhirclient types it loosely and EHRs vary: Epic has sent
  * need_patient_banner as the string "false"). A launch without a patient cannot be reviewed.
  */
-import { z } from 'zod';
-
-const lenientBoolean = z.union([z.boolean(), z.enum(['true', 'false'])])
-  .transform((v) => v === true || v === 'true');
-
-export const TokenResponse = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  scope: z.string().default(''),
-  patient: z.string().regex(/^[A-Za-z0-9.-]{1,128}$/, 'the patient id in the launch context is not a FHIR id'),
-  encounter: z.string().regex(/^[A-Za-z0-9.-]{1,128}$/).optional(),
-  id_token: z.string().optional(),
-  need_patient_banner: lenientBoolean.optional().default(true),
-  smart_style_url: z.string().optional(),
-  expires_in: z.number().optional(),
-});
-export type TokenResponse = z.infer<typeof TokenResponse>;
+export interface TokenResponse {
+  access_token: string;
+  token_type?: string;
+  scope: string;
+  patient: string;
+  encounter?: string;
+  id_token?: string;
+  need_patient_banner: boolean;
+  smart_style_url?: string;
+  expires_in?: number;
+}
 
 export type TokenCheck = { ok: true; token: TokenResponse } | { ok: false; reason: 'no-patient' | 'invalid'; detail: string };
 
+const FHIR_ID = /^[A-Za-z0-9.-]{1,128}$/;
+
+/**
+ * Checked by hand, not with zod: this runs in the app's first script, before zod is loaded (the token exchange and
+ * the reads start while React and the screens are still downloading).
+ */
 export function validateTokenResponse(raw: unknown): TokenCheck {
   const r = raw as Record<string, unknown> | null;
   if (r && typeof r === 'object' && (r.patient === undefined || r.patient === null || r.patient === '')) {
     return { ok: false, reason: 'no-patient', detail: 'the EHR did not give a patient in the launch context' };
   }
-  const parsed = TokenResponse.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    return { ok: false, reason: 'invalid', detail: first ? `${first.path.join('.') || 'token'}: ${first.message}` : 'invalid token response' };
-  }
-  return { ok: true, token: parsed.data };
+  const bad = (detail: string): TokenCheck => ({ ok: false, reason: 'invalid', detail });
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return bad('token: expected an object');
+  const optionalString = (k: string) => r[k] === undefined || typeof r[k] === 'string';
+  if (typeof r.access_token !== 'string' || r.access_token === '') return bad('access_token: expected a non-empty string');
+  if (typeof r.patient !== 'string' || !FHIR_ID.test(r.patient)) return bad('patient: the patient id in the launch context is not a FHIR id');
+  if (r.encounter !== undefined && (typeof r.encounter !== 'string' || !FHIR_ID.test(r.encounter))) return bad('encounter: not a FHIR id');
+  for (const k of ['token_type', 'scope', 'id_token', 'smart_style_url']) if (!optionalString(k)) return bad(`${k}: expected a string`);
+  if (r.expires_in !== undefined && typeof r.expires_in !== 'number') return bad('expires_in: expected a number');
+  // Epic has sent need_patient_banner as the string "false"; absent means show the banner (the safe side)
+  const banner = r.need_patient_banner;
+  if (banner !== undefined && typeof banner !== 'boolean' && banner !== 'true' && banner !== 'false') return bad('need_patient_banner: expected a boolean');
+  const token: TokenResponse = {
+    access_token: r.access_token,
+    scope: (r.scope as string | undefined) ?? '',
+    patient: r.patient,
+    need_patient_banner: banner === undefined ? true : banner === true || banner === 'true',
+  };
+  for (const k of ['token_type', 'encounter', 'id_token', 'smart_style_url'] as const) if (typeof r[k] === 'string') token[k] = r[k] as string;
+  if (typeof r.expires_in === 'number') token.expires_in = r.expires_in;
+  return { ok: true, token };
 }
 
 /** fhirUser from an id_token payload (decoded only; the server verifies the signature). */

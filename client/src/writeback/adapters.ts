@@ -8,7 +8,7 @@
  *   4. an update on generic servers marks the earlier note superseded and the earlier Claim cancelled.
  */
 import type { EhrVendor } from '../../../server/contracts/index';
-import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/index';
+import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/plain';
 import type { Drafts } from '../api/drafts';
 import type { Resource } from '../fhir/types';
 import { retryOnceAfterRenew } from '../smart/retryAfterRenew';

@@ -5,7 +5,8 @@
  * after searching for what an interrupted earlier attempt may have written) or update in place; then complete.
  * An EHR write answered 401 is retried once after renewing the tokens, by the same idempotent path.
  */
-import { APP_IDENTIFIER_SYSTEM, type LedgerKind } from '../../../server/contracts/index';
+import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/plain';
+import type { LedgerKind } from '../../../server/contracts/index';
 import type { Bundle, Resource } from '../fhir/types';
 import { FhirHttpError, type FhirResponse } from '../fhir/port';
 import { retryOnceAfterRenew } from '../smart/retryAfterRenew';
