@@ -3,7 +3,7 @@
  * sorted by severity with what to do, then the lines with their reasons and the checklist, and beside them the
  * pump, coverage and the facts to correct. Work (corrections, accepted lines, ticks) survives a reload.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { VisitFacts } from '../../../server/contracts/index';
 import type { Launch } from '../smart/session';
 import type { LoadedVisit } from '../review/loadVisit';
@@ -38,6 +38,8 @@ export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Pr
   const evaluation = useEvaluation(visit.bundle, overrides);
   const writeBack = useWriteBack(launch, visit, evaluation.result?.facts.serviceDate);
   const result = evaluation.result;
+  // the summary and the lines commit first; the checklist and the cards (most of the page) follow in a deferred render
+  const deferred = useDeferredValue(result);
 
   useEffect(() => { saveWork(launch.stateKey, { overrides, accepted, checked, deviceConfirmed }, undefined, launch.workTag); }, [launch.stateKey, launch.workTag, overrides, accepted, checked, deviceConfirmed]);
 
@@ -132,14 +134,16 @@ export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Pr
               <LinesTable determination={result.determination} accepted={accepted} loading={evaluation.loading} changed={changed}
                 provisional={blocking.length > 0}
                 onToggle={(k, on) => setAccepted((a) => ({ ...a, [k]: on }))} />
-              <Checklist items={result.determination.checklist} checked={checked} onToggle={(id, on) => setChecked((c) => ({ ...c, [id]: on }))} />
+              {deferred ? <Checklist items={deferred.determination.checklist} checked={checked} onToggle={(id, on) => setChecked((c) => ({ ...c, [id]: on }))} /> : null}
             </div>
-            <div className="col">
-              <PumpCard facts={result.facts} sources={result.factSources} />
-              <PolicyCard result={result} coverageUnread={visit.notices.find((n) => n.part === 'Coverage')} />
-              <FactsPanel facts={result.facts} sources={result.factSources} overrides={overrides} onChange={setOverrides} />
-              <CodesCompare facts={result.facts} determination={result.determination} overrides={overrides} onChange={setOverrides} check={check} />
-            </div>
+            {deferred ? (
+              <div className="col">
+                <PumpCard facts={deferred.facts} sources={deferred.factSources} />
+                <PolicyCard result={deferred} coverageUnread={visit.notices.find((n) => n.part === 'Coverage')} />
+                <FactsPanel facts={deferred.facts} sources={deferred.factSources} overrides={overrides} onChange={setOverrides} />
+                <CodesCompare facts={deferred.facts} determination={deferred.determination} overrides={overrides} onChange={setOverrides} check={check} />
+              </div>
+            ) : <div className="col" />}
           </div>
         )}
       </main>
