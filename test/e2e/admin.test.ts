@@ -255,7 +255,11 @@ describe('admin screens in Chromium', () => {
     const after = await evaluate(peachState);
     expect(after.determination.policy.id).toBe('cpt-default');
     expect(after.determination.warnings[0]).toMatchObject({ id: 'payer-mapping-tie', severity: 'error' });
-    expect(after.recordNotices?.[0]?.message).toMatch(/^Two payer mappings disagree; an administrator must choose\. 'Georgia Medicaid \(test\)'/);
+    // the two tied mappings are named in priority-then-id order (ids are random UUIDs: either may come first)
+    const tieMessage = after.recordNotices?.[0]?.message ?? '';
+    expect(tieMessage).toMatch(/^Two payer mappings disagree; an administrator must choose\. '/);
+    expect(tieMessage).toContain("'Georgia Medicaid (test)'");
+    expect(tieMessage).toContain("'Peach State Health Plan (Centene) — Medicaid'");
 
     // the filters find it: the U of U policy in Georgia (with the U of U mappings that name no state), then by search
     await page.getByTestId('mappings-filter-state').selectOption('GA');
