@@ -9,7 +9,7 @@
  * Sockets: short header/request timeouts, Node's own 408/400 answers carry the security headers, and bodies are
  * limited per route (1 MB admin, 2 MB API) with a declared Content-Length over the limit refused at once.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,7 +73,10 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   // Logs carry no request bodies, no query strings, no ids from paths, no PHI (see ./log.ts).
   const log = createLogger(config.logLevel, config.logDestination);
   // connectionsCheckingInterval: how often Node looks for connections over those limits (default every 30 s)
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 });
+  const app = express();
+  const server = createServer({
+    headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000, ...expressMessageClasses(app),
+  });
   server.keepAliveTimeout = 5_000;
 
   const bindEarly = config.port === 0 && !config.publicUrl;
@@ -103,7 +106,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     evaluator = config.evaluationThreads > 0
       ? await startEvaluationThreads(config.evaluationThreads, { onThreadExit: (info) => log.error(info, 'evaluation thread stopped; replaced') })
       : inlineEvaluator();
-    const app = await buildApp(config, { publicUrl, profiles, store, log, evaluator });
+    await buildApp(app, config, { publicUrl, profiles, store, log, evaluator });
     if (early) {
       server.off('request', early);
       server.removeAllListeners('clientError');
@@ -140,7 +143,21 @@ interface AppDeps {
   evaluator: Evaluator;
 }
 
-async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Express> {
+/**
+ * Node's request and response classes with Express's prototypes already in place. Express gives every request and
+ * response its own prototype (Object.setPrototypeOf in app.handle); each such object then gets a map of its own in
+ * V8, and megabytes of them outlive a scavenge: under load the HTTP thread's scavenges took 3–8 ms instead of
+ * ~0.2 ms. When the object is born with that prototype, Express's setPrototypeOf changes nothing.
+ */
+function expressMessageClasses(app: express.Express): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse } {
+  function AppRequest(...args: unknown[]) { return Reflect.construct(IncomingMessage, args, AppRequest); }
+  AppRequest.prototype = app.request;
+  function AppResponse(...args: unknown[]) { return Reflect.construct(ServerResponse, args, AppResponse); }
+  AppResponse.prototype = app.response;
+  return { IncomingMessage: AppRequest as unknown as typeof IncomingMessage, ServerResponse: AppResponse as unknown as typeof ServerResponse };
+}
+
+async function buildApp(app: express.Express, config: AppConfig, deps: AppDeps): Promise<void> {
   const { publicUrl, profiles, store, log, evaluator } = deps;
   const mappingSource = createMappingSource(store);
   // With the sandbox on and no ADMIN_USERS, the sandbox's own admin (full fhirUser URL, so no other EHR's
@@ -151,7 +168,6 @@ async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Expre
     publicOrigin: new URL(publicUrl).origin,
   };
 
-  const app = express();
   app.disable('x-powered-by');
   // no ETag computed by hashing every JSON answer: the API is no-store, and the admin API sets its own version ETags
   app.set('etag', false);
@@ -223,5 +239,4 @@ async function buildApp(config: AppConfig, deps: AppDeps): Promise<express.Expre
   app.get(['/', '/index.html', '/admin', '/admin/{*rest}'], page('client/index.html'));
   app.use(notFound);
   app.use(errorHandler(log));
-  return app;
 }
