@@ -11,6 +11,7 @@ import {
 } from './launchCheck';
 import { launchStrings as S } from './strings';
 import { embeddedProfiles } from './embeddedProfiles';
+import { storageUsable } from './storageUsable';
 
 function show(text: ProblemText): void {
   const main = document.getElementById('launch');
@@ -34,18 +35,6 @@ function show(text: ProblemText): void {
 function status(text: string): void {
   const el = document.getElementById('launch-status');
   if (el) el.textContent = text;
-}
-
-/** Whether this document may use sessionStorage (blocked third-party frames throw "Access is denied"). */
-function storageUsable(): boolean {
-  try {
-    const store = window.sessionStorage;
-    store.setItem('prc-probe', '1');
-    store.removeItem('prc-probe');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -7,18 +7,7 @@ import { completeLaunch, type Launch } from './session';
 import { loadVisit, type LoadedVisit } from '../review/loadVisit';
 import type { Resource } from '../fhir/types';
 import { storageBlockedWords } from '../errors';
-
-/** Whether this document may use sessionStorage (a blocked third-party frame throws on access). */
-function storageUsable(): boolean {
-  try {
-    const s = window.sessionStorage;
-    s.setItem('prc-probe', '1');
-    s.removeItem('prc-probe');
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { storageUsable } from '../../../launch/storageUsable';
 
 export type Outcome = Awaited<ReturnType<typeof completeLaunch>>;
 let launching: Promise<Outcome> | undefined;
