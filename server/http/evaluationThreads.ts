@@ -124,13 +124,21 @@ export async function startEvaluationThreads(count: number, opts: ThreadOptions 
       thread.pending.clear();
       if (closing) return;
       opts.onThreadExit?.({ code, reason: stopped.message });
-      const at = threads.indexOf(thread);
-      // replaced in place; until the new one is ready, requests go to the others (or wait for it)
-      const replacement = spawn();
-      starting.set(at, replacement);
-      replacement.then((t) => { threads[at] = t; starting.delete(at); }, () => { starting.delete(at); });
+      replace(threads.indexOf(thread));
     });
   });
+
+  /**
+   * A new thread in slot `at`. Until it is ready, requests go to the others (or wait for it); a thread that fails to
+   * start is tried again a second later, so the slot never keeps a dead thread that requests would wait on.
+   */
+  const replace = (at: number) => {
+    const replacement = spawn();
+    starting.set(at, replacement);
+    replacement.then((t) => { threads[at] = t; starting.delete(at); }, () => {
+      if (!closing) setTimeout(() => { if (!closing) replace(at); }, 1_000).unref();
+    });
+  };
 
   const threads: Thread[] = await Promise.all(Array.from({ length: count }, spawn));
   const starting = new Map<number, Promise<Thread>>();
