@@ -37,18 +37,21 @@ const isoDate = realDate();
 const usState = z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter US state code');
 const code = safeLine(20).min(1);
 
+/** far above any pump dose or strength (in mg, mcg or mL): beyond it the billing units would not be a finite count */
+const MAX_DRUG_AMOUNT = 10_000_000;
+
 export const Drug = z.object({
   name: safeLine(200).min(1),
   hcpcs: code.optional(),
-  amount: z.number().finite().nonnegative(),
+  amount: z.number().finite().nonnegative().max(MAX_DRUG_AMOUNT),
   unit: z.enum(['mg', 'mcg', 'mL']),
   compounded: z.boolean(),
   purchasedBy: z.enum(['practice', 'pharmacy', 'patient', 'unknown']),
-  wastedAmount: z.number().finite().nonnegative().optional(),
+  wastedAmount: z.number().finite().nonnegative().max(MAX_DRUG_AMOUNT).optional(),
   singleDoseContainer: z.boolean().optional(),
   /** added: strength of the product, amount per perMl mL (Medication.ingredient.strength or "25 mg/mL"), so a dose in mL converts */
   concentration: z.object({
-    amount: z.number().finite().positive(),
+    amount: z.number().finite().positive().max(MAX_DRUG_AMOUNT),
     unit: z.enum(['mg', 'mcg']),
     perMl: z.number().finite().positive(),
   }).optional(),

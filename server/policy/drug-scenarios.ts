@@ -33,11 +33,11 @@ export const DRUG_SCENARIOS: DrugScenario[] = [
     expect: { lines: [{ code: 'J0476', modifiers: [], units: 2 }] },
   },
   {
-    name: 'baclofen trial marked on the drug (drug.trial) at 50 mcg → J0476 × 1',
-    source: row('J0476'),
+    name: 'baclofen marked as a trial dose on a refill visit → the maintenance code J0475 × 1 (J0476 is the screening bolus only)',
+    source: row('J0475'),
     facts: visit({ drugs: [drug('baclofen 50 mcg/mL screening syringe', 50, 'mcg', { trial: true })] }),
     context: ctx('cpt-default', 'commercial'),
-    expect: { lines: [{ code: '62369' }, { code: 'J0476', units: 1 }] },
+    expect: { lines: [{ code: '62369' }, { code: 'J0475', units: 1 }] },
   },
   {
     name: 'ziconotide 20 mL of Prialt 25 mcg/mL (strength in the product name) = 500 mcg → J2278 × 500',

@@ -125,7 +125,14 @@ function addDrugLine(drug: Drug, facts: VisitFacts, options: DrugOptions, b: Det
   }
 
   // ---------------------------------------------------------------- the code: record's, re-checked, or sourced
-  const trial = drug.trial === true || facts.services.procedureType === 'trial';
+  // J0476 is the screening bolus only, "not … a pump refill" (research/drug-codes.md, trial vs maintenance): a drug
+  // marked as a trial dose on a refill visit is billed with the maintenance code, and the clinician is asked to confirm
+  const markedTrialOnRefill = drug.trial === true && facts.services.refill && facts.services.procedureType !== 'trial';
+  const trial = facts.services.procedureType === 'trial' || (drug.trial === true && !markedTrialOnRefill);
+  if (markedTrialOnRefill) {
+    verification.push(name + ': marked as a trial (screening) dose, but this visit refills the pump; J0476 is for the screening bolus only, so the maintenance code is suggested: confirm which it was.');
+    vCites.push(...(hcpcsDrugCode('J0476')?.citations ?? []));
+  }
   const named = ingredientsOf({ name, ingredients: drug.ingredients ?? [] });
   const recordCode = drug.hcpcs?.trim().toUpperCase();
   const recordRow = hcpcsDrugCode(recordCode);
@@ -183,7 +190,7 @@ function addDrugLine(drug: Drug, facts: VisitFacts, options: DrugOptions, b: Det
   }
 
   if (replaced && replaced !== row.code) {
-    b.warn('proposed-code-not-supported', 'warning', notes[notes.length - 1]!, [...(hcpcsDrugCode(replaced)?.citations ?? []), ...row.citations, ...((options.medicareRules || options.medicarePayer) && !hcpcsDrugCode(replaced)?.medicarePayable ? [TERMINOLOGY_CITATIONS.sCodesNotMedicare] : [])]);
+    b.warn('proposed-code-not-supported', 'warning', notes[notes.length - 1]!, [...(hcpcsDrugCode(replaced)?.citations ?? []), ...row.citations, ...((options.medicareRules || options.medicarePayer) && hcpcsDrugCode(replaced)?.medicarePayable === false ? [TERMINOLOGY_CITATIONS.sCodesNotMedicare] : [])]);
   }
 
   // ---------------------------------------------------------------- units
