@@ -174,6 +174,27 @@ describe('readRecord: notes, medications, roles, long ids, the launch encounter'
     expect((enc?.meta as { tag?: { code?: string }[] }).tag?.map((t) => t.code)).toContain('launch-encounter');
   });
 
+  it('a paged search with _include follows its next pages and is not read again without it', async () => {
+    const queries: string[] = [];
+    const page = (n: number) => ({ resourceType: 'Bundle', type: 'searchset', entry: [
+      { resource: { resourceType: 'MedicationAdministration', id: `ma${n}`, medicationReference: { reference: `Medication/m${n}` } }, search: { mode: 'match' } },
+      { resource: { resourceType: 'Medication', id: `m${n}` }, search: { mode: 'include' } }],
+      ...(n === 1 ? { link: [{ relation: 'next', url: `${BASE}/MedicationAdministration?page=2` }] } : {}) });
+    server.use(
+      http.get(`${BASE}/MedicationAdministration`, ({ request }) => {
+        const q = new URL(request.url).search;
+        queries.push(q);
+        return HttpResponse.json(page(q.includes('page=2') ? 2 : 1));
+      }),
+      http.get(`${BASE}/Medication/:id`, () => HttpResponse.json({ resourceType: 'OperationOutcome' }, { status: 500 })),
+    );
+    const r = await readRecord(port(), ctx());
+    expect(queries).toEqual(['?patient=p1&_count=50&_include=MedicationAdministration%3Amedication', '?page=2']);
+    const ids = r.resources.map((x) => `${x.resourceType}/${x.id}`);
+    expect(ids).toEqual(expect.arrayContaining(['MedicationAdministration/ma1', 'MedicationAdministration/ma2', 'Medication/m1', 'Medication/m2']));
+    expect(r.notices.filter((n) => n.part === 'Medication')).toEqual([]);
+  });
+
   it('a server that refuses _include still gives the administrations; a 403 on notes is a notice', async () => {
     server.use(
       http.get(`${BASE}/MedicationAdministration`, ({ request }) => (new URL(request.url).searchParams.has('_include')

@@ -155,7 +155,8 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
     if (r?.resourceType === part) resources.push(r);
     return r;
   });
-  const search = (part: ReadPart, query: string, include: ReadPart[] = []) => guard(part, async () => {
+  /** Every page of a search (up to maxPages): the `part` resources and the `include` types it carries; throws as the EHR answers. */
+  const pages = async (part: ReadPart, query: string, include: ReadPart[]) => {
     const found: Resource[] = [];
     let next: string | undefined = `${part}?${query}`;
     for (let page = 0; next && page < maxPages; page++) {
@@ -170,25 +171,17 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
     }
     resources.push(...found);
     return found.filter((r) => r.resourceType === part);
-  });
-  /** A search with `_include`, retried without it when the server refuses the parameter (400). */
-  const searchIncluding = async (part: ReadPart, query: string, include: string, types: ReadPart[]) => {
-    if (!granted(part)) return search(part, query);
-    try {
-      const found: Resource[] = [];
-      const bundle: Bundle = (await port.request<Bundle>(`${part}?${query}&_include=${encodeURIComponent(include)}`)).body;
-      for (const e of bundle?.entry ?? []) {
-        const t = e.resource?.resourceType;
-        if (t === part || (t && (types as string[]).includes(t))) found.push(e.resource as Resource);
-      }
-      if (bundle?.link?.some((l) => l.relation === 'next')) return search(part, query, types); // paged: read the plain way
-      resources.push(...found);
-      return found.filter((r) => r.resourceType === part);
-    } catch (err) {
-      if (err instanceof FhirHttpError && err.status === 400) return search(part, query, types);
-      return guard(part, () => Promise.reject(err));
-    }
   };
+  const search = (part: ReadPart, query: string, include: ReadPart[] = []) => guard(part, () => pages(part, query, include));
+  /** A search with `_include` (its next pages keep it), read again without it when the server refuses the parameter (400). */
+  const searchIncluding = (part: ReadPart, query: string, include: string, types: ReadPart[]) => guard(part, async () => {
+    try {
+      return await pages(part, `${query}&_include=${encodeURIComponent(include)}`, types);
+    } catch (err) {
+      if (err instanceof FhirHttpError && err.status === 400) return pages(part, query, types);
+      throw err;
+    }
+  });
 
   const yearAgo = new Date(ctx.today.getTime() - 365 * 86_400_000);
   /** a resource the reads already have (e.g. included in a search answer) */
@@ -236,7 +229,8 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
         const pumpEncounter = encounterId(latestPump);
         const encounters = [...new Set([ctx.encounterId, pumpEncounter].filter((e): e is string => !!e))];
         await Promise.all([
-          readPerformers(visit),
+          // the visit's performers, and the latest pump procedure's when the server reviews that one (a stale launch)
+          readPerformers(latestPump && !visit.includes(latestPump) ? [...visit, latestPump] : visit),
           // the latest pump procedure's own encounter, when the launch handed over another one (a stale launch)
           pumpEncounter && pumpEncounter !== ctx.encounterId ? read('Encounter', pumpEncounter) : Promise.resolve(undefined),
           readNotes(encounters, procedureDay(latestPump ?? visit[0] ?? { resourceType: 'Procedure' })),
