@@ -85,7 +85,7 @@ function newWorker(): Worker {
 }
 
 interface Pending { resolve(json: string): void; reject(err: Error): void; timer: NodeJS.Timeout }
-interface Thread { worker: Worker; pending: Map<number, Pending>; mappings: PayerMapping[] | null }
+interface Thread { worker: Worker; pending: Map<number, Pending>; mappings: PayerMapping[] | null; stopping?: boolean }
 
 export interface ThreadOptions {
   /** an evaluation taking longer than this is abandoned (its thread replaced) and answers 503 */
@@ -143,13 +143,18 @@ export async function startEvaluationThreads(count: number, opts: ThreadOptions 
   const threads: Thread[] = await Promise.all(Array.from({ length: count }, spawn));
   const starting = new Map<number, Promise<Thread>>();
 
+  /** the running thread with the fewest requests; else the next to be ready (a stopping one is replaced within ms) */
   const pick = async (): Promise<Thread> => {
-    let best: Thread | undefined;
-    threads.forEach((t, i) => {
-      if (starting.has(i)) return;
-      if (!best || t.pending.size < best.pending.size) best = t;
-    });
-    return best ?? (await Promise.race(starting.values()));
+    for (;;) {
+      let best: Thread | undefined;
+      threads.forEach((t, i) => {
+        if (starting.has(i) || t.stopping) return;
+        if (!best || t.pending.size < best.pending.size) best = t;
+      });
+      if (best) return best;
+      if (starting.size) return Promise.race(starting.values());
+      await new Promise((r) => setTimeout(r, 5));
+    }
   };
 
   return {
@@ -167,7 +172,8 @@ export async function startEvaluationThreads(count: number, opts: ThreadOptions 
           thread.pending.delete(id);
           reject(Object.assign(HttpError.of('unavailable', 'The evaluation took too long and was stopped; nothing was saved. Please retry.'),
             { cause: new Error(`evaluation over ${timeoutMs} ms`) }));
-          // the thread may be stuck in a loop: replace it (its other requests answer 503 too)
+          // the thread may be stuck in a loop: replace it (its other requests answer 503 too); no new work meanwhile
+          thread.stopping = true;
           void thread.worker.terminate();
         }, timeoutMs);
         thread.pending.set(id, { resolve, reject, timer });
