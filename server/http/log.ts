@@ -13,7 +13,8 @@ const FIXED = new Set(['api', 'admin', 'mappings', 'preview', 'import', 'export'
   'ledger', 'claim', 'documentReference', 'reserve', 'complete', 'release', 'drafts', 'evaluate', 'healthz', 'readyz',
   'ehr-profiles', 'policies', 'sandbox', 'fhir', 'epic', 'oracle', '_history', '_search', 'metadata', '.well-known',
   'smart-configuration', 'openid-configuration', 'auth', 'authorize', 'token', 'jwks', 'launch', 'assets', 'launch.html',
-  'index.html', 'store-health', 'reset', 'introspect', 'revoke', 'picker', 'login', 'style.css', 'smart-style.json']);
+  'index.html', 'store-health', 'reset', 'introspect', 'revoke', 'picker', 'login', 'style.css', 'smart-style.json',
+  'visits', 'lookup', 'versions', 'superseded', 'provenance']);
 
 /** "/sandbox/fhir/Patient/123" → "/sandbox/fhir/Patient/:id"; "/api/ledger/9f…/claim/reserve" → "/api/ledger/:key/claim/reserve" */
 export function loggablePath(path: string): string {

@@ -9,7 +9,8 @@ export const CODE_SYSTEMS = {
     // THO / CARIN BB 2.x spelling
     read: ['http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets'],
   },
-  rxnorm: { write: 'http://www.nlm.nih.gov/research/umls/rxnorm', read: ['http://www.nlm.nih.gov/research/umls/rxnorm'] },
+  // the OID is THO's other identifier of RxNorm (CodeSystem v3-rxNorm)
+  rxnorm: { write: 'http://www.nlm.nih.gov/research/umls/rxnorm', read: ['http://www.nlm.nih.gov/research/umls/rxnorm', 'urn:oid:2.16.840.1.113883.6.88'] },
   ndc: { write: 'http://hl7.org/fhir/sid/ndc', read: ['http://hl7.org/fhir/sid/ndc'] },
   icd10cm: { write: 'http://hl7.org/fhir/sid/icd-10-cm', read: ['http://hl7.org/fhir/sid/icd-10-cm', 'urn:oid:2.16.840.1.113883.6.90'] },
 } as const;
@@ -32,7 +33,7 @@ export function codeSystemOf(system: string | undefined): CodeSystemKey | undefi
 export const RECORD_SYSTEMS = {
   cpt: CODE_SYSTEMS.cpt.read,
   hcpcs: CODE_SYSTEMS.hcpcs.read,
-  rxnorm: CODE_SYSTEMS.rxnorm.write,
+  rxnorm: CODE_SYSTEMS.rxnorm.read,
   icd10cm: CODE_SYSTEMS.icd10cm.read,
   snomed: 'http://snomed.info/sct',
   sopt: ['https://nahdo.org/sopt', 'urn:oid:2.16.840.1.113883.3.221.5'],

@@ -18,8 +18,8 @@ const storedKey = (raw: string | null): string | undefined => {
 /**
  * Forgets a launch that is over: fhirclient's state for it (access, refresh and id tokens, the PKCE code verifier,
  * the token endpoint) leaves sessionStorage, the shared SMART_KEY pointer goes when it names this launch, and the
- * tab's history entry no longer points at it. Call after the write-back has completed (the launch needs no more
- * FHIR calls) and on sign-out. Without a key, the launch this tab's history or SMART_KEY points at is cleared.
+ * tab's history entry no longer points at it. Called on the admin's sign-out; the clinician's launch keeps its
+ * tokens for the tab's life, because Update and the refresh at Write still need them. Without a key, the launch this tab's history or SMART_KEY points at is cleared.
  * Returns the state keys removed. Never throws (storage may be blocked in some EHR frames).
  */
 export function clearLaunchState(stateKey?: string, storage?: KeyStorage): string[] {

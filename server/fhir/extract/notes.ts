@@ -13,10 +13,10 @@
  */
 import { clip, isObj, obj, objs, str, type Json, type Resource, type ResourceIndex } from './record.js';
 
-/** One sentence of the visit's words; `code` marks a procedure's code text (a code name, not the clinician's note). */
 /**
- * A sentence of the visit's notes. Its mood is worked out once, when the text is split: every reader skips
- * questions, hedged sentences ("may", "plan to", "consider") and blank template prompts ("Reason: ___").
+ * A sentence of the visit's words (`code` marks a procedure's code text: a code name, not the clinician's note).
+ * Its mood is worked out once, when the text is split: every reader skips questions, hedged sentences ("may",
+ * "plan to", "consider") and blank template prompts ("Reason: ___").
  */
 export interface NoteSentence { text: string; from: Resource; code?: boolean; question: boolean; hedged: boolean; blank: boolean }
 export interface NoteFact<T> { value: T; sentence: string; from: Resource }

@@ -190,11 +190,12 @@ export function readPerformer(visit: Visit): VisitFacts['performer'] {
       const display = str(main?.actor && (main.actor as Json).display);
       const byDisplay = display ? roleFromWords(display.replace(/^.*,\s*/, '')) ?? (/^Dr\.?\s/i.test(display) ? 'physician' : undefined) : undefined;
       const byNote = sentences.map((s) => ({ s, m: PERFORMED_BY.exec(s.text) })).find((x) => x.m && roleFromWords(x.m[1] as string));
+      const author = byDisplay ? undefined : authorType(visit, practitioner);
       if (byDisplay) {
         performer.role = byDisplay;
         src.set('performer.role', 'derived', pumpProcedure, `From the performer's name "${clip(display as string, 80)}"; confirm.`);
-      } else if (authorType(visit, practitioner)) {
-        const t = authorType(visit, practitioner) as { role: Role; doc: Resource; words: string };
+      } else if (author) {
+        const t = author;
         performer.role = t.role;
         src.set('performer.role', 'derived', t.doc, `The visit note's author is recorded as "${clip(t.words, 60)}" (Epic author provider type); confirm.`);
       } else if (byNote?.m) {

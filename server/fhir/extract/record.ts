@@ -36,11 +36,6 @@ export const codesIn = (cc: unknown, systems: string | readonly string[]): strin
 };
 export const ccText = (cc: unknown): string | undefined => str(obj(cc).text) ?? codings(cc).map((c) => c.display).find(Boolean);
 export const notesText = (v: unknown): string => objs(v).map((n) => str(n.text) ?? '').filter(Boolean).join('\n');
-/** "2026-11-20T09:45:00-07:00" → "2026-11-20" (the date as charted, local to the EHR). */
-export const dateOf = (v: unknown): string | undefined => {
-  const s = str(v);
-  return s && /^\d{4}-\d{2}-\d{2}/.test(s) ? s.slice(0, 10) : undefined;
-};
 
 const US_STATES: Record<string, string> = {
   alabama: 'AL', alaska: 'AK', arizona: 'AZ', arkansas: 'AR', california: 'CA', colorado: 'CO', connecticut: 'CT',
