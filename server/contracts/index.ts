@@ -4,6 +4,7 @@
  * Names follow DESIGN.md exactly; added fields are marked "added".
  */
 import { z } from 'zod';
+import { MAX_DRUG_AMOUNT } from './plain.js';
 import { realDate, safeLine, safeText } from './safe.js';
 
 export * from './safe.js';
@@ -37,8 +38,6 @@ const isoDate = realDate();
 const usState = z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter US state code');
 const code = safeLine(20).min(1);
 
-/** far above any pump dose or strength (in mg, mcg or mL): beyond it the billing units would not be a finite count */
-const MAX_DRUG_AMOUNT = 10_000_000;
 
 export const Drug = z.object({
   name: safeLine(200).min(1),
@@ -296,7 +295,7 @@ export const EvaluateRequest = z.object({
 });
 export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
 
-export { LAUNCH_ENCOUNTER_TAG } from './plain.js';
+export { LAUNCH_ENCOUNTER_TAG, MAX_DRUG_AMOUNT } from './plain.js';
 
 /**
  * A notice about the record as read, shown at the top of the review: e.g. id `stale-launch-encounter`,

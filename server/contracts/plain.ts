@@ -18,3 +18,9 @@ export const APP_IDENTIFIER_SYSTEM = 'urn:pump-refill-coder:visit';
 
 /** the header that carries the launch's EHR access token to the app's own server (see server/http/drafts.ts) */
 export const EHR_TOKEN_HEADER = 'x-ehr-access-token';
+
+/**
+ * The largest dose, waste or strength a Drug may carry (in mg, mcg or mL): far above any pump's, and small enough
+ * that billing units stay a finite count. The extraction treats a larger record value as not recorded.
+ */
+export const MAX_DRUG_AMOUNT = 10_000_000;

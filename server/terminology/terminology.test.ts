@@ -75,6 +75,8 @@ describe('billingUnits', () => {
     expect(billingUnits(j('J0475'), { amount: 40, unit: 'mg' })).toMatchObject({ ok: true, units: 4, arithmetic: '40 mg ÷ 10 mg = 4 units' });
     expect(billingUnits(j('J0475'), { amount: 40000, unit: 'mcg' })).toMatchObject({ ok: true, units: 4 });
     expect(billingUnits(j('J3010'), { amount: 1000, unit: 'mcg' })).toMatchObject({ ok: true, units: 10 });
+    // a dose no claim line can carry is said, never a non-integer (Infinity → null in JSON) unit count
+    expect(billingUnits(j('J2278'), { amount: 1e308, unit: 'mg' })).toMatchObject({ ok: false, missing: 'amount' });
     expect(billingUnits(j('J3010'), { amount: 250, unit: 'mcg' })).toMatchObject({ ok: true, units: 3 });
     expect(billingUnits(j('J1170'), { amount: 10, unit: 'mg' })).toMatchObject({ ok: true, units: 3 });
     expect(billingUnits(j('J0476'), { amount: 100, unit: 'mcg' })).toMatchObject({ ok: true, units: 2 });

@@ -67,6 +67,9 @@ export function billingUnits(row: HcpcsDrugCode, dose: Dose): UnitsResult {
   }
   const exact = inUnit.value / row.unitSize;
   const units = Math.max(1, ceilUnits(exact));
+  if (!Number.isSafeInteger(units)) {
+    return { ok: false, missing: 'amount', message: 'The dose recorded (' + fmt(dose.amount) + ' ' + dose.unit + ') gives more ' + row.code + ' units than a claim line can carry: check the amount and its unit.' };
+  }
   const size = fmt(row.unitSize) + ' ' + row.unit;
   const quotient = fmt(inUnit.value) + ' ' + row.unit + ' ÷ ' + size + (row.upTo ? ' (up to ' + size + ' per unit)' : '');
   const result = Math.abs(exact - units) < 1e-9

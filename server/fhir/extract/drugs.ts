@@ -3,6 +3,7 @@
  * HCPCS drug code, compounded or not, who purchased it (from the notes), and the programmed rate in mL/d.
  */
 import type { Drug, VisitFacts } from '../../contracts/index.js';
+import { MAX_DRUG_AMOUNT } from '../../contracts/plain.js';
 import { conceptTexts } from './concept.js';
 import { isConflict, quoted, readContainer, readPurchaser, readWaste, sentencesOf } from './notes.js';
 import { ccText, clip, codesIn, codings, notesText, num, obj, objs, str, SYSTEMS, usable, type Json, type Resource } from './record.js';
@@ -79,13 +80,13 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
       const drug: VisitFacts['drugs'][number] = { name, amount: 0, unit: 'mg', compounded: false, purchasedBy: 'unknown' };
       src.set(`drugs.${i}.name`, named ? 'record' : 'default', medication ?? m, named ? undefined : 'The drug is not named; enter it.');
       const concentration = concentrationOf(medication, [named ?? '', ...conceptTexts(concept), str(dosage.text) ?? '']);
-      if (concentration) { drug.concentration = concentration; src.set(`drugs.${i}.concentration`, medication && objs(medication.ingredient).length === 1 ? 'record' : 'derived', medication ?? m); }
+      if (concentration && concentration.amount <= MAX_DRUG_AMOUNT) { drug.concentration = concentration; src.set(`drugs.${i}.concentration`, medication && objs(medication.ingredient).length === 1 ? 'record' : 'derived', medication ?? m); }
 
       // Amount given: Dosage.dose.
       const value = num(dose.value);
       const unit = doseUnit(dose);
       const amount = value !== undefined && unit === 'g' ? value * 1000 : value;
-      if (amount !== undefined && Number.isFinite(amount) && amount >= 0 && unit) {
+      if (amount !== undefined && Number.isFinite(amount) && amount >= 0 && amount <= MAX_DRUG_AMOUNT && unit) {
         drug.amount = amount;
         drug.unit = unit === 'g' ? 'mg' : unit;
         src.set(`drugs.${i}.amount`, 'record', m);
@@ -127,7 +128,7 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
       const waste = readWaste(sentences);
       if (waste && !isConflict(waste)) {
         const wasted = wasteInDoseUnit(waste.value, drug);
-        if (wasted !== undefined) {
+        if (wasted !== undefined && wasted <= MAX_DRUG_AMOUNT) {
           drug.wastedAmount = wasted;
           src.set(`drugs.${i}.wastedAmount`, 'derived', waste.from, quoted(waste.sentence));
         }
