@@ -11,7 +11,7 @@
  */
 import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import type { AppConfig } from '../config.js';
@@ -223,16 +223,22 @@ async function buildApp(app: express.Express, config: AppConfig, deps: AppDeps):
   // and the review read them without a round trip before the SMART redirect and the record's reads. A data block
   // is not run (CSP script-src does not apply); "<" is escaped so no value can close the element.
   const profilesBlock = `<script type="application/json" id="prc-ehr-profiles">${JSON.stringify({ profiles }).replace(/</g, '\\u003c')}</script>`;
+  // built once per file and kept until the file changes (a rebuild while the server runs)
+  const rendered = new Map<string, { mtimeMs: number; html: string }>();
   const page = (file: string) => (_req: express.Request, res: express.Response) => {
     const full = path.join(distDir, file);
     let html: string;
     try {
-      html = readFileSync(full, 'utf8');
+      const { mtimeMs } = statSync(full);
+      const cached = rendered.get(full);
+      html = cached?.mtimeMs === mtimeMs ? cached.html
+        : readFileSync(full, 'utf8').replace('</head>', () => `${profilesBlock}\n</head>`);
+      rendered.set(full, { mtimeMs, html });
     } catch {
       sendError(res, 503, 'unavailable', 'The client is not built yet: run `npm run build` (npm start does it for you).');
       return;
     }
-    res.set('Cache-Control', 'no-cache').type('html').send(html.replace('</head>', () => `${profilesBlock}\n</head>`));
+    res.set('Cache-Control', 'no-cache').type('html').send(html);
   };
   app.get('/launch.html', frameGuard(new URL(publicUrl).origin), page('launch/launch.html'));
   app.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
