@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultMappingsAsStored } from '../mappings/index.js';
 import type { PayerMapping } from '../contracts/index.js';
 import { HttpError } from './httpError.js';
@@ -63,11 +63,17 @@ describe('evaluation threads', () => {
 
   it('evaluates with the mappings passed in, sending them again only when they change', async () => {
     const text = JSON.stringify({ bundle: JSON.parse(readFileSync(path.join(root, 'server/sandbox/fixtures/pt-uuhp-commercial.json'), 'utf8')) });
+    const posted = vi.spyOn(threads.workers()[0]!, 'postMessage');
+    const mappingMessages = () => posted.mock.calls.filter(([m]) => (m as { kind?: string }).kind === 'mappings').length;
     const withDefaults = JSON.parse(await threads.evaluate(text, mappings)).mapping;
+    await threads.evaluate(text, mappings);
     expect(withDefaults.matched).toBe(true);
+    expect(mappingMessages()).toBe(0); // the thread has had these since the first test
     const none = JSON.parse(await threads.evaluate(text, [])).mapping;
     expect(none.matched).toBe(false);
     expect(JSON.parse(await threads.evaluate(text, mappings)).mapping).toEqual(withDefaults);
+    expect(mappingMessages()).toBe(2); // [] once, then the defaults again
+    posted.mockRestore();
   });
 
   it('replaces a thread that dies: its requests answer 503, the next ones are answered', async () => {
