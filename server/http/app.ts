@@ -9,7 +9,7 @@
  * Sockets: short header/request timeouts, Node's own 408/400 answers carry the security headers, and bodies are
  * limited per route (1 MB admin, 2 MB API) with a declared Content-Length over the limit refused at once.
  */
-import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -75,7 +75,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   // connectionsCheckingInterval: how often Node looks for connections over those limits (default every 30 s)
   const app = express();
   const server = createServer({
-    headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000, ...expressMessageClasses(app),
+    headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000,
   });
   server.keepAliveTimeout = 5_000;
 
@@ -141,20 +141,6 @@ interface AppDeps {
   store: OpenedStore;
   log: ReturnType<typeof createLogger>;
   evaluator: Evaluator;
-}
-
-/**
- * Node's request and response classes with Express's prototypes already in place. Express gives every request and
- * response its own prototype (Object.setPrototypeOf in app.handle); each such object then gets a map of its own in
- * V8, and under load ~1.2 MB of them outlived each scavenge of the HTTP thread (~0.26 MB now; a bare Node
- * server: ~5 KB). When the object is born with that prototype, Express's setPrototypeOf changes nothing.
- */
-function expressMessageClasses(app: express.Express): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse } {
-  function AppRequest(...args: unknown[]) { return Reflect.construct(IncomingMessage, args, AppRequest); }
-  AppRequest.prototype = app.request;
-  function AppResponse(...args: unknown[]) { return Reflect.construct(ServerResponse, args, AppResponse); }
-  AppResponse.prototype = app.response;
-  return { IncomingMessage: AppRequest as unknown as typeof IncomingMessage, ServerResponse: AppResponse as unknown as typeof ServerResponse };
 }
 
 async function buildApp(app: express.Express, config: AppConfig, deps: AppDeps): Promise<void> {
