@@ -1,13 +1,14 @@
 /**
  * The SMART launch page (/launch.html?iss=…&launch=…). It loads before the EHR hands over the token, so it
  * stays tiny: no React, no zod. It checks the issuer against the configured EHR profiles, refuses launch-URL
- * overrides, pins the discovery document, and hands fhirclient one exact-match configuration per issuer.
+ * overrides, hands fhirclient one exact-match configuration per issuer, and checks the endpoints fhirclient read
+ * from the discovery document before going to the EHR's sign-in.
  */
 import { FHIR } from './fhirclientPure';
 import type { fhirclient } from 'fhirclient/lib/types';
 import {
-  buildAuthorizeConfigs, checkDiscovery, checkLaunchUrl, describeProblem, parseProfiles, randomStateKey,
-  type ProblemText,
+  buildAuthorizeConfigs, checkDiscoveredEndpoints, checkLaunchUrl, describeProblem, parseProfiles, randomStateKey,
+  type DiscoveredEndpoints, type ProblemText,
 } from './launchCheck';
 import { launchStrings as S } from './strings';
 import { embeddedProfiles } from './embeddedProfiles';
@@ -66,6 +67,14 @@ async function getJson(url: string): Promise<unknown> {
   return res.json();
 }
 
+function readSavedState(stateKey: string): DiscoveredEndpoints | null {
+  try {
+    return JSON.parse(sessionStorage.getItem(stateKey) ?? 'null') as DiscoveredEndpoints | null;
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   status(S.connecting);
   if (!storageUsable()) {
@@ -85,16 +94,6 @@ async function main(): Promise<void> {
     show(describeProblem(check.problem));
     return;
   }
-  try {
-    const problem = checkDiscovery(check.iss, await getJson(`${check.iss.replace(/\/+$/, '')}/.well-known/smart-configuration`));
-    if (problem) {
-      show({ title: S.errorTitle, message: S.discoveryFailed(problem), next: S.discoveryFailedNext });
-      return;
-    }
-  } catch (err) {
-    show({ title: S.errorTitle, message: S.discoveryFailed((err as Error).message), next: S.discoveryFailedNext });
-    return;
-  }
   let stateKey: string;
   try {
     stateKey = randomStateKey();
@@ -108,8 +107,17 @@ async function main(): Promise<void> {
   try {
     // fhirclient accepts a list at run time (its typings only declare one configuration).
     const configs = buildAuthorizeConfigs(profiles, stateKey) as unknown as fhirclient.AuthorizeParams;
-    await FHIR.oauth2.authorize(configs);
+    // fhirclient reads the discovery document (once) and saves what it found under the state key
+    const signInUrl = await FHIR.oauth2.authorize(configs);
+    const problem = checkDiscoveredEndpoints(check.iss, readSavedState(stateKey));
+    if (problem || typeof signInUrl !== 'string') {
+      sessionStorage.removeItem(stateKey);
+      show({ title: S.errorTitle, message: S.discoveryFailed(problem ?? 'no sign-in address'), next: S.discoveryFailedNext });
+      return;
+    }
+    location.href = signInUrl;
   } catch (err) {
+    sessionStorage.removeItem(stateKey);
     show({ title: S.errorTitle, message: S.authorizeFailed((err as Error).message), next: S.authorizeFailedNext });
   }
 }

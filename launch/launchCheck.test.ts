@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthorizeConfigs, checkDiscovery, checkLaunchUrl, describeProblem, parseProfiles, randomStateKey, type PublicProfile } from './launchCheck';
+import { buildAuthorizeConfigs, checkDiscoveredEndpoints, checkLaunchUrl, describeProblem, parseProfiles, randomStateKey, type PublicProfile } from './launchCheck';
 
 const profiles: PublicProfile[] = [
   { id: 'sandbox', name: 'Sandbox', vendor: 'generic', issuers: ['http://localhost:8080/sandbox/fhir'], clientId: 'prc', scopes: 'launch openid fhirUser patient/Patient.rs' },
@@ -50,12 +50,12 @@ describe('checkLaunchUrl', () => {
 });
 
 describe('authorize configuration', () => {
-  it('gives one exact-match configuration per issuer with PKCE required and completion in the same frame', () => {
+  it('gives one exact-match configuration per issuer with PKCE required, completion in the same frame, and no redirect before the endpoints are checked', () => {
     const key = randomStateKey();
     const cfgs = buildAuthorizeConfigs(profiles, key);
     expect(cfgs).toEqual([
-      { issMatch: 'http://localhost:8080/sandbox/fhir', clientId: 'prc', scope: profiles[0]!.scopes, redirectUri: './', pkceMode: 'required', completeInTarget: true, stateKey: key },
-      { issMatch: 'https://fhir.epic.test/api/FHIR/R4', clientId: 'prc-epic', scope: 'launch openid', redirectUri: './', pkceMode: 'required', completeInTarget: true, stateKey: key },
+      { issMatch: 'http://localhost:8080/sandbox/fhir', clientId: 'prc', scope: profiles[0]!.scopes, redirectUri: './', pkceMode: 'required', completeInTarget: true, stateKey: key, noRedirect: true },
+      { issMatch: 'https://fhir.epic.test/api/FHIR/R4', clientId: 'prc-epic', scope: 'launch openid', redirectUri: './', pkceMode: 'required', completeInTarget: true, stateKey: key, noRedirect: true },
     ]);
   });
 
@@ -69,19 +69,24 @@ describe('authorize configuration', () => {
   });
 });
 
-describe('parseProfiles and checkDiscovery', () => {
+describe('parseProfiles and checkDiscoveredEndpoints', () => {
   it('drops malformed profiles', () => {
     const list = parseProfiles({ profiles: [profiles[0], { id: 'x', issuers: 'nope' }, null] });
     expect(list.map((p) => p.id)).toEqual(['sandbox']);
     expect(() => parseProfiles({})).toThrow();
   });
 
-  it('requires S256 and endpoints on https or the issuer origin', () => {
+  it('requires S256 and endpoints on https or the issuer origin, on what fhirclient saved', () => {
     const iss = 'http://localhost:8080/sandbox/fhir';
-    const good = { code_challenge_methods_supported: ['S256'], authorization_endpoint: 'http://localhost:8080/sandbox/auth/authorize', token_endpoint: 'http://localhost:8080/sandbox/auth/token' };
-    expect(checkDiscovery(iss, good)).toBeNull();
-    expect(checkDiscovery(iss, { ...good, code_challenge_methods_supported: ['plain'] })).toMatch(/PKCE/);
-    expect(checkDiscovery(iss, { ...good, token_endpoint: 'http://evil.example/token' })).toMatch(/https/);
-    expect(checkDiscovery('https://fhir.epic.test/api/FHIR/R4', { ...good, authorization_endpoint: 'https://auth.epic.test/authorize', token_endpoint: 'https://auth.epic.test/token' })).toBeNull();
+    // the shape fhirclient's authorize() saves under the state key (lib/smart.js: getSecurityExtensions)
+    const good = { codeChallengeMethods: ['S256'], authorizeUri: 'http://localhost:8080/sandbox/auth/authorize', tokenUri: 'http://localhost:8080/sandbox/auth/token' };
+    expect(checkDiscoveredEndpoints(iss, good)).toBeNull();
+    expect(checkDiscoveredEndpoints(iss, { ...good, codeChallengeMethods: ['plain'] })).toMatch(/PKCE/);
+    expect(checkDiscoveredEndpoints(iss, { ...good, codeChallengeMethods: undefined })).toMatch(/PKCE/);
+    expect(checkDiscoveredEndpoints(iss, { ...good, tokenUri: 'http://evil.example/token' })).toMatch(/token_endpoint is not on https/);
+    expect(checkDiscoveredEndpoints(iss, { ...good, authorizeUri: '' })).toMatch(/authorization_endpoint is missing/);
+    expect(checkDiscoveredEndpoints(iss, { ...good, tokenUri: 'https://user:pw@auth.example/token' })).toMatch(/credentials/);
+    expect(checkDiscoveredEndpoints(iss, null)).toMatch(/could not be read/);
+    expect(checkDiscoveredEndpoints('https://fhir.epic.test/api/FHIR/R4', { ...good, authorizeUri: 'https://auth.epic.test/authorize', tokenUri: 'https://auth.epic.test/token' })).toBeNull();
   });
 });

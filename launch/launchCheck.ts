@@ -84,6 +84,8 @@ export function randomStateKey(cryptoImpl: Pick<Crypto, 'getRandomValues'> = glo
 export interface AuthorizeConfig {
   issMatch: string; clientId: string; scope: string; redirectUri: string;
   pkceMode: 'required'; completeInTarget: boolean; stateKey: string;
+  /** authorize() returns the EHR's sign-in address instead of going there: the endpoints are checked first */
+  noRedirect: true;
 }
 
 /** One configuration per configured issuer, matched by exact string (fhirclient's array form). */
@@ -97,25 +99,28 @@ export function buildAuthorizeConfigs(profiles: readonly PublicProfile[], stateK
     // Finish the authorization in the same window or frame: EHR frames (Epic, Oracle) have no pop-ups.
     completeInTarget: true,
     stateKey,
+    noRedirect: true as const,
   })));
 }
 
 const isLoopback = (u: URL) => u.hostname === 'localhost' || u.hostname === '127.0.0.1' || u.hostname === '[::1]';
 
+/** What fhirclient keeps from the EHR's discovery (its state, saved under the state key before the redirect). */
+export interface DiscoveredEndpoints { authorizeUri?: unknown; tokenUri?: unknown; codeChallengeMethods?: unknown }
+
 /**
- * The SMART discovery document must offer PKCE S256 and keep its endpoints on https (or on the issuer's own
- * origin, e.g. a loopback sandbox): a tampered discovery must not send the code or verifier elsewhere.
- * Returns a problem description, or null when acceptable.
+ * The endpoints fhirclient is about to use must offer PKCE S256 and stay on https (or on the issuer's own origin,
+ * e.g. a loopback sandbox): a tampered discovery must not send the code or verifier elsewhere. Checked on what
+ * fhirclient read (its saved state), not on a second fetch of the discovery document, so what is checked is what is
+ * used. Returns a problem description, or null when acceptable.
  */
-export function checkDiscovery(iss: string, wellKnown: unknown): string | null {
-  const w = wellKnown as Record<string, unknown> | null;
-  if (!w || typeof w !== 'object') return 'the discovery document is not JSON';
-  const methods = w.code_challenge_methods_supported;
+export function checkDiscoveredEndpoints(iss: string, found: DiscoveredEndpoints | null | undefined): string | null {
+  if (!found || typeof found !== 'object') return 'the discovery document could not be read';
+  const methods = found.codeChallengeMethods;
   if (!Array.isArray(methods) || !methods.includes('S256')) return 'the EHR does not offer PKCE (S256)';
   const issUrl = new URL(iss);
-  for (const key of ['authorization_endpoint', 'token_endpoint'] as const) {
-    const v = w[key];
-    if (typeof v !== 'string') return `${key} is missing`;
+  for (const [key, v] of [['authorization_endpoint', found.authorizeUri], ['token_endpoint', found.tokenUri]] as const) {
+    if (typeof v !== 'string' || !v) return `${key} is missing`;
     let u: URL;
     try { u = new URL(v); } catch { return `${key} is not a URL`; }
     const sameOrigin = u.origin === issUrl.origin;

@@ -50,6 +50,36 @@ describe('launch page', () => {
     await context.close();
   });
 
+  it('refuses a tampered discovery document before going to the sign-in, reading it once and leaving no state', async () => {
+    const iss = `${app.url}/sandbox/fhir`;
+    const tampered = [
+      { change: { token_endpoint: 'http://evil.example/token' }, says: 'token_endpoint is not on https' },
+      { change: { code_challenge_methods_supported: ['plain'] }, says: 'PKCE' },
+    ];
+    for (const { change, says } of tampered) {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      const foreign = foreignRequests(page, app.url);
+      let discoveryReads = 0;
+      await page.route('**/.well-known/smart-configuration', async (route) => {
+        discoveryReads++;
+        const res = await route.fetch();
+        await route.fulfill({ response: res, json: { ...(await res.json()), ...change } });
+      });
+      const launchUrl = `${app.url}/launch.html?iss=${encodeURIComponent(iss)}&launch=x`;
+      await page.goto(launchUrl);
+      await page.waitForSelector('[data-testid="launch-error"]');
+      expect(await page.textContent('[data-testid="launch-error"]')).toContain(says);
+      await page.waitForTimeout(300);
+      expect(page.url()).toBe(launchUrl);
+      expect(foreign).toEqual([]);
+      expect(discoveryReads).toBe(1);
+      // fhirclient's saved state (with the PKCE verifier) is removed with the refused launch
+      expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual([]);
+      await context.close();
+    }
+  });
+
   it('opening the app without a launch says to relaunch from the EHR', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
