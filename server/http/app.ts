@@ -28,8 +28,9 @@ import { inlineEvaluator, startEvaluationThreads, type Evaluator } from './evalu
 import { createDraftsRouter } from './drafts.js';
 import {
   ADMIN_BODY_LIMIT, API_BODY_LIMIT, clientErrorHandler, declaredLengthLimit, inputGuard, jsonBody, securityHeaders,
-  startingHandler, staticSecurityHeaders,
+  securityHeaderSet, startingHandler,
 } from './security.js';
+import { directEvaluate } from './evaluateDirect.js';
 import { LOGGER_KEY, errorHandler, notFound, requestId, sendError } from './errors.js';
 import { createLogger, requestLog } from './log.js';
 import { installWebSocketGlobal } from '../websocket-global.js';
@@ -84,7 +85,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   // until the profiles are known, the early answers carry the header set of the sandbox-only profiles
   let early: ReturnType<typeof startingHandler> | undefined;
   if (bindEarly) {
-    const provisional = staticSecurityHeaders(securityHeaders([], 'http://localhost', { frameAncestors: config.frameAncestors }));
+    const provisional = securityHeaderSet([], 'http://localhost', { frameAncestors: config.frameAncestors });
     server.on('clientError', clientErrorHandler(provisional));
     early = startingHandler(provisional);
     server.on('request', early);
@@ -106,13 +107,14 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     evaluator = config.evaluationThreads > 0
       ? await startEvaluationThreads(config.evaluationThreads, { onThreadExit: (info) => log.error(info, 'evaluation thread stopped; replaced') })
       : inlineEvaluator();
-    await buildApp(app, config, { publicUrl, profiles, store, log, evaluator });
+    const direct = await buildApp(app, config, { publicUrl, profiles, store, log, evaluator });
     if (early) {
       server.off('request', early);
       server.removeAllListeners('clientError');
     }
-    server.on('clientError', clientErrorHandler(staticSecurityHeaders(securityHeaders(profiles, publicUrl, { frameAncestors: config.frameAncestors }))));
-    server.on('request', app);
+    server.on('clientError', clientErrorHandler(securityHeaderSet(profiles, publicUrl, { frameAncestors: config.frameAncestors })));
+    // POST /api/evaluate's plain case is answered without Express (./evaluateDirect.ts); all else by the app
+    server.on('request', (req, res) => { if (!direct(req, res)) app(req, res); });
     if (!bindEarly) await listen(server, config.port, config.host);
   } catch (err) {
     await new Promise<void>((resolve) => { if (server.listening) { server.close(() => resolve()); server.closeAllConnections(); } else resolve(); });
@@ -143,7 +145,7 @@ interface AppDeps {
   evaluator: Evaluator;
 }
 
-async function buildApp(app: express.Express, config: AppConfig, deps: AppDeps): Promise<void> {
+async function buildApp(app: express.Express, config: AppConfig, deps: AppDeps): Promise<ReturnType<typeof directEvaluate>> {
   const { publicUrl, profiles, store, log, evaluator } = deps;
   const mappingSource = createMappingSource(store);
   // With the sandbox on and no ADMIN_USERS, the sandbox's own admin (full fhirUser URL, so no other EHR's
@@ -159,7 +161,8 @@ async function buildApp(app: express.Express, config: AppConfig, deps: AppDeps):
   app.set('etag', false);
   app.set('trust proxy', Boolean(config.publicUrl));
   app.set(LOGGER_KEY, log);
-  app.use(securityHeaders(profiles, publicUrl, { frameAncestors: config.frameAncestors }));
+  const headers = securityHeaderSet(profiles, publicUrl, { frameAncestors: config.frameAncestors });
+  app.use(securityHeaders(headers));
   app.use(requestId);
   app.use(requestLog(log));
 
@@ -231,4 +234,5 @@ async function buildApp(app: express.Express, config: AppConfig, deps: AppDeps):
   app.get(['/', '/index.html', '/admin', '/admin/{*rest}'], page('client/index.html'));
   app.use(notFound);
   app.use(errorHandler(log));
+  return directEvaluate({ evaluator, mappingSource, log, securityHeaders: headers });
 }

@@ -36,10 +36,14 @@ export function zodIssues(err: ZodError, prefix: (string | number)[] = []): Fiel
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Gives every request an id (a well-formed incoming X-Request-Id from a proxy is kept), echoed on the answer. */
+/** a well-formed incoming X-Request-Id (from a proxy) is kept; else a new one */
+export function requestIdFrom(given: string | string[] | undefined): string {
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Gives every request an id, echoed on the answer. */
 export const requestId: RequestHandler = (req, res, next) => {
-  const given = req.headers['x-request-id'];
-  req.id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  req.id = requestIdFrom(req.headers['x-request-id']);
   res.setHeader('X-Request-Id', req.id);
   next();
 };
@@ -79,32 +83,55 @@ const BODY_ERRORS: Record<string, [number, ErrorCode, string]> = {
 /** the app-wide logger (set by the app), so that routers' own handlers log 5xx too */
 export const LOGGER_KEY = 'prc.logger';
 
-/** Known errors → their 4xx; anything else → a generic 500 (no stack, no details), always logged with the request id. */
+/** What an error answers: status, the `error` member of the body, and any header it needs. */
+export interface ErrorAnswer { status: number; error: Record<string, unknown>; headers?: Record<string, string> }
+
+interface ErrorContext { requestId?: string; method: string; route: string; log?: Logger }
+
+const answer = (status: number, code: string, message: string, details?: unknown, requestId?: string): ErrorAnswer => {
+  const error: Record<string, unknown> = { code, message };
+  if (details !== undefined) error.details = details;
+  if (requestId) error.requestId = requestId;
+  return { status, error };
+};
+
+/**
+ * Known errors → their 4xx; anything else → a generic 500 (no stack, no details), always logged with the request id.
+ * Shared by errorHandler() and the direct /api/evaluate path (./evaluateDirect.ts).
+ */
+export function errorAnswer(err: unknown, ctx: ErrorContext): ErrorAnswer {
+  const id = ctx.requestId;
+  if (err instanceof HttpError && err.status < 500) return answer(err.status, err.code, err.message, err.details, id);
+  if (err instanceof ZodError) {
+    const issues = zodIssues(err);
+    return answer(400, 'invalid', issuesSummary('invalid input', issues), issues, id);
+  }
+  if (err instanceof BadBundleError) return answer(400, 'invalid-bundle', err.message, err.details, id);
+  if (err instanceof DraftNotBuildableError) return answer(400, 'draft-not-buildable', err.message, undefined, id);
+  if (err instanceof StaleVersionError) {
+    return { ...answer(412, 'stale', `${err.message}. Reload to see the current version.`, { current: err.current }, id), headers: { ETag: etag(err.current.version) } };
+  }
+  if (err instanceof NotFoundError) return answer(404, 'not-found', err.message, undefined, id);
+  if (err instanceof ConflictError) return answer(409, 'conflict', err.message, undefined, id);
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  const known = typeof e?.type === 'string' ? BODY_ERRORS[e.type] : undefined;
+  if (known) return answer(known[0], known[1], known[2], undefined, id);
+  const status = e?.status ?? e?.statusCode;
+  // e.g. a malformed percent-encoding in the path (the router's decode), a bad Range
+  if (typeof status === 'number' && status >= 400 && status < 500) return answer(status, 'bad-request', 'The request could not be read', undefined, id);
+  const cause = err instanceof HttpError ? (err as { cause?: unknown }).cause ?? err : err;
+  const { name, message, stack } = (cause ?? {}) as Error;
+  ctx.log?.error({ requestId: id, method: ctx.method, route: ctx.route, err: { name, message, stack } }, 'unhandled error');
+  if (err instanceof HttpError) return answer(err.status, err.code, `${err.message} (request id ${id ?? '(none)'})`, err.details, id);
+  return answer(500, 'internal', `Something went wrong on our side; nothing was saved. Please retry; if it happens again, quote request id ${id ?? '(none)'}.`, undefined, id);
+}
+
 export function errorHandler(log?: Logger): ErrorRequestHandler {
   return (err: unknown, req: Request, res, _next) => {
     if (res.headersSent) { res.destroy(); return; }
-    if (err instanceof HttpError && err.status < 500) return sendError(res, err.status, err.code, err.message, err.details);
-    if (err instanceof ZodError) return sendInvalid(res, zodIssues(err));
-    if (err instanceof BadBundleError) return sendError(res, 400, 'invalid-bundle', err.message, err.details);
-    if (err instanceof DraftNotBuildableError) return sendError(res, 400, 'draft-not-buildable', err.message);
-    if (err instanceof StaleVersionError) {
-      res.setHeader('ETag', etag(err.current.version));
-      return sendError(res, 412, 'stale', `${err.message}. Reload to see the current version.`, { current: err.current });
-    }
-    if (err instanceof NotFoundError) return sendError(res, 404, 'not-found', err.message);
-    if (err instanceof ConflictError) return sendError(res, 409, 'conflict', err.message);
-    const e = err as { type?: string; status?: number; statusCode?: number };
-    const known = typeof e?.type === 'string' ? BODY_ERRORS[e.type] : undefined;
-    if (known) return sendError(res, known[0], known[1], known[2]);
-    const status = e?.status ?? e?.statusCode;
-    // e.g. a malformed percent-encoding in the path (the router's decode), a bad Range
-    if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, status, 'bad-request', 'The request could not be read');
-    const logger = log ?? (req.app?.get(LOGGER_KEY) as Logger | undefined);
-    const cause = err instanceof HttpError ? (err as { cause?: unknown }).cause ?? err : err;
-    const { name, message, stack } = (cause ?? {}) as Error;
-    logger?.error({ requestId: req.id, method: req.method, route: routeOf(req), err: { name, message, stack } }, 'unhandled error');
-    if (err instanceof HttpError) return sendError(res, err.status, err.code, `${err.message} (request id ${req.id ?? '(none)'})`, err.details);
-    return sendError(res, 500, 'internal', `Something went wrong on our side; nothing was saved. Please retry; if it happens again, quote request id ${req.id ?? '(none)'}.`);
+    const a = errorAnswer(err, { requestId: req.id, method: req.method, route: routeOf(req), log: log ?? (req.app?.get(LOGGER_KEY) as Logger | undefined) });
+    if (a.headers) res.set(a.headers);
+    res.status(a.status).json({ error: a.error });
   };
 }
 

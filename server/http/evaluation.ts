@@ -9,7 +9,7 @@ import { extractVisit, applyOverrides } from '../fhir/extract.js';
 import { evaluateVisit } from '../policy/index.js';
 import { applyMappingTie, coverageMatchInputFromFacts, resolveMapping, resolvePolicyContext } from '../mappings/index.js';
 import { HttpError, badRequestFromZod } from './httpError.js';
-import { jsonProblem } from './jsonGuard.js';
+import { bodyGuardError } from './jsonGuard.js';
 
 /** Facts → determination through the payer mappings in force. Shared by the API and the CLI. */
 export function determine(facts: VisitFacts, mappings: PayerMapping[]) {
@@ -77,8 +77,8 @@ export function evaluateText(text: string | undefined, mappings: PayerMapping[])
     } catch {
       throw HttpError.of('invalid-json', 'The body is not valid JSON');
     }
-    const problem = jsonProblem(body);
-    if (problem) throw HttpError.of(problem.message.startsWith('is nested') ? 'too-deep' : 'invalid', `${problem.path}: ${problem.message}`, [problem]);
+    const refused = bodyGuardError(body);
+    if (refused) throw refused;
   }
   return JSON.stringify(evaluateBody(body, mappings));
 }

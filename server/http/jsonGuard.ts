@@ -1,8 +1,10 @@
 /**
  * The body guard's walk: parsed JSON nested deeper than MAX_JSON_DEPTH, or a key or string holding a NUL
  * (PostgreSQL cannot store one, and no clinical text contains one), found without recursion on user input.
- * No imports, so the evaluation threads run the same check (./evaluate.ts evaluateText).
+ * Imports nothing but the error table, so the evaluation threads run the same check (./evaluation.ts evaluateText).
  */
+import { HttpError } from './httpError.js';
+
 export const MAX_JSON_DEPTH = 64;
 
 /** Is anything in this parsed JSON value too deep, or a key or string with a NUL? Iterative, no allocation per node. */
@@ -54,5 +56,12 @@ export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): { path: 
     }
   }
   return null;
+}
+
+/** The guard's refusal of a body (parsed JSON, or the text itself) as the API answers it, or undefined. */
+export function bodyGuardError(body: unknown): HttpError | undefined {
+  const problem = jsonProblem(body);
+  if (!problem) return undefined;
+  return HttpError.of(problem.message.startsWith('is nested') ? 'too-deep' : 'invalid', `${problem.path}: ${problem.message}`, [problem]);
 }
 

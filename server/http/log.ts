@@ -50,16 +50,19 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   }, out);
 }
 
+/** the one log line of an answered request (a 5xx as a warning) */
+export function logAnswered(log: Logger, requestId: string | undefined, method: string, url: string, status: number, started: bigint): void {
+  const line = { requestId, method, path: loggablePath(url.split('?')[0] ?? ''), status,
+    ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100 };
+  if (status >= 500) log.warn(line, 'request failed');
+  else log.info(line, 'request');
+}
+
 /** one log line per answered request */
 export function requestLog(log: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const line = { requestId: req.id, method: req.method, path: loggablePath(req.originalUrl.split('?')[0] ?? ''), status: res.statusCode,
-        ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100 };
-      if (res.statusCode >= 500) log.warn(line, 'request failed');
-      else log.info(line, 'request');
-    });
+    res.on('finish', () => logAnswered(log, req.id, req.method, req.originalUrl, res.statusCode, started));
     next();
   };
 }

@@ -18,8 +18,8 @@ import type { RequestHandler } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EhrProfile } from '../../launch/profiles.js';
-import { HttpError, sendError } from './errors.js';
-import { jsonProblem } from './jsonGuard.js';
+import { sendError } from './errors.js';
+import { bodyGuardError } from './jsonGuard.js';
 
 export { MAX_JSON_DEPTH, jsonProblem } from './jsonGuard.js';
 
@@ -58,10 +58,16 @@ export function helmetFor(profiles: EhrProfile[], publicUrl: string, opts: Secur
 
 /**
  * The security header set on every answer. helmet's output does not depend on the request, so it is captured once
- * and written with one loop per answer (the same set the raw 408/413/503 answers carry).
+ * (staticSecurityHeaders) and written with one loop per answer; the raw 408/413/503 answers and the direct
+ * /api/evaluate path (./evaluateDirect.ts) write the same set.
  */
-export function securityHeaders(profiles: EhrProfile[], publicUrl: string, opts: SecurityOptions = {}): RequestHandler {
-  const entries = Object.entries(staticSecurityHeaders(helmetFor(profiles, publicUrl, opts)));
+export function securityHeaderSet(profiles: EhrProfile[], publicUrl: string, opts: SecurityOptions = {}): Record<string, string> {
+  return staticSecurityHeaders(helmetFor(profiles, publicUrl, opts));
+}
+
+/** the middleware writing a captured header set */
+export function securityHeaders(headers: Record<string, string>): RequestHandler {
+  const entries = Object.entries(headers);
   return (_req, res, next) => {
     for (const [name, value] of entries) res.setHeader(name, value);
     next();
@@ -129,14 +135,7 @@ export const inputGuard: RequestHandler = (req, res, next) => {
   if (NUL_IN_URL.test(req.originalUrl)) {
     return sendError(res, 400, 'invalid', 'The address must not contain a NUL character (%00)', [{ path: '(url)', message: 'must not contain a NUL character' }]);
   }
-  if (req.body !== undefined) {
-    const problem = jsonProblem(req.body);
-    if (problem) {
-      const code = problem.message.startsWith('is nested') ? 'too-deep' : 'invalid';
-      return next(new HttpError(400, code, `${problem.path}: ${problem.message}`, [problem]));
-    }
-  }
-  next();
+  next(req.body !== undefined ? bodyGuardError(req.body) : undefined);
 };
 
 /** The JSON body parser every API route uses: declared-length check, parse with the route's limit, then the guard. */

@@ -245,9 +245,9 @@ describe('store health', () => {
 
 describe('FRAME_ANCESTORS', () => {
   it('adds the EHR screen origins to frame-ancestors on every answer, beside self and the FHIR issuers', async () => {
-    const { securityHeaders, staticSecurityHeaders } = await import('../../server/http/security');
+    const { securityHeaderSet } = await import('../../server/http/security');
     const profiles = [{ id: 'epic', name: 'Epic', vendor: 'epic' as const, issuers: ['https://fhir.example-health.org/api/FHIR/R4'], clientId: 'c', scopes: 'openid', adminSignIn: false }];
-    const csp = staticSecurityHeaders(securityHeaders(profiles, 'https://coder.example.org', { frameAncestors: ['https://epicweb.example-health.org'] }))['content-security-policy']!;
+    const csp = securityHeaderSet(profiles, 'https://coder.example.org', { frameAncestors: ['https://epicweb.example-health.org'] })['content-security-policy']!;
     expect(csp).toMatch(/frame-ancestors 'self' https:\/\/fhir\.example-health\.org https:\/\/epicweb\.example-health\.org(;|$)/);
     // and the app's own answers use the configured set
     const res = await fetch(`${app.url}/api/healthz`);
