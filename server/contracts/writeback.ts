@@ -36,15 +36,27 @@ export const LedgerKind = z.enum(['documentReference', 'claim', 'provenance']);
 export type LedgerKind = z.infer<typeof LedgerKind>;
 export const LedgerStep = z.enum(['reserve', 'complete', 'release']);
 export type LedgerStep = z.infer<typeof LedgerStep>;
+/**
+ * The ledger's answer to reserve. 'new': nothing was reserved before — write. 'done': written, reuse resourceId.
+ * 'pending': an earlier attempt reserved it; the server (by its own clock) says whether that attempt may still be
+ * writing (inProgress: true — write nothing, another window is at it) or its reservation went stale and was just
+ * handed to this caller alone (inProgress: false — check the EHR for what the earlier attempt wrote, then write).
+ * `attempt` numbers the holder of the reservation (sent back with release, so a stale holder cannot drop it).
+ */
 export const Reservation = z.union([
-  z.object({ state: z.literal('new') }),
-  z.object({ state: z.enum(['pending', 'done']), resourceId: z.string().optional(), reservedAt: z.string() }),
+  z.object({ state: z.literal('new'), attempt: z.number().int().positive().optional() }),
+  z.object({
+    state: z.enum(['pending', 'done']), resourceId: z.string().optional(), reservedAt: z.string(),
+    inProgress: z.boolean().optional(), attempt: z.number().int().positive().optional(),
+  }),
 ]);
 export type Reservation = z.infer<typeof Reservation>;
 /** body of POST /api/ledger/:visitKey/:kind/:step */
 export const LedgerRequest = z.object({
   version: z.number().int().positive().max(10_000),
   resourceId: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/).optional(),
+  /** release: the attempt the caller's reservation was given; a reservation taken over since is left alone */
+  attempt: z.number().int().positive().max(1_000_000).optional(),
 }).strict();
 export type LedgerRequest = z.infer<typeof LedgerRequest>;
 

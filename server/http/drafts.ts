@@ -21,7 +21,7 @@ import {
 } from '../contracts/index.js';
 import { buildDrafts, visitKeyFor } from '../fhir/drafts.js';
 import { applySupersede, VENDOR_MODULES } from '../fhir/writeback/index.js';
-import { LedgerConflictError, NotFoundError, type Store, type StoredVersion, type Visit, type WorklistDisplay } from '../store/index.js';
+import { IN_PROGRESS_MS, LedgerConflictError, NotFoundError, type Store, type StoredVersion, type Visit, type WorklistDisplay } from '../store/index.js';
 import type { EhrProfile } from '../../launch/profiles.js';
 import { mappingsInForce, type MappingSource } from './evaluate.js';
 import { determine } from './evaluation.js';
@@ -119,6 +119,8 @@ export function createDraftsRouter(deps: {
   store: Store; profiles: EhrProfile[]; requireUser: import('express').RequestHandler; checkPatient?: PatientCheck; now?: () => Date;
   /** the mappings in force, as /api/evaluate reads them (so a draft is checked against the same evaluation) */
   mappingSource: MappingSource;
+  /** how long a pending ledger reservation counts as a write in flight (default IN_PROGRESS_MS, 30 s) */
+  inProgressMs?: number;
 }): Router {
   const { store, profiles, requireUser } = deps;
   const checkPatient = deps.checkPatient ?? readPatientFromEhr;
@@ -278,7 +280,8 @@ export function createDraftsRouter(deps: {
     if (!planned) throw new HttpError(409, 'not-planned', `This version does not write a ${kind.data} to the EHR`);
     const { version } = body.data;
     if (step.data === 'reserve') {
-      res.json(await store.ledger.reserve(visit.visitKey, kind.data, visit.ehrBase, version));
+      // the server's clock decides whether an earlier reservation is still in flight, and hands a stale one to one caller
+      res.json(await store.ledger.reserve(visit.visitKey, kind.data, visit.ehrBase, version, deps.inProgressMs ?? IN_PROGRESS_MS));
     } else if (step.data === 'complete') {
       if (!body.data.resourceId) throw new HttpError(400, 'invalid', 'resourceId: required');
       try {
@@ -295,8 +298,9 @@ export function createDraftsRouter(deps: {
       res.status(204).end();
     } else {
       // the EHR definitely refused the write (4xx): drop the pending reservation so a retry need not wait; a refused
-      // note marks the version note-failed. A 'done' entry (with its resource id) is never touched.
-      await store.visits.noteFailed(visit.visitKey, version, kind.data, visit.ehrBase);
+      // note marks the version note-failed. A 'done' entry (with its resource id) is never touched, nor a reservation
+      // taken over by another attempt since (the attempt number the caller was given is sent back).
+      await store.visits.noteFailed(visit.visitKey, version, kind.data, visit.ehrBase, body.data.attempt);
       res.status(204).end();
     }
   });

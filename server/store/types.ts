@@ -138,17 +138,25 @@ export interface LedgerEntry {
   visitKey: string; resourceKind: LedgerKind; ehrBase: string; version: number; state: 'pending' | 'done';
   resourceId?: string; createdAt: string; updatedAt: string;
 }
+/** How long a pending reservation counts as a write still in flight (the client's FHIR timeout is 15 s). */
+export const IN_PROGRESS_MS = 30_000;
+
 export interface WriteLedgerRepository {
   /**
-   * Claims the right to write (visitKey, kind) to ehrBase. Exactly one caller ever gets 'new';
-   * others get the existing entry: 'pending' (a write is in flight or its outcome is unknown — search
-   * the EHR by the app identifier before writing again) or 'done' with the resource id.
+   * Claims the right to write (visitKey, kind) to ehrBase. Exactly one caller ever gets 'new'. Others get the
+   * existing entry: 'done' with the resource id, or 'pending' — inProgress: true while the reservation is younger
+   * than `inProgressMs` by the database's clock (another attempt may be writing: do not write), inProgress: false to
+   * exactly one caller once it is older (taken over by compare-and-set, attempt + 1: search the EHR by the app
+   * identifier for what the earlier attempt wrote before writing again).
    */
-  reserve(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number): Promise<Reservation>;
+  reserve(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number, inProgressMs?: number): Promise<Reservation>;
   /** idempotent with the same id; a different id for a 'done' entry is refused (LedgerConflictError) */
   complete(visitKey: string, kind: LedgerKind, ehrBase: string, resourceId: string, version?: number): Promise<void>;
-  /** drops a pending reservation after a write that certainly failed (the EHR said 4xx), so a retry may write */
-  release(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number): Promise<void>;
+  /**
+   * drops a pending reservation after a write that certainly failed (the EHR said 4xx), so a retry may write; with
+   * `attempt`, only when that attempt still holds it
+   */
+  release(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number, attempt?: number): Promise<void>;
   get(visitKey: string): Promise<LedgerEntry[]>;
 }
 
@@ -191,7 +199,7 @@ export interface VisitRepository {
    */
   completeStep(visitKey: string, version: number, kind: LedgerKind, ehrBase: string, resourceId: string): Promise<void>;
   /** the EHR refused the note: the version is note-failed, its reservation dropped, the worklist shows it */
-  noteFailed(visitKey: string, version: number, kind: LedgerKind, ehrBase: string): Promise<void>;
+  noteFailed(visitKey: string, version: number, kind: LedgerKind, ehrBase: string, attempt?: number): Promise<void>;
   markSupersedeDone(visitKey: string, version: number): Promise<void>;
 }
 

@@ -134,7 +134,7 @@ describe('the write ledger and versions', () => {
     expect((await step(d.visitKey, 'documentReference', 'complete', { version: 1, resourceId: 'doc-x' }, stranger)).status).toBe(404);
     expect((await step('ab'.repeat(16), 'documentReference', 'reserve', { version: 1 }, owner)).status).toBe(404);
     // the owner's entry is untouched
-    expect(await (await step(d.visitKey, 'documentReference', 'reserve', { version: 1 }, owner)).json()).toEqual({ state: 'new' });
+    expect(await (await step(d.visitKey, 'documentReference', 'reserve', { version: 1 }, owner)).json()).toEqual({ state: 'new', attempt: 1 });
   });
 
   it('a re-post by another user never overwrites the first author: the written visit answers 409, an update is a new version', async () => {

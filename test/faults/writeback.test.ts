@@ -7,6 +7,8 @@
  * the write landed: the write path renews and retries once, and must find what landed); between attempts the clinician may relaunch
  * (another launch and token for the same visit) and some schedules press Update once the visit is written.
  * Afterwards every EHR resource and every store row is checked: duplicates and orphans must both be 0.
+ * An attempt right after one that died holding a reservation is told another write is in progress (the server's
+ * window, shortened here to STALE_AFTER_MS with WRITE_IN_PROGRESS_MS) and writes nothing; it waits the window out.
  * FAULT_SCHEDULES (default 200), FAULT_SEED and FAULT_CONCURRENCY (default 8) change the run; each schedule has its own
  * seeded stream, so one schedule replays alone. Cost is dominated by the sandbox's FHIR writes (~20 ms idle, ~100 ms on
  * a loaded machine): 200 schedules took 377 s at load average 18 on 2 cores.
@@ -25,12 +27,15 @@ import { SessionExpiredError } from '../../client/src/smart/retryAfterRenew.js';
 import { parseScopes } from '../../client/src/smart/scopes.js';
 import { describePlan, writeDrafts } from '../../client/src/writeback/adapters.js';
 import { parseCapability } from '../../client/src/writeback/capability.js';
+import { WriteInProgressError } from '../../client/src/writeback/types.js';
 
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 200);
 const SEED = Number(process.env.FAULT_SEED ?? 20261201);
 const CONCURRENCY = Number(process.env.FAULT_CONCURRENCY ?? 8);
 const PATIENTS = ['pt-uuhp-commercial', 'pt-medicare-ca', 'pt-icare-ma-wi', 'pt-centene-ga', 'pt-healthyu-medicaid'];
 const SCOPES = `${DEFAULT_PATIENT_SCOPES} patient/DocumentReference.u patient/Claim.u patient/Provenance.c`;
+/** how long a pending reservation counts as another window writing (the server's window, shortened for the test) */
+const STALE_AFTER_MS = 300;
 
 /** mulberry32: a small seeded PRNG, so a failing schedule can be replayed with FAULT_SEED */
 function rng(seed: number) {
@@ -75,7 +80,7 @@ const requests = new Map<string, DraftRequest>();
 let capability: unknown;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ WRITE_IN_PROGRESS_MS: String(STALE_AFTER_MS) });
   (globalThis as { __PRC_API_ORIGIN__?: string }).__PRC_API_ORIGIN__ = server.url;
   for (const p of PATIENTS) {
     launches.set(p, await Promise.all([0, 1, 2].map(() => getSandboxToken(server.url, { patientId: p, scopes: SCOPES }))));
@@ -100,7 +105,7 @@ const isoDay = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000).to
 describe('write-back under randomized failure schedules', () => {
   it(`${SCHEDULES} seeded schedules: 0 duplicates and 0 orphans in the EHR and the store`, async () => {
     const visits: { patient: string; serviceDate: string; encounter?: string; updates: number }[] = [];
-    const tally = { attempts: 0, faults: 0, relaunches: 0, updates: 0, noteFailed: 0, unfinished: 0, renewals: 0 };
+    const tally = { attempts: 0, faults: 0, relaunches: 0, updates: 0, noteFailed: 0, unfinished: 0, renewals: 0, inProgress: 0 };
     const kinds: Fault['kind'][] = ['kill-before', 'kill-after', 'ehr-500-after', 'ehr-timeout-after', 'ehr-422', 'ehr-401', 'ehr-401-after'];
 
     /** one schedule = one visit; its own seeded stream, so schedules can run side by side and replay alone */
@@ -161,7 +166,7 @@ describe('write-back under randomized failure schedules', () => {
             current: () => ({ idToken: launch.id_token!, accessToken: launch.access_token }), canRenew: () => true,
             renew: async () => { tally.renewals++; return true; }, generation: 0, refused: false, expiresWithin: () => false,
           };
-          const result = await writeDrafts(drafts, { fhir, ledger, plan, tokens, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician', inProgressMs: 0 });
+          const result = await writeDrafts(drafts, { fhir, ledger, plan, tokens, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician' });
           written = true;
           currentVersion = result.version;
           updatesDone = await countUpdates(result.visitKey);
@@ -169,7 +174,12 @@ describe('write-back under randomized failure schedules', () => {
           if (process.env.FAULT_DEBUG) console.info(s, attempt, fault, (err as Error).message);
           if (fault) tally.faults++;
           const details = err instanceof ApiCallError ? err.details as { visitKey?: string; current?: number } | undefined : undefined;
-          if (err instanceof ApiCallError && (err.code === 'already-written' || err.code === 'stale-update') && details?.visitKey) {
+          if (err instanceof WriteInProgressError) {
+            // an earlier attempt's reservation is younger than the server's window: nothing was written; the
+            // clinician tries again later (the reservation is then stale and handed to this attempt alone)
+            tally.inProgress++;
+            await new Promise((r) => setTimeout(r, STALE_AFTER_MS + 50));
+          } else if (err instanceof ApiCallError && (err.code === 'already-written' || err.code === 'stale-update') && details?.visitKey) {
             written = true;
             currentVersion = details.current ?? currentVersion;
             updatesDone = await countUpdates(details.visitKey);
@@ -263,7 +273,7 @@ describe('write-back under randomized failure schedules', () => {
     const written = worklist.filter((w) => w.status !== 'note-failed').length;
 
     console.info(`[faults] seed ${SEED}: ${SCHEDULES} schedules in ${(elapsed / 1000).toFixed(1)} s, ${tally.attempts} attempts, ${tally.faults} faulted attempts, ${tally.relaunches} relaunches, `
-      + `${tally.updates} updates, ${tally.renewals} renewals after a 401; EHR ${ehr.DocumentReference.length} notes, ${ehr.Claim.length} Claims, ${ehr.Provenance.length} Provenance; `
+      + `${tally.updates} updates, ${tally.renewals} renewals after a 401, ${tally.inProgress} told another write is in progress; EHR ${ehr.DocumentReference.length} notes, ${ehr.Claim.length} Claims, ${ehr.Provenance.length} Provenance; `
       + `worklist ${written} written + ${tally.noteFailed} note-failed; unfinished ${tally.unfinished}; duplicates ${duplicates}, orphans ${orphans}`);
     expect(problems.slice(0, 20)).toEqual([]);
     expect(duplicates).toBe(0);
@@ -272,5 +282,71 @@ describe('write-back under randomized failure schedules', () => {
     expect(written + tally.noteFailed).toBe(SCHEDULES);
     expect(tally.faults).toBeGreaterThan(SCHEDULES / 2);
     if (SCHEDULES >= 50) expect(tally.renewals).toBeGreaterThan(0);
+    // the real in-progress guard (the server's window) was met, and waited out, by attempts after a killed one
+    if (SCHEDULES >= 20) expect(tally.inProgress).toBeGreaterThan(0);
   }, 900_000);
+});
+
+/**
+ * Two windows relaunched after a crash resume the same unfinished version at once, on an EHR without conditional
+ * create (the case where a second POST is a second note and a second Claim to bill). The first attempt reserved the
+ * note and died before its POST; once its reservation is stale, both resumers ask the ledger: exactly one is told
+ * to go ahead (the server's compare-and-set takeover), the other is told another window is writing and writes nothing.
+ */
+describe('two concurrent resumers of a stale reservation', () => {
+  it('exactly one EHR create per resource; the other resumer writes nothing', async () => {
+    const cap = parseCapability(capability);
+    for (const t of ['DocumentReference', 'Claim', 'Provenance'] as const) cap.conditionalCreate[t] = false;
+    const outcomes: string[] = [];
+    let posts = 0;
+    const ids = new Set<string>();
+    const VISITS = 6;
+    for (let s = 0; s < VISITS; s++) {
+      const patient = PATIENTS[s % PATIENTS.length]!;
+      const base = requests.get(patient)!;
+      const req: DraftRequest = { ...base, facts: { ...base.facts, serviceDate: isoDay(1000 + s) } };
+      const [crashed, first, second] = launches.get(patient)!;
+      const attempt = (launch: SandboxToken, killAfterReserve: boolean) => {
+        const creds = { idToken: launch.id_token!, accessToken: launch.access_token };
+        const real = createLedger(creds);
+        const ledger: LedgerPort = {
+          ...real,
+          reserve: async (k, v, kind) => {
+            const r = await real.reserve(k, v, kind);
+            if (killAfterReserve) throw new Killed(`after reserve ${kind}`);
+            return r;
+          },
+        };
+        const realFhir = createFhirPort({ base: launch.fhirBase, getToken: () => launch.access_token });
+        const fhir: FhirPort = {
+          base: realFhir.base,
+          get requestCount() { return realFhir.requestCount; },
+          request: async (p, init) => {
+            if (init?.method === 'POST') posts++;
+            return realFhir.request(p, init) as never;
+          },
+        };
+        const plan = describePlan('generic', cap, parseScopes(launch.scope), { fhirUser: 'Practitioner/sandbox-clinician' });
+        return createDrafts({ ...req, plan: { claimToEhr: plan.steps.some((x) => x.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr } }, creds)
+          .then((drafts) => writeDrafts(drafts, { fhir, ledger, plan, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician' }));
+      };
+      // the window that crashed right after reserving the note: nothing reached the EHR
+      await expect(attempt(crashed!, true)).rejects.toBeInstanceOf(Killed);
+      await new Promise((r) => setTimeout(r, STALE_AFTER_MS + 100));
+      const before = posts;
+      const results = await Promise.allSettled([attempt(first!, false), attempt(second!, false)]);
+      for (const r of results) {
+        if (r.status === 'fulfilled') {
+          outcomes.push(r.value.written.every((w) => w.reused) ? 'reused' : 'wrote');
+          for (const w of r.value.written) ids.add(`${w.resourceType}/${w.id}`);
+        } else outcomes.push(r.reason instanceof WriteInProgressError ? 'in-progress' : `error: ${(r.reason as Error).message}`);
+      }
+      const planned = describePlan('generic', cap, parseScopes(first!.scope), {}).steps.length;
+      // one POST per planned resource across both resumers, never two
+      expect(posts - before, `visit ${s}: ${outcomes.slice(-2).join(', ')}`).toBe(planned);
+    }
+    expect(outcomes.filter((o) => o === 'wrote')).toHaveLength(VISITS);
+    expect(outcomes.filter((o) => o.startsWith('error'))).toEqual([]);
+    console.info(`[faults] two resumers × ${VISITS} visits: ${outcomes.join(', ')}; ${ids.size} resources`);
+  }, 120_000);
 });

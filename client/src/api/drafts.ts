@@ -35,8 +35,11 @@ export interface LedgerPort {
   reserve(visitKey: string, version: number, kind: LedgerKind): Promise<Reservation>;
   /** idempotent: completing again with the same id changes nothing */
   complete(visitKey: string, version: number, kind: LedgerKind, resourceId: string): Promise<void>;
-  /** drops a pending reservation after the EHR definitely refused the write (nothing was created) */
-  release(visitKey: string, version: number, kind: LedgerKind): Promise<void>;
+  /**
+   * drops a pending reservation after the EHR definitely refused the write (nothing was created); `attempt` is the
+   * one reserve gave, so a reservation another window took over since is left alone
+   */
+  release(visitKey: string, version: number, kind: LedgerKind, attempt?: number): Promise<void>;
   /** the earlier version's resources were marked superseded in the EHR */
   superseded(visitKey: string, version: number): Promise<void>;
 }
@@ -53,8 +56,8 @@ export function createLedger(creds: CredentialSource, opts: ApiOptions = {}): Le
     async complete(visitKey, version, kind, resourceId) {
       await apiPost<unknown>(path(visitKey, kind, 'complete'), { version, resourceId }, auth(creds, opts));
     },
-    async release(visitKey, version, kind) {
-      await apiPost<unknown>(path(visitKey, kind, 'release'), { version }, auth(creds, opts));
+    async release(visitKey, version, kind, attempt) {
+      await apiPost<unknown>(path(visitKey, kind, 'release'), { version, ...(attempt ? { attempt } : {}) }, auth(creds, opts));
     },
     async superseded(visitKey, version) {
       await apiPost<unknown>(`/api/visits/${encodeURIComponent(visitKey)}/versions/${version}/superseded`, {}, auth(creds, opts));

@@ -1,8 +1,10 @@
 /**
  * Writes one resource of one version at most once, whatever happens around it (second click, reload, relaunch, retry
  * after a network error): reserve in the app's ledger; 'done' → reuse the id (and repeat the idempotent completion, so
- * a completion whose answer was lost is recorded); otherwise create (conditionally where the EHR supports it, else
- * after searching for what an interrupted earlier attempt may have written) or update in place; then complete.
+ * a completion whose answer was lost is recorded); 'pending' and in progress (the server says so, by its clock) →
+ * write nothing and say another window is writing; otherwise ('new', or a stale reservation the server handed to this
+ * caller alone) create (conditionally where the EHR supports it, else after searching for what an interrupted earlier
+ * attempt may have written) or update in place; then complete.
  * An EHR write answered 401 is retried once after renewing the tokens, by the same idempotent path.
  */
 import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/plain';
@@ -36,9 +38,6 @@ export interface WriteOnceOptions {
   updateId?: string;
 }
 
-/** How long a pending reservation counts as a write still in flight (the FHIR timeout is 15 s). */
-export const IN_PROGRESS_MS = 30_000;
-
 /** A definite refusal: nothing was created (401, 408, 429 and 5xx may have landed, or will be retried). */
 export const definitelyRefused = (err: unknown) =>
   err instanceof FhirHttpError && err.status >= 400 && err.status < 500 && ![401, 408, 429].includes(err.status);
@@ -51,9 +50,10 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
     await ctx.ledger.complete(visitKey, version, kind, reservation.resourceId);
     return { resourceType: type, id: reservation.resourceId, reused: true };
   }
-  if (reservation.state === 'pending' && Date.now() - Date.parse(reservation.reservedAt) < (ctx.inProgressMs ?? IN_PROGRESS_MS)) {
-    throw new WriteInProgressError(type);
-  }
+  // The server decides, by its clock, whether an earlier reservation may still be writing; a stale one it hands to
+  // exactly one caller (inProgress: false). Anything else — including an answer that does not say — writes nothing.
+  if (reservation.state !== 'new' && reservation.inProgress !== false) throw new WriteInProgressError(type);
+  const release = () => ctx.ledger.release(visitKey, version, kind, reservation.attempt).catch(() => undefined);
   if (opts.updateId) {
     // PUT is idempotent: repeating it after an interruption writes the same content again, never a copy
     const path = `${type}/${encodeURIComponent(opts.updateId)}`;
@@ -66,7 +66,7 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
       // a PUT answered 401 changed nothing, so the same PUT (same version match) is sent once more after renewing
       await retryOnceAfterRenew(ctx.tokens, put);
     } catch (err) {
-      if (definitelyRefused(err)) await ctx.ledger.release(visitKey, version, kind).catch(() => undefined);
+      if (definitelyRefused(err)) await release();
       throw err;
     }
     await ctx.ledger.complete(visitKey, version, kind, opts.updateId);
@@ -108,7 +108,7 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   } catch (err) {
     // A definite refusal frees the reservation (a refused note marks the version "note failed"), so a retry after the
     // fix goes ahead at once. 401, 5xx, timeouts and network errors stay pending: the next attempt checks first.
-    if (definitelyRefused(err)) await ctx.ledger.release(visitKey, version, kind).catch(() => undefined);
+    if (definitelyRefused(err)) await release();
     throw err;
   }
   if ('existing' in created) {

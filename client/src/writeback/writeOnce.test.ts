@@ -1,0 +1,114 @@
+/**
+ * writeOnce against a small in-memory ledger and EHR that keep what the assertions count:
+ *   - the in-progress guard: the ledger (the app server, by its clock) says whether an earlier reservation is still
+ *     writing; the browser's clock plays no part, so a skewed clock neither writes over a write in flight nor stalls
+ *     a stale one the server handed to this caller;
+ *   - an update in place (PUT) answered 401 is retried after renewing the tokens with the version tag read again
+ *     inside the retry (If-Match), not the one read before the first try.
+ */
+import { describe, expect, it } from 'vitest';
+import type { LedgerPort, Reservation } from '../api/drafts';
+import { FhirHttpError, type FhirPort, type FhirRequestInit, type FhirResponse } from '../fhir/port';
+import type { LaunchTokens } from '../smart/launchTokens';
+import { WriteInProgressError, type Plan, type WriteContext } from './types';
+import { writeOnce } from './writeOnce';
+
+const PLAN: Plan = {
+  vendor: 'generic', steps: [], claimInWorklistOnly: true, provenanceToEhr: false, canUpdate: true, updateSummary: '', summary: '',
+};
+const KEY = 'b'.repeat(32);
+
+/** the ledger answers `answer` to reserve and records every step */
+function ledgerSaying(answer: Reservation) {
+  const steps: string[] = [];
+  const ledger: LedgerPort = {
+    reserve: async (_k, v, kind) => { steps.push(`reserve ${kind} v${v}`); return answer; },
+    complete: async (_k, _v, kind, id) => { steps.push(`complete ${kind} ${id}`); },
+    release: async (_k, _v, kind, attempt) => { steps.push(`release ${kind} attempt ${attempt}`); },
+    superseded: async () => { steps.push('superseded'); },
+  };
+  return { ledger, steps };
+}
+
+/** an EHR holding DocumentReferences with a version each; PUT honours If-Match; `onPut` may refuse a PUT first */
+function ehr(onPut?: (n: number, doc: { versionId: number }) => number | undefined) {
+  const docs = new Map<string, { versionId: number; body: Record<string, unknown> }>([['doc-1', { versionId: 1, body: { resourceType: 'DocumentReference', id: 'doc-1' } }]]);
+  const log: string[] = [];
+  let puts = 0;
+  let created = 0;
+  const fhir: FhirPort = {
+    base: 'https://ehr.test/fhir',
+    requestCount: 0,
+    async request<T>(path: string, init: FhirRequestInit = {}): Promise<FhirResponse<T>> {
+      const method = init.method ?? 'GET';
+      log.push(`${method} ${path}${init.headers?.['if-match'] ? ` if-match ${init.headers['if-match']}` : ''}`);
+      if (method === 'POST') {
+        const id = `created-${++created}`;
+        return { status: 201, body: { ...(init.body as object), id } as T };
+      }
+      if (method === 'GET' && path.includes('?')) return { status: 200, body: { resourceType: 'Bundle', entry: [] } as T };
+      const id = decodeURIComponent(path.split('/')[1]!);
+      const doc = docs.get(id);
+      if (!doc) throw new FhirHttpError(404, 'not found', path);
+      if (method === 'GET') return { status: 200, body: { ...doc.body, meta: { versionId: String(doc.versionId) } } as T };
+      const refused = onPut?.(++puts, doc);
+      if (refused) throw new FhirHttpError(refused, 'refused', path);
+      if (init.headers?.['if-match'] !== `W/"${doc.versionId}"`) throw new FhirHttpError(412, 'version conflict', path);
+      doc.versionId++;
+      doc.body = init.body as Record<string, unknown>;
+      return { status: 200, body: { ...doc.body, meta: { versionId: String(doc.versionId) } } as T };
+    },
+  };
+  return { fhir, log, docs, created: () => created };
+}
+
+/** tokens that renew once (the count says how often) */
+function renewingTokens() {
+  const t = { renewals: 0, generation: 0 };
+  const tokens: LaunchTokens = {
+    current: () => ({ idToken: 'id', accessToken: `at-${t.generation}` }), canRenew: () => true,
+    renew: async () => { t.renewals++; t.generation++; return true; },
+    get generation() { return t.generation; }, refused: false, expiresWithin: () => false,
+  };
+  return { tokens, t };
+}
+
+const note = { resourceType: 'DocumentReference' as const, status: 'current', identifier: [{ system: 'urn:x', value: 'v' }] };
+const ctxOf = (ledger: LedgerPort, fhir: FhirPort, tokens?: LaunchTokens): WriteContext => ({ ledger, fhir, plan: PLAN, patientId: 'p1', ...(tokens ? { tokens } : {}) });
+
+describe('the in-progress guard is the server\'s', () => {
+  it('pending and in progress by the server\'s clock: nothing written, even when the browser\'s clock says the reservation is old', async () => {
+    const { ledger, steps } = ledgerSaying({ state: 'pending', reservedAt: '2020-01-01T00:00:00.000Z', inProgress: true });
+    const e = ehr();
+    const err = await writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 1, kind: 'documentReference', resource: note, conditional: false, search: 'identifier=urn:x|v' }).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(WriteInProgressError);
+    expect(e.log).toEqual([]); // not even a search
+    expect(steps).toEqual(['reserve documentReference v1']); // and the reservation is not released
+  });
+
+  it('a pending answer that does not say is treated as in progress (never a blind write)', async () => {
+    const { ledger } = ledgerSaying({ state: 'pending', reservedAt: new Date(Date.now() - 3_600_000).toISOString() });
+    const e = ehr();
+    await expect(writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 1, kind: 'claim', resource: { ...note, resourceType: 'Claim' }, conditional: false, search: 'identifier=urn:x|v' }))
+      .rejects.toBeInstanceOf(WriteInProgressError);
+    expect(e.created()).toBe(0);
+  });
+
+  it('a stale reservation handed to this caller (inProgress false) is resumed at once, even when the browser\'s clock says it is brand new: search first, then one create', async () => {
+    const { ledger, steps } = ledgerSaying({ state: 'pending', reservedAt: new Date(Date.now() + 60_000).toISOString(), inProgress: false, attempt: 3 });
+    const e = ehr();
+    const w = await writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 2, kind: 'documentReference', resource: note, conditional: false, search: 'identifier=urn:x|v' });
+    expect(w).toEqual({ resourceType: 'DocumentReference', id: 'created-1', reused: false });
+    expect(e.log).toEqual(['GET DocumentReference?identifier=urn:x|v', 'POST DocumentReference']);
+    expect(steps).toEqual(['reserve documentReference v2', 'complete documentReference created-1']);
+  });
+
+  it('a definite refusal of a taken-over write releases with the attempt the server gave (so it cannot free another holder\'s reservation)', async () => {
+    const { ledger, steps } = ledgerSaying({ state: 'pending', reservedAt: new Date().toISOString(), inProgress: false, attempt: 4 });
+    const e = ehr();
+    e.fhir.request = async () => { throw new FhirHttpError(422, 'invalid', 'DocumentReference'); };
+    await expect(writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 1, kind: 'documentReference', resource: note, conditional: true, search: 'identifier=urn:x|v' }))
+      .rejects.toBeInstanceOf(FhirHttpError);
+    expect(steps).toEqual(['reserve documentReference v1', 'release documentReference attempt 4']);
+  });
+});
