@@ -112,3 +112,36 @@ describe('the in-progress guard is the server\'s', () => {
     expect(steps).toEqual(['reserve documentReference v1', 'release documentReference attempt 4']);
   });
 });
+
+describe('an update in place retried after a 401', () => {
+  it('reads the version tag again inside the retry: the second PUT matches the version the EHR now holds', async () => {
+    const { ledger, steps } = ledgerSaying({ state: 'new', attempt: 1 });
+    // the first PUT is answered 401 — and (a gateway that checked the token late) it did land: the version moved on
+    const e = ehr((n, doc) => { if (n === 1) { doc.versionId++; return 401; } return undefined; });
+    const { tokens, t } = renewingTokens();
+    const w = await writeOnce(ctxOf(ledger, e.fhir, tokens), { visitKey: KEY, version: 2, kind: 'documentReference', resource: note, conditional: false, updateId: 'doc-1' });
+    expect(t.renewals).toBe(1);
+    expect(e.log).toEqual([
+      'GET DocumentReference/doc-1', 'PUT DocumentReference/doc-1 if-match W/"1"',
+      'GET DocumentReference/doc-1', 'PUT DocumentReference/doc-1 if-match W/"2"',
+    ]);
+    expect(w).toEqual({ resourceType: 'DocumentReference', id: 'doc-1', reused: false });
+    expect(e.docs.get('doc-1')?.versionId).toBe(3);
+    expect(steps).toEqual(['reserve documentReference v2', 'complete documentReference doc-1']);
+  });
+
+  it('a 401 on the read before the PUT is renewed and the read repeated (one renewal, one PUT)', async () => {
+    const { ledger } = ledgerSaying({ state: 'new', attempt: 1 });
+    const e = ehr();
+    const { tokens, t } = renewingTokens();
+    const inner = e.fhir.request.bind(e.fhir);
+    let reads = 0;
+    e.fhir.request = async (path, init) => {
+      if ((init?.method ?? 'GET') === 'GET' && ++reads === 1) { e.log.push(`GET ${path} 401`); throw new FhirHttpError(401, 'expired', path); }
+      return inner(path, init);
+    };
+    await writeOnce(ctxOf(ledger, e.fhir, tokens), { visitKey: KEY, version: 2, kind: 'documentReference', resource: note, conditional: false, updateId: 'doc-1' });
+    expect(t.renewals).toBe(1);
+    expect(e.log).toEqual(['GET DocumentReference/doc-1 401', 'GET DocumentReference/doc-1', 'PUT DocumentReference/doc-1 if-match W/"1"']);
+  });
+});

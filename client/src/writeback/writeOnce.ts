@@ -57,13 +57,17 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   if (opts.updateId) {
     // PUT is idempotent: repeating it after an interruption writes the same content again, never a copy
     const path = `${type}/${encodeURIComponent(opts.updateId)}`;
-    const current = await ctx.fhir.request<Resource & { meta?: { versionId?: string } }>(path);
-    const vid = current.body?.meta?.versionId;
-    const put = () => ctx.fhir.request<Resource>(path, {
-      method: 'PUT', body: { ...resource, id: opts.updateId }, headers: vid ? { 'if-match': `W/"${vid}"` } : {},
-    });
+    // read the version, then PUT matching it — as one operation: after a 401 (on the read or the PUT) both are done
+    // again with the renewed token, so the retried PUT matches the version the EHR holds now (a PUT answered 401
+    // that landed anyway, or another edit meanwhile, moved it), not the one read before the first try
+    const put = async () => {
+      const current = await ctx.fhir.request<Resource & { meta?: { versionId?: string } }>(path);
+      const vid = current.body?.meta?.versionId;
+      return ctx.fhir.request<Resource>(path, {
+        method: 'PUT', body: { ...resource, id: opts.updateId }, headers: vid ? { 'if-match': `W/"${vid}"` } : {},
+      });
+    };
     try {
-      // a PUT answered 401 changed nothing, so the same PUT (same version match) is sent once more after renewing
       await retryOnceAfterRenew(ctx.tokens, put);
     } catch (err) {
       if (definitelyRefused(err)) await release();
