@@ -111,6 +111,18 @@ export const WriteStepPlan = z.object({
 });
 export type WriteStepPlan = z.infer<typeof WriteStepPlan>;
 
+/**
+ * The writes a version was drafted with (from the plan of the launch that drafted it). A resumed version is finished
+ * by this plan, not by the plan of the launch resuming it: the server waits for exactly these steps.
+ */
+export const DraftedPlan = z.object({
+  claimToEhr: z.boolean(),
+  provenanceToEhr: z.boolean(),
+  /** the earlier version's note is marked superseded (and its Claim cancelled) by the client (generic, replace-new) */
+  supersede: z.boolean(),
+});
+export type DraftedPlan = z.infer<typeof DraftedPlan>;
+
 /** POST /api/drafts answer: the vendor-ready resources of one version and how to write them. */
 export const DraftsResponse = z.object({
   visitKey: VisitKey,
@@ -123,6 +135,8 @@ export const DraftsResponse = z.object({
   /** only for EHRs that accept Provenance (generic); Epic and Oracle Health do not offer a Provenance write */
   provenance: z.record(z.string(), z.unknown()).optional(),
   supersedes: Supersedes.optional(),
+  /** the writes this version was drafted with (always sent by the server; a resumed version follows it) */
+  plan: DraftedPlan.optional(),
 });
 export type DraftsResponse = z.infer<typeof DraftsResponse>;
 

@@ -17,7 +17,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   DraftRequest, EHR_TOKEN_HEADER, LedgerKind, LedgerRequest, LedgerStep, VisitKey, VisitLookupRequest,
-  type Citation, type DraftsResponse, type EhrVendor, type Supersedes, type VisitStatus,
+  type Citation, type DraftedPlan, type DraftsResponse, type EhrVendor, type Supersedes, type VisitStatus,
 } from '../contracts/index.js';
 import { buildDrafts, visitKeyFor } from '../fhir/drafts.js';
 import { applySupersede, VENDOR_MODULES } from '../fhir/writeback/index.js';
@@ -94,8 +94,20 @@ async function unfinished(store: Store, v: StoredVersion, ehrBase: string): Prom
   const done = new Set((await store.ledger.get(v.visitKey)).filter((e) => e.version === v.version && e.ehrBase === ehrBase && e.state === 'done').map((e) => e.resourceKind));
   if (v.claimToEhr && !done.has('claim')) return true;
   if (v.drafts.provenance && !done.has('provenance')) return true;
-  return v.supersedesVersion !== undefined && v.drafts.supersedes?.note === 'replace-new' && !v.supersedeDone;
+  return plannedSupersede(v) && !v.supersedeDone;
 }
+
+/**
+ * Whether the client marks the earlier version superseded as a step of this version: only when it said so when
+ * drafting (it has update permission); a version drafted before the plan was kept is judged as then (it waits).
+ */
+const plannedSupersede = (v: StoredVersion) =>
+  v.supersedesVersion !== undefined && v.drafts.supersedes?.note === 'replace-new' && (v.drafts.plan?.supersede ?? true);
+
+/** the writes a stored version was drafted with */
+const draftedPlan = (v: StoredVersion): DraftedPlan => ({
+  claimToEhr: v.claimToEhr, provenanceToEhr: !!v.drafts.provenance, supersede: plannedSupersede(v),
+});
 
 function statusOf(visitKey: string, versions: StoredVersion[]): VisitStatus {
   const current = versions.find((v) => v.state === 'written')?.version;
@@ -224,6 +236,8 @@ export function createDraftsRouter(deps: {
       const ready = supersedes ? applySupersede(built, supersedes) : built;
       const claimToEhr = vendor === 'generic' && (reqd.plan?.claimToEhr ?? false);
       const provenanceToEhr = vendor === 'generic' && (reqd.plan?.provenanceToEhr ?? false) && !!ready.provenance;
+      // the client marks the earlier note superseded only where it said it can (update permission); not said: not planned
+      const supersede = supersedes?.note === 'replace-new' && (reqd.plan?.supersede ?? false);
       const codes = reqd.acceptedLines.map(({ code, system, modifiers, units }) => ({ code, system, modifiers, units }));
       const stored = {
         visitKey: visit.visitKey, version, vendor,
@@ -233,6 +247,7 @@ export function createDraftsRouter(deps: {
           ...(provenanceToEhr ? { provenance: ready.provenance as unknown as Record<string, unknown> } : {}),
           ...(supersedes ? { supersedes } : {}),
           fingerprint,
+          plan: { claimToEhr, provenanceToEhr, supersede },
         },
         codes, claimToEhr, createdBy: user.fhirUser,
         ...(supersedes ? { supersedesVersion: supersedes.version } : {}),
@@ -255,6 +270,7 @@ export function createDraftsRouter(deps: {
       claim: v.drafts.claim, documentReference: v.drafts.documentReference,
       ...(v.drafts.provenance ? { provenance: v.drafts.provenance } : {}),
       ...(v.drafts.supersedes ? { supersedes: v.drafts.supersedes } : {}),
+      plan: draftedPlan(v),
     };
   }
 

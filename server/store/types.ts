@@ -1,7 +1,7 @@
 /** Store record types (zod where the data crosses the HTTP boundary). */
 import { z } from 'zod';
 import type { PayerMapping, PayerMappingInput } from '../contracts/index';
-import type { EhrVendor, LedgerKind, Reservation, Supersedes, VersionState } from '../contracts/writeback';
+import type { DraftedPlan, EhrVendor, LedgerKind, Reservation, Supersedes, VersionState } from '../contracts/writeback';
 
 // ---------------------------------------------------------------- errors
 
@@ -173,7 +173,9 @@ export interface StoredVersion {
   visitKey: string; version: number; state: VersionState; vendor: EhrVendor;
   drafts: { claim: Record<string, unknown>; documentReference: Record<string, unknown>; provenance?: Record<string, unknown>; supersedes?: Supersedes;
     /** hash of what was reviewed (facts, lines, checklist, author): the same review again is this version */
-    fingerprint?: string };
+    fingerprint?: string;
+    /** the writes planned when it was drafted (absent on versions drafted before it was kept) */
+    plan?: DraftedPlan };
   codes: WorklistCode[]; claimToEhr: boolean; supersedesVersion?: number; supersedeDone: boolean;
   createdBy: string; authorDisplay?: string; createdAt: string; writtenAt?: string;
   ehrDocumentReferenceId?: string; ehrClaimId?: string;

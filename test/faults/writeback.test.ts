@@ -25,7 +25,7 @@ import { createFhirPort, FhirHttpError, FhirNetworkError, FhirTimeoutError, type
 import type { LaunchTokens } from '../../client/src/smart/launchTokens.js';
 import { SessionExpiredError } from '../../client/src/smart/retryAfterRenew.js';
 import { parseScopes } from '../../client/src/smart/scopes.js';
-import { describePlan, writeDrafts } from '../../client/src/writeback/adapters.js';
+import { describePlan, draftPlanOf, writeDrafts } from '../../client/src/writeback/adapters.js';
 import { parseCapability } from '../../client/src/writeback/capability.js';
 import { WriteInProgressError } from '../../client/src/writeback/types.js';
 
@@ -157,7 +157,7 @@ describe('write-back under randomized failure schedules', () => {
           const changed = doUpdate ? { checklist: req.checklist.map((c, i) => (i === updatesDone % Math.max(1, req.checklist.length) ? { ...c, checked: !c.checked } : c)) } : {};
           const drafts = await inject('drafts', false, () => createDrafts({
             ...req, ...changed,
-            plan: { claimToEhr: plan.steps.some((x) => x.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr },
+            plan: draftPlanOf(plan),
             ...(doUpdate && currentVersion ? { update: { supersedes: currentVersion } } : {}),
           }, creds));
           // the sandbox's tokens stay valid, so a renewal here only counts: what is proved is that the retry after
@@ -327,7 +327,7 @@ describe('two concurrent resumers of a stale reservation', () => {
           },
         };
         const plan = describePlan('generic', cap, parseScopes(launch.scope), { fhirUser: 'Practitioner/sandbox-clinician' });
-        return createDrafts({ ...req, plan: { claimToEhr: plan.steps.some((x) => x.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr } }, creds)
+        return createDrafts({ ...req, plan: draftPlanOf(plan) }, creds)
           .then((drafts) => writeDrafts(drafts, { fhir, ledger, plan, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician' }));
       };
       // the window that crashed right after reserving the note: nothing reached the EHR
