@@ -15,6 +15,7 @@ import { parseScopes } from '../../client/src/smart/scopes.js';
 import * as adapters from '../../client/src/writeback/adapters.js'; // describePlan, draftPlanOf, writeDrafts
 import { parseCapability } from '../../client/src/writeback/capability.js';
 import { PlanBlockedError, type Plan } from '../../client/src/writeback/types.js';
+import { writeErrorToWords } from '../../client/src/errors.js';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(path.resolve(import.meta.dirname, `../../server/sandbox/fixtures/${name}.json`), 'utf8'));
@@ -252,7 +253,7 @@ describe('the plan a version was drafted with', () => {
     expect(noteOnly.plan.steps.map((s) => s.kind)).toEqual(['documentReference']);
     const err = await noteOnly.write(req).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PlanBlockedError);
-    expect((err as Error).message).toMatch(/prepared to write the Claim draft to the EHR.*nothing was written from this launch/);
+    expect(writeErrorToWords(err).message).toBe('Nothing was written: this visit has an unfinished version that was prepared to write the Claim draft to the EHR, and this launch cannot write it (the EHR did not grant the Claim write scope); relaunch with the Claim write permission to finish it.');
     expect(noteOnly.posts).toEqual([]);
     const resumer = await clientFor(patient);
     const { drafts, result } = await resumer.write(req);
