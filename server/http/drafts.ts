@@ -297,7 +297,8 @@ export function createDraftsRouter(deps: {
     const { version } = body.data;
     if (step.data === 'reserve') {
       // the server's clock decides whether an earlier reservation is still in flight, and hands a stale one to one caller
-      res.json(await store.ledger.reserve(visit.visitKey, kind.data, visit.ehrBase, version, deps.inProgressMs ?? IN_PROGRESS_MS));
+      // (with the attempt the caller holds: it keeps its reservation before a write that follows a wait)
+      res.json(await store.ledger.reserve(visit.visitKey, kind.data, visit.ehrBase, version, deps.inProgressMs ?? IN_PROGRESS_MS, body.data.attempt));
     } else if (step.data === 'complete') {
       if (!body.data.resourceId) throw new HttpError(400, 'invalid', 'resourceId: required');
       try {

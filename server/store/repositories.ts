@@ -281,8 +281,17 @@ async function ledgerComplete(db: Db, visitKey: string, kind: LedgerKind, ehrBas
 }
 
 export function ledgerRepository(db: Db): WriteLedgerRepository {
-  const reserve = async (visitKey: string, kind: LedgerKind, ehrBase: string, version = 1, inProgressMs = IN_PROGRESS_MS): Promise<Reservation> => {
+  const reserve = async (visitKey: string, kind: LedgerKind, ehrBase: string, version = 1, inProgressMs = IN_PROGRESS_MS, attempt?: number): Promise<Reservation> => {
     const key = [visitKey, kind, ehrBase, version];
+    if (attempt !== undefined) {
+      // the holder of `attempt` keeps its reservation before a write that follows a wait (a search, a renewal)
+      const kept = await db.query(
+        `UPDATE write_ledger SET reserved_at = now(), updated_at = now()
+         WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending' AND attempt = $5
+         RETURNING reserved_at`, [...key, attempt]);
+      if (kept.rows[0]) return { state: 'pending', reservedAt: iso(kept.rows[0].reserved_at), inProgress: false, attempt };
+      // not held by that attempt any more: answered as to anyone (done, another holder in progress, stale, or new)
+    }
     for (;;) {
       // INSERT … ON CONFLICT DO NOTHING is atomic on the primary key: of two concurrent callers exactly
       // one inserts (and gets 'new'); the other waits for that insert to commit and then gets nothing back.

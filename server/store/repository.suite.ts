@@ -261,6 +261,14 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
         await db.query(`UPDATE write_ledger SET reserved_at = now() - interval '1 hour' WHERE visit_key = 'stale'`);
         expect(await store.ledger.reserve('stale', 'claim', 'https://ehr/fhir', 1)).toMatchObject({ state: 'done', resourceId: 'Claim/7' });
         // a window of 0 (given by the caller) makes any pending reservation stale at once
+        await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1);
+        // the holder keeps its reservation before a write that follows a wait: not stale, still its own
+        await db.query(`UPDATE write_ledger SET reserved_at = now() - interval '1 minute' WHERE visit_key = 'stale' AND resource_kind = 'provenance'`);
+        expect(await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1, undefined, 1)).toMatchObject({ state: 'pending', inProgress: false, attempt: 1 });
+        expect(await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1)).toMatchObject({ state: 'pending', inProgress: true });
+        // a holder whose reservation was taken over is told it is in progress (it must not write)
+        expect(await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1, 0)).toMatchObject({ inProgress: false, attempt: 2 });
+        expect(await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1, undefined, 1)).toMatchObject({ state: 'pending', inProgress: true });
         await store.ledger.reserve('stale', 'documentReference', 'https://ehr/fhir', 1);
         expect(await store.ledger.reserve('stale', 'documentReference', 'https://ehr/fhir', 1, 0)).toMatchObject({ state: 'pending', inProgress: false, attempt: 2 });
       });

@@ -147,9 +147,11 @@ export interface WriteLedgerRepository {
    * existing entry: 'done' with the resource id, or 'pending' — inProgress: true while the reservation is younger
    * than `inProgressMs` by the database's clock (another attempt may be writing: do not write), inProgress: false to
    * exactly one caller once it is older (taken over by compare-and-set, attempt + 1: search the EHR by the app
-   * identifier for what the earlier attempt wrote before writing again).
+   * identifier for what the earlier attempt wrote before writing again). With `attempt`, the holder of that attempt
+   * keeps its reservation (reserved_at = now) and is answered inProgress: false with the same attempt; when it no
+   * longer holds it, the answer is as to anyone.
    */
-  reserve(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number, inProgressMs?: number): Promise<Reservation>;
+  reserve(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number, inProgressMs?: number, attempt?: number): Promise<Reservation>;
   /** idempotent with the same id; a different id for a 'done' entry is refused (LedgerConflictError) */
   complete(visitKey: string, kind: LedgerKind, ehrBase: string, resourceId: string, version?: number): Promise<void>;
   /**

@@ -208,7 +208,7 @@ async function clientFor(patient: string, scopes?: string) {
     const ledger = createLedger(creds);
     const stopping: LedgerPort = {
       ...ledger,
-      reserve: (k, v, kind) => (stopAt === `reserve ${kind}` ? Promise.reject(new Error(`killed before reserve ${kind}`)) : ledger.reserve(k, v, kind)),
+      reserve: (k, v, kind, attempt) => (stopAt === `reserve ${kind}` ? Promise.reject(new Error(`killed before reserve ${kind}`)) : ledger.reserve(k, v, kind, attempt)),
     };
     return { drafts, result: await adapters.writeDrafts(drafts, { fhir, ledger: stopping, plan, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician' }) };
   };

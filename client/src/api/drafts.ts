@@ -32,7 +32,8 @@ export async function lookupVisit(req: VisitLookupRequest, creds: CredentialSour
 }
 
 export interface LedgerPort {
-  reserve(visitKey: string, version: number, kind: LedgerKind): Promise<Reservation>;
+  /** with `attempt` (the one reserve gave): the holder keeps its reservation before a write that follows a wait */
+  reserve(visitKey: string, version: number, kind: LedgerKind, attempt?: number): Promise<Reservation>;
   /** idempotent: completing again with the same id changes nothing */
   complete(visitKey: string, version: number, kind: LedgerKind, resourceId: string): Promise<void>;
   /**
@@ -47,8 +48,8 @@ export interface LedgerPort {
 export function createLedger(creds: CredentialSource, opts: ApiOptions = {}): LedgerPort {
   const path = (visitKey: string, kind: LedgerKind, step: string) => `/api/ledger/${encodeURIComponent(visitKey)}/${kind}/${step}`;
   return {
-    async reserve(visitKey, version, kind) {
-      const res = await apiPost<unknown>(path(visitKey, kind, 'reserve'), { version }, auth(creds, opts));
+    async reserve(visitKey, version, kind, attempt) {
+      const res = await apiPost<unknown>(path(visitKey, kind, 'reserve'), { version, ...(attempt ? { attempt } : {}) }, auth(creds, opts));
       const r = (await import('./schemas')).Reservation.safeParse(res.body);
       if (!r.success) throw new ApiCallError(502, 'bad-response', 'the write ledger answered something unexpected');
       return r.data;

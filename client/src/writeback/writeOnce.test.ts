@@ -22,7 +22,7 @@ const KEY = 'b'.repeat(32);
 function ledgerSaying(answer: Reservation) {
   const steps: string[] = [];
   const ledger: LedgerPort = {
-    reserve: async (_k, v, kind) => { steps.push(`reserve ${kind} v${v}`); return answer; },
+    reserve: async (_k, v, kind, attempt) => { steps.push(`reserve ${kind} v${v}${attempt ? ` attempt ${attempt}` : ''}`); return answer; },
     complete: async (_k, _v, kind, id) => { steps.push(`complete ${kind} ${id}`); },
     release: async (_k, _v, kind, attempt) => { steps.push(`release ${kind} attempt ${attempt}`); },
     superseded: async () => { steps.push('superseded'); },
@@ -100,7 +100,41 @@ describe('the in-progress guard is the server\'s', () => {
     const w = await writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 2, kind: 'documentReference', resource: note, conditional: false, search: 'identifier=urn:x|v' });
     expect(w).toEqual({ resourceType: 'DocumentReference', id: 'created-1', reused: false });
     expect(e.log).toEqual(['GET DocumentReference?identifier=urn:x|v', 'POST DocumentReference']);
-    expect(steps).toEqual(['reserve documentReference v2', 'complete documentReference created-1']);
+    // the search took a while: the attempt keeps its reservation (attempt 3) before it posts
+    expect(steps).toEqual(['reserve documentReference v2', 'reserve documentReference v2 attempt 3', 'complete documentReference created-1']);
+  });
+
+  it('another window took the reservation over while this one searched: nothing posted, said as in progress', async () => {
+    const answers: Reservation[] = [
+      { state: 'pending', reservedAt: new Date().toISOString(), inProgress: false, attempt: 2 },
+      { state: 'pending', reservedAt: new Date().toISOString(), inProgress: true },
+    ];
+    const { ledger, steps } = ledgerSaying(answers[0]!);
+    ledger.reserve = async (_k, v, kind, attempt) => { steps.push(`reserve ${kind} v${v}${attempt ? ` attempt ${attempt}` : ''}`); return answers.shift()!; };
+    const e = ehr();
+    await expect(writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 1, kind: 'claim', resource: { ...note, resourceType: 'Claim' }, conditional: false, search: 'identifier=urn:x|v' }))
+      .rejects.toBeInstanceOf(WriteInProgressError);
+    expect(e.log).toEqual(['GET Claim?identifier=urn:x|v']);
+    expect(e.created()).toBe(0);
+    expect(steps).toEqual(['reserve claim v1', 'reserve claim v1 attempt 2']);
+  });
+
+  it('a create retried after a 401 keeps the reservation first; if another attempt finished it meanwhile, its id is reused', async () => {
+    const answers: Reservation[] = [{ state: 'new', attempt: 1 }, { state: 'done', resourceId: 'claim-9', reservedAt: new Date().toISOString() }];
+    const { ledger, steps } = ledgerSaying(answers[0]!);
+    ledger.reserve = async (_k, v, kind, attempt) => { steps.push(`reserve ${kind} v${v}${attempt ? ` attempt ${attempt}` : ''}`); return answers.shift()!; };
+    const e = ehr();
+    let posts = 0;
+    const inner = e.fhir.request.bind(e.fhir);
+    e.fhir.request = async (path, init) => {
+      if (init?.method === 'POST' && ++posts === 1) throw new FhirHttpError(401, 'expired', path);
+      return inner(path, init);
+    };
+    const { tokens } = renewingTokens();
+    const w = await writeOnce(ctxOf(ledger, e.fhir, tokens), { visitKey: KEY, version: 1, kind: 'claim', resource: { ...note, resourceType: 'Claim' }, conditional: false, search: 'identifier=urn:x|v' });
+    expect(w).toEqual({ resourceType: 'Claim', id: 'claim-9', reused: true });
+    expect(posts).toBe(1);
+    expect(steps).toEqual(['reserve claim v1', 'reserve claim v1 attempt 1', 'complete claim claim-9']);
   });
 
   it('a definite refusal of a taken-over write releases with the attempt the server gave (so it cannot free another holder\'s reservation)', async () => {

@@ -53,7 +53,22 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   // The server decides, by its clock, whether an earlier reservation may still be writing; a stale one it hands to
   // exactly one caller (inProgress: false). Anything else — including an answer that does not say — writes nothing.
   if (reservation.state !== 'new' && reservation.inProgress !== false) throw new WriteInProgressError(type);
-  const release = () => ctx.ledger.release(visitKey, version, kind, reservation.attempt).catch(() => undefined);
+  let attempt = reservation.attempt;
+  const release = () => ctx.ledger.release(visitKey, version, kind, attempt).catch(() => undefined);
+  /**
+   * Before a write that follows a wait (a search, a renewal of the tokens), this attempt keeps its reservation, so
+   * the server never judges it stale while it is still writing (every EHR write then starts within one request's
+   * timeout of the last keep, well inside the server's window). The id when another attempt finished it meanwhile;
+   * WriteInProgressError when another window took it over.
+   */
+  const keep = async (): Promise<string | undefined> => {
+    if (attempt === undefined) return undefined; // a ledger that does not number attempts: nothing to keep
+    const r = await ctx.ledger.reserve(visitKey, version, kind, attempt);
+    if (r.state === 'done' && r.resourceId) return r.resourceId;
+    if (r.state !== 'new' && r.inProgress !== false) throw new WriteInProgressError(type);
+    attempt = r.attempt;
+    return undefined;
+  };
   if (opts.updateId) {
     // PUT is idempotent: repeating it after an interruption writes the same content again, never a copy
     const path = `${type}/${encodeURIComponent(opts.updateId)}`;
@@ -80,7 +95,7 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   if (reservation.state !== 'new' && !(opts.conditional && query)) {
     // An earlier attempt started and did not finish: look for what it may have written before writing again.
     if (!query) throw new WriteUncertainError(type);
-    const existing = await findWritten(ctx, type, query);
+    const existing = (await findWritten(ctx, type, query)) ?? (await keep());
     if (existing) {
       await ctx.ledger.complete(visitKey, version, kind, existing);
       return { resourceType: type, id: existing, reused: true };
@@ -101,9 +116,11 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   // there; the ledger is then completed with the one id the EHR holds. A second 401 stops (no loop) and leaves the
   // reservation pending, so the Write after a relaunch checks the EHR before writing.
   const createAfterRenew = async (): Promise<Created> => {
+    const finished = await keep();
+    if (finished) return { existing: finished };
     if (opts.conditional && query) return create();
     if (!query) throw new WriteUncertainError(type);
-    const existing = await findWritten(ctx, type, query);
+    const existing = (await findWritten(ctx, type, query)) ?? (await keep());
     return existing ? { existing } : create();
   };
   let created: Created;
