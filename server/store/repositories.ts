@@ -217,13 +217,6 @@ export function worklistRepository(db: Db): WorklistRepository {
           i.ehrClaimId ?? null, i.ehrDocumentReferenceId ?? null, JSON.stringify(i.codes), i.createdBy]);
       return toWorklist(r.rows[0]!);
     },
-    async list(filter = {}) {
-      const limit = Math.max(1, Math.min(filter.limit ?? 500, 5000));
-      const r = filter.status
-        ? await db.query('SELECT * FROM worklist WHERE status = $1 ORDER BY updated_at DESC, visit_key LIMIT $2', [filter.status, limit])
-        : await db.query('SELECT * FROM worklist ORDER BY updated_at DESC, visit_key LIMIT $1', [limit]);
-      return r.rows.map(toWorklist);
-    },
     async page(filter) {
       const limit = Math.max(1, Math.min(filter.limit, 5000));
       const offset = Math.max(0, filter.offset);
@@ -243,16 +236,6 @@ export function worklistRepository(db: Db): WorklistRepository {
            exported_version = CASE WHEN status = 'note-failed' THEN exported_version ELSE current_version END, updated_at = now()
          WHERE visit_key = ANY($1::text[]) RETURNING *`, [visitKeys]);
       return r.rows.map(toWorklist);
-    },
-    async markWritten(visitKey, ids) {
-      const r = await db.query(
-        // the item is 'written-to-ehr' only once the Claim itself is in the EHR; a note alone leaves it for billing
-        `UPDATE worklist SET status = CASE WHEN $2::text IS NOT NULL THEN 'written-to-ehr' ELSE status END,
-           ehr_claim_id = COALESCE($2, ehr_claim_id),
-           ehr_document_reference_id = COALESCE($3, ehr_document_reference_id), updated_at = now()
-         WHERE visit_key = $1 RETURNING *`, [visitKey, ids.ehrClaimId ?? null, ids.ehrDocumentReferenceId ?? null]);
-      if (!r.rows[0]) throw new NotFoundError('worklist item', visitKey);
-      return toWorklist(r.rows[0]);
     },
   };
 }
@@ -411,7 +394,6 @@ export function visitRepository(db: Db): VisitRepository {
         [v.visitKey, v.ehrBase, v.patientId, v.serviceDate, v.encounterId ?? null]);
       return (await getVisit(db, v.visitKey))!;
     },
-    get: (visitKey) => getVisit(db, visitKey),
     async grant(g) {
       await db.query(
         `INSERT INTO visit_grants (visit_key, iss, sub, fhir_user, expires_at) VALUES ($1, $2, $3, $4, $5)

@@ -122,13 +122,11 @@ export interface WorklistRepository {
    * visitKey. createdAt/createdBy stay; status stays unless `status` is given.
    */
   upsert(item: WorklistUpsert): Promise<WorklistItem>;
-  list(filter?: { status?: WorklistStatus; limit?: number }): Promise<WorklistItem[]>;
   /** one page, newest first, with the total the filter matches */
   page(filter: { status?: WorklistStatus; limit: number; offset: number }): Promise<WorklistPage>;
   get(visitKey: string): Promise<WorklistItem | null>;
   /** marks the given items exported (items already written to the EHR keep that status); returns them */
   markExported(visitKeys: string[]): Promise<WorklistItem[]>;
-  markWritten(visitKey: string, ids: { ehrClaimId?: string; ehrDocumentReferenceId?: string }): Promise<WorklistItem>;
 }
 
 // ---------------------------------------------------------------- write ledger
@@ -189,7 +187,6 @@ export interface VisitRepository {
   /** the HMAC secret behind visit keys: made once per store, shared by every instance */
   secret(): Promise<string>;
   ensure(visit: Visit): Promise<Visit>;
-  get(visitKey: string): Promise<Visit | null>;
   grant(g: { visitKey: string; iss: string; sub: string; fhirUser: string; expiresAt: Date }): Promise<void>;
   /** the visit when (iss, sub) holds an unexpired grant for it */
   granted(visitKey: string, iss: string, sub: string): Promise<Visit | null>;
