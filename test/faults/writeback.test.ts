@@ -275,6 +275,7 @@ describe('write-back under randomized failure schedules', () => {
     console.info(`[faults] seed ${SEED}: ${SCHEDULES} schedules in ${(elapsed / 1000).toFixed(1)} s, ${tally.attempts} attempts, ${tally.faults} faulted attempts, ${tally.relaunches} relaunches, `
       + `${tally.updates} updates, ${tally.renewals} renewals after a 401, ${tally.inProgress} told another write is in progress; EHR ${ehr.DocumentReference.length} notes, ${ehr.Claim.length} Claims, ${ehr.Provenance.length} Provenance; `
       + `worklist ${written} written + ${tally.noteFailed} note-failed; unfinished ${tally.unfinished}; duplicates ${duplicates}, orphans ${orphans}`);
+    if (problems.length) console.info(`[faults] problems: ${problems.slice(0, 20).join("; ")}`);
     expect(problems.slice(0, 20)).toEqual([]);
     expect(duplicates).toBe(0);
     expect(orphans).toBe(0);

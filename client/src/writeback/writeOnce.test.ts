@@ -140,10 +140,66 @@ describe('the in-progress guard is the server\'s', () => {
   it('a definite refusal of a taken-over write releases with the attempt the server gave (so it cannot free another holder\'s reservation)', async () => {
     const { ledger, steps } = ledgerSaying({ state: 'pending', reservedAt: new Date().toISOString(), inProgress: false, attempt: 4 });
     const e = ehr();
-    e.fhir.request = async () => { throw new FhirHttpError(422, 'invalid', 'DocumentReference'); };
+    const inner = e.fhir.request.bind(e.fhir);
+    e.fhir.request = async (path, init) => {
+      if (init?.method === 'POST') { e.log.push(`POST ${path}`); throw new FhirHttpError(422, 'invalid', path); }
+      return inner(path, init);
+    };
     await expect(writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 1, kind: 'documentReference', resource: note, conditional: true, search: 'identifier=urn:x|v' }))
       .rejects.toBeInstanceOf(FhirHttpError);
+    // (the earlier holder's POST may have landed: the EHR is searched, finds nothing, and only then is it freed)
+    expect(e.log).toEqual(['POST DocumentReference', 'GET DocumentReference?identifier=urn:x|v']);
     expect(steps).toEqual(['reserve documentReference v1', 'release documentReference attempt 4']);
+  });
+});
+
+describe('a definite refusal frees the reservation only when nothing earlier can have landed', () => {
+  /** the EHR refuses every POST (422) and holds `found` under the app identifier (what an earlier attempt wrote) */
+  const refusing = (found: string[]) => {
+    const e = ehr();
+    const inner = e.fhir.request.bind(e.fhir);
+    e.fhir.request = async (path, init) => {
+      e.log.push(`${init?.method ?? 'GET'} ${path}`);
+      if (init?.method === 'POST') throw new FhirHttpError(422, 'refused', path);
+      if (path.includes('?')) return { status: 200, body: { resourceType: 'Bundle', entry: found.map((id) => ({ resource: { resourceType: 'DocumentReference', id } })) } } as never;
+      return inner(path, init);
+    };
+    return e;
+  };
+
+  it('a resumed conditional create refused 422, where the earlier attempt\'s note is in the EHR: that note is recorded, the reservation not freed', async () => {
+    const { ledger, steps } = ledgerSaying({ state: 'pending', reservedAt: new Date().toISOString(), inProgress: false, attempt: 2 });
+    const e = refusing(['doc-earlier']);
+    const w = await writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 2, kind: 'documentReference', resource: note, conditional: true, search: 'identifier=urn:x|v' });
+    expect(w).toEqual({ resourceType: 'DocumentReference', id: 'doc-earlier', reused: true });
+    expect(e.log).toEqual(['POST DocumentReference', 'GET DocumentReference?identifier=urn:x|v']);
+    expect(steps).toEqual(['reserve documentReference v2', 'complete documentReference doc-earlier']);
+  });
+
+  it('a create answered 401 (it may have landed), then refused on the retry: searched before anything is freed', async () => {
+    const { ledger, steps } = ledgerSaying({ state: 'new', attempt: 1 });
+    const e = refusing([]);
+    let first = true;
+    const refusingPost = e.fhir.request.bind(e.fhir);
+    e.fhir.request = async (path, init) => {
+      if (init?.method === 'POST' && first) { first = false; e.log.push('POST 401'); throw new FhirHttpError(401, 'expired', path); }
+      return refusingPost(path, init);
+    };
+    const { tokens } = renewingTokens();
+    await expect(writeOnce(ctxOf(ledger, e.fhir, tokens), { visitKey: KEY, version: 1, kind: 'documentReference', resource: note, conditional: true, search: 'identifier=urn:x|v' }))
+      .rejects.toMatchObject({ status: 422 });
+    expect(e.log).toEqual(['POST 401', 'POST DocumentReference', 'GET DocumentReference?identifier=urn:x|v']);
+    // nothing there: now the reservation is freed (with its attempt)
+    expect(steps).toEqual(['reserve documentReference v1', 'reserve documentReference v1 attempt 1', 'release documentReference attempt 1']);
+  });
+
+  it('the first POST of a new reservation refused: freed at once, no search', async () => {
+    const { ledger, steps } = ledgerSaying({ state: 'new', attempt: 1 });
+    const e = refusing(['never-looked-at']);
+    await expect(writeOnce(ctxOf(ledger, e.fhir), { visitKey: KEY, version: 1, kind: 'documentReference', resource: note, conditional: true, search: 'identifier=urn:x|v' }))
+      .rejects.toMatchObject({ status: 422 });
+    expect(e.log).toEqual(['POST DocumentReference']);
+    expect(steps).toEqual(['reserve documentReference v1', 'release documentReference attempt 1']);
   });
 });
 

@@ -101,13 +101,17 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
       return { resourceType: type, id: existing, reused: true };
     }
   }
-  const create = async (): Promise<Created> => ({
-    res: await ctx.fhir.request<Resource>(type, {
-      method: 'POST',
-      body: resource,
-      headers: opts.conditional && query ? { 'if-none-exist': query } : {},
-    }),
-  });
+  let posts = 0;
+  const create = async (): Promise<Created> => {
+    posts++;
+    return {
+      res: await ctx.fhir.request<Resource>(type, {
+        method: 'POST',
+        body: resource,
+        headers: opts.conditional && query ? { 'if-none-exist': query } : {},
+      }),
+    };
+  };
   // The EHR answered the POST 401 and the tokens were renewed. The retry cannot write a second copy (a second Claim
   // to bill): it runs under the same ledger reservation this call holds (no other attempt writes this resource of
   // this version meanwhile), and it takes the same idempotent path as resuming an interrupted write — a conditional
@@ -129,8 +133,16 @@ export async function writeOnce(ctx: WriteContext, opts: WriteOnceOptions): Prom
   } catch (err) {
     // A definite refusal frees the reservation (a refused note marks the version "note failed"), so a retry after the
     // fix goes ahead at once. 401, 5xx, timeouts and network errors stay pending: the next attempt checks first.
-    if (definitelyRefused(err)) await release();
-    throw err;
+    // The refusal proves only that this POST wrote nothing: where an earlier one may have landed (a resumed
+    // reservation whose conditional create skipped the search, or a POST answered 401 before the retry), the EHR is
+    // searched first — what is there is recorded, and an unanswered search leaves the reservation pending.
+    if (!definitelyRefused(err)) throw err;
+    if (reservation.state === 'new' && posts <= 1) { await release(); throw err; }
+    if (!query) throw err;
+    const earlier = await findWritten(ctx, type, query).then((id) => ({ id }), () => null);
+    if (!earlier) throw err;
+    if (!earlier.id) { await release(); throw err; }
+    created = { existing: earlier.id };
   }
   if ('existing' in created) {
     await ctx.ledger.complete(visitKey, version, kind, created.existing);
