@@ -7,6 +7,9 @@
  * the write landed: the write path renews and retries once, and must find what landed); between attempts the clinician may relaunch
  * (another launch and token for the same visit) and some schedules press Update once the visit is written.
  * Afterwards every EHR resource and every store row is checked: duplicates and orphans must both be 0.
+ * About one schedule in five is written by launches granted no update: an update then writes the new note and leaves
+ * the earlier one as it is (the clinician is told), and must still end finished — every finished visit is asked for
+ * once more at the end, and the server must not hand it back as an unfinished version.
  * An attempt right after one that died holding a reservation is told another write is in progress (the server's
  * window, shortened here to STALE_AFTER_MS with WRITE_IN_PROGRESS_MS) and writes nothing; it waits the window out.
  * FAULT_SCHEDULES (default 200), FAULT_SEED and FAULT_CONCURRENCY (default 8) change the run; each schedule has its own
@@ -76,6 +79,8 @@ function injector(fault: Fault | undefined, log: string[]) {
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const launches = new Map<string, SandboxToken[]>();
+/** launches granted no update (no DocumentReference.u): an update writes the new note and cannot mark the old one */
+const noUpdateLaunches = new Map<string, SandboxToken[]>();
 const requests = new Map<string, DraftRequest>();
 let capability: unknown;
 
@@ -84,6 +89,7 @@ beforeAll(async () => {
   (globalThis as { __PRC_API_ORIGIN__?: string }).__PRC_API_ORIGIN__ = server.url;
   for (const p of PATIENTS) {
     launches.set(p, await Promise.all([0, 1, 2].map(() => getSandboxToken(server.url, { patientId: p, scopes: SCOPES }))));
+    noUpdateLaunches.set(p, await Promise.all([0, 1].map(() => getSandboxToken(server.url, { patientId: p, scopes: `${DEFAULT_PATIENT_SCOPES} patient/Provenance.c` }))));
     const bundle = JSON.parse(readFileSync(path.resolve(import.meta.dirname, `../../server/sandbox/fixtures/${p}.json`), 'utf8'));
     const ev = EvaluateResponse.parse(await (await fetch(`${server.url}/api/evaluate`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bundle }),
@@ -105,7 +111,9 @@ const isoDay = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000).to
 describe('write-back under randomized failure schedules', () => {
   it(`${SCHEDULES} seeded schedules: 0 duplicates and 0 orphans in the EHR and the store`, async () => {
     const visits: { patient: string; serviceDate: string; encounter?: string; updates: number }[] = [];
-    const tally = { attempts: 0, faults: 0, relaunches: 0, updates: 0, noteFailed: 0, unfinished: 0, renewals: 0, inProgress: 0 };
+    const tally = { attempts: 0, faults: 0, relaunches: 0, updates: 0, noteFailed: 0, unfinished: 0, renewals: 0, inProgress: 0, noUpdate: 0, handedBack: 0 };
+    /** visits written by launches without update permission: their earlier notes stay current (the clinician is told) */
+    const noUpdateKeys = new Set<string>();
     const kinds: Fault['kind'][] = ['kill-before', 'kill-after', 'ehr-500-after', 'ehr-timeout-after', 'ehr-422', 'ehr-401', 'ehr-401-after'];
 
     /** one schedule = one visit; its own seeded stream, so schedules can run side by side and replay alone */
@@ -116,9 +124,13 @@ describe('write-back under randomized failure schedules', () => {
       const serviceDate = isoDay(s);
       const wantUpdates = random() < 0.35 ? 1 : 0;
       const conditional = random() < 0.5; // half the schedules behave like an EHR without conditional create
+      const noUpdate = random() < 0.2; // some are written by launches the EHR granted no update
+      const pool = (noUpdate ? noUpdateLaunches : launches).get(patient)!;
+      if (noUpdate) tally.noUpdate++;
+      let visitKey: string | undefined;
       const base = requests.get(patient)!;
       const req: DraftRequest = { ...base, facts: { ...base.facts, serviceDate } };
-      let launch = launches.get(patient)![0]!;
+      let launch = pool[0]!;
       let updatesDone = 0;
       let finished = false;
       let written = false;
@@ -128,7 +140,7 @@ describe('write-back under randomized failure schedules', () => {
       const log: string[] = [];
       for (let attempt = 0; attempt < 12 && !finished; attempt++) {
         tally.attempts++;
-        if (attempt > 0 && random() < 0.35) { launch = pick(launches.get(patient)!); tally.relaunches++; }
+        if (attempt > 0 && random() < 0.35) { launch = pick(pool); tally.relaunches++; }
         // faults on most attempts, none on the last few so every schedule converges
         const fault: Fault | undefined = attempt < 4 && random() < 0.65 ? { at: Math.floor(random() * 9), kind: pick(kinds) } : undefined;
         const inject = injector(fault, log);
@@ -170,6 +182,7 @@ describe('write-back under randomized failure schedules', () => {
           written = true;
           currentVersion = result.version;
           updatesDone = await countUpdates(result.visitKey);
+          visitKey = result.visitKey;
         } catch (err) {
           if (process.env.FAULT_DEBUG) console.info(s, attempt, fault, (err as Error).message);
           if (fault) tally.faults++;
@@ -183,6 +196,7 @@ describe('write-back under randomized failure schedules', () => {
             written = true;
             currentVersion = details.current ?? currentVersion;
             updatesDone = await countUpdates(details.visitKey);
+            visitKey = details.visitKey;
           } else if (!(err instanceof Killed || err instanceof ApiUnreachableError || err instanceof FhirHttpError || err instanceof FhirTimeoutError || err instanceof FhirNetworkError || err instanceof SessionExpiredError)) {
             throw new Error(`schedule ${s} (${log.join(', ')}): ${(err as Error).stack}`);
           }
@@ -190,6 +204,16 @@ describe('write-back under randomized failure schedules', () => {
         finished = written && updatesDone >= wantUpdates;
       }
       if (!finished) tally.unfinished++;
+      if (visitKey && noUpdate) noUpdateKeys.add(visitKey);
+      // finished means finished: the server never hands the visit back as an unfinished version to complete
+      if (finished) {
+        const again = await createDrafts(req, { idToken: launch.id_token!, accessToken: launch.access_token }).catch((e: unknown) => e);
+        if (!(again instanceof ApiCallError && again.code === 'already-written') && (again as { resumed?: boolean }).resumed !== false) {
+          tally.handedBack++;
+          log.push(`handed back: ${again instanceof Error ? again.message : JSON.stringify({ version: (again as { version?: number }).version, resumed: (again as { resumed?: boolean }).resumed })}`);
+          console.info(`[faults] schedule ${s} (${log.join(', ')})`);
+        }
+      }
       tally.updates += updatesDone;
       visits.push({ patient, serviceDate, updates: updatesDone });
     };
@@ -215,7 +239,7 @@ describe('write-back under randomized failure schedules', () => {
     }
     const ehr = { DocumentReference: [] as Record<string, any>[], Claim: [] as Record<string, any>[], Provenance: [] as Record<string, any>[] };
     for (const p of PATIENTS) {
-      const t = launches.get(p)![0]!;
+      const t = launches.get(p)![0]!; // (patient/*.rs: reads what any launch wrote)
       for (const type of ['DocumentReference', 'Claim'] as const) {
         const b = await (await fetch(`${t.fhirBase}/${type}?patient=${p}&_count=1000`, { headers: { authorization: `Bearer ${t.access_token}` } })).json() as { entry?: { resource: Record<string, any> }[] };
         ehr[type].push(...(b.entry ?? []).map((e) => e.resource).filter((r) => r.identifier?.some((i: { system?: string }) => i.system === APP_IDENTIFIER_SYSTEM)));
@@ -246,8 +270,11 @@ describe('write-back under randomized failure schedules', () => {
       perVisit.set(key, { docs: perVisit.get(key)?.docs ?? 0, claims: (perVisit.get(key)?.claims ?? 0) + 1 });
     }
     for (const [key, n] of perVisit) {
-      if (n.docs > 1) { duplicates += n.docs - 1; problems.push(`visit ${key}: ${n.docs} current notes`); }
-      if (n.claims > 1) { duplicates += n.claims - 1; problems.push(`visit ${key}: ${n.claims} draft Claims`); }
+      // without update permission every written version's note and Claim stay as written (one per version)
+      const most = noUpdateKeys.has(key)
+        ? (await server.store.visits.versions(key)).filter((v) => v.state === 'written' || v.state === 'superseded').length : 1;
+      if (n.docs > most) { duplicates += n.docs - most; problems.push(`visit ${key}: ${n.docs} current notes`); }
+      if (n.claims > most) { duplicates += n.claims - most; problems.push(`visit ${key}: ${n.claims} draft Claims`); }
     }
     const provByDoc = new Map<string, number>();
     for (const p of ehr.Provenance) {
@@ -273,13 +300,14 @@ describe('write-back under randomized failure schedules', () => {
     const written = worklist.filter((w) => w.status !== 'note-failed').length;
 
     console.info(`[faults] seed ${SEED}: ${SCHEDULES} schedules in ${(elapsed / 1000).toFixed(1)} s, ${tally.attempts} attempts, ${tally.faults} faulted attempts, ${tally.relaunches} relaunches, `
-      + `${tally.updates} updates, ${tally.renewals} renewals after a 401, ${tally.inProgress} told another write is in progress; EHR ${ehr.DocumentReference.length} notes, ${ehr.Claim.length} Claims, ${ehr.Provenance.length} Provenance; `
+      + `${tally.updates} updates (${tally.noUpdate} schedules without update permission), ${tally.renewals} renewals after a 401, ${tally.inProgress} told another write is in progress; EHR ${ehr.DocumentReference.length} notes, ${ehr.Claim.length} Claims, ${ehr.Provenance.length} Provenance; `
       + `worklist ${written} written + ${tally.noteFailed} note-failed; unfinished ${tally.unfinished}; duplicates ${duplicates}, orphans ${orphans}`);
     if (problems.length) console.info(`[faults] problems: ${problems.slice(0, 20).join("; ")}`);
     expect(problems.slice(0, 20)).toEqual([]);
     expect(duplicates).toBe(0);
     expect(orphans).toBe(0);
     expect(tally.unfinished).toBe(0);
+    expect(tally.handedBack).toBe(0);
     expect(written + tally.noteFailed).toBe(SCHEDULES);
     expect(tally.faults).toBeGreaterThan(SCHEDULES / 2);
     if (SCHEDULES >= 50) expect(tally.renewals).toBeGreaterThan(0);
