@@ -14,7 +14,8 @@
  * window, shortened here to STALE_AFTER_MS with WRITE_IN_PROGRESS_MS) and writes nothing; it waits the window out.
  * FAULT_SCHEDULES (default 200), FAULT_SEED and FAULT_CONCURRENCY (default 8) change the run; each schedule has its own
  * seeded stream, so one schedule replays alone. Cost is dominated by the sandbox's FHIR writes (~20 ms idle, ~100 ms on
- * a loaded machine): 200 schedules took 377 s at load average 18 on 2 cores.
+ * a loaded machine): 200 schedules took 377 s at load average 18 on 2 cores, 50–72 s at load average 5 (with the
+ * waits out of the in-progress window).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
