@@ -120,9 +120,11 @@ describe('the write ledger and versions', () => {
   it('one reservation among concurrent retries; completion is atomic with the worklist and idempotent; a forged id is refused', async () => {
     const token = await getSandboxToken(server.url, { patientId: 'pt-icare-ma-wi' });
     const d = await drafted(await post('/api/drafts', await draftRequestFor('pt-icare-ma-wi'), token));
-    const reserve = () => step(d.visitKey, 'documentReference', 'reserve', { version: 1 }, token).then((r) => r.json() as Promise<{ state: string; resourceId?: string }>);
+    const reserve = () => step(d.visitKey, 'documentReference', 'reserve', { version: 1 }, token).then((r) => r.json() as Promise<{ state: string; resourceId?: string; inProgress?: boolean }>);
     const results = await Promise.all([reserve(), reserve(), reserve(), reserve()]);
     expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
+    // the others are told, by the server's clock, that the write is in progress (the client then writes nothing)
+    expect(results.filter((r) => r.state === 'pending' && r.inProgress === true)).toHaveLength(3);
     // no worklist item before the note is written
     expect(await server.store.worklist.get(d.visitKey)).toBeNull();
     expect((await step(d.visitKey, 'documentReference', 'complete', { version: 1, resourceId: 'doc-1' }, token)).status).toBe(204);
