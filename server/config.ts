@@ -46,6 +46,8 @@ const Env = z.object({
    * (1 on 2 cores); 0 runs it on the HTTP thread
    */
   EVALUATION_THREADS: z.coerce.number().int().min(0).max(32).optional(),
+  /** how long a pending write-back reservation counts as a write in flight (ms; default 30 s; the fault tests shorten it) */
+  WRITE_IN_PROGRESS_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 
 export interface AppConfig {
@@ -66,6 +68,8 @@ export interface AppConfig {
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** worker threads for /api/evaluate (0: on the HTTP thread) */
   evaluationThreads: number;
+  /** write-back: how long a pending ledger reservation counts as in flight (ms; undefined: the default 30 s) */
+  writeInProgressMs?: number;
   /** where pino writes (default stdout); tests pass a stream to inspect the log */
   logDestination?: NodeJS.WritableStream;
 }
@@ -124,6 +128,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     frameAncestors: originList('FRAME_ANCESTORS', e.FRAME_ANCESTORS),
     logLevel: e.LOG_LEVEL,
     evaluationThreads: e.EVALUATION_THREADS ?? Math.max(0, availableParallelism() - 1),
+    ...(e.WRITE_IN_PROGRESS_MS !== undefined ? { writeInProgressMs: e.WRITE_IN_PROGRESS_MS } : {}),
   };
 }
 

@@ -324,7 +324,10 @@ export const AcceptedLine = DeterminationLine.pick({ code: true, system: true, d
 export type AcceptedLine = z.infer<typeof AcceptedLine>;
 
 export const DraftRequest = z.object({
-  /** ignored: the server derives the visit (patient + service date + encounter on the signed-in user's EHR) itself */
+  /**
+   * accepted for older clients and read by nothing: the server derives the visit (patient + service date + encounter
+   * on the signed-in user's EHR) itself; the app's client no longer sends it
+   */
   launchId: z.string().regex(/^[A-Za-z0-9._-]{8,128}$/).optional(),
   facts: VisitFacts,
   acceptedLines: z.array(AcceptedLine).max(20),
@@ -335,8 +338,12 @@ export const DraftRequest = z.object({
   policy: Determination.shape.policy,
   /** a new version of an already written visit, superseding version `supersedes` (which must be the current one) */
   update: z.object({ supersedes: z.number().int().positive() }).strict().optional(),
-  /** what the EHR will take, from the client's probe (CapabilityStatement and granted scopes) */
-  plan: z.object({ claimToEhr: z.boolean(), provenanceToEhr: z.boolean() }).strict().optional(),
+  /**
+   * what the EHR will take, from the client's probe (CapabilityStatement and granted scopes). supersede: an update
+   * on a generic EHR will mark the earlier note superseded (and Claim cancelled) — the client has update permission;
+   * not said = not planned, so the version is finished without that step.
+   */
+  plan: z.object({ claimToEhr: z.boolean(), provenanceToEhr: z.boolean(), supersede: z.boolean().optional() }).strict().optional(),
 }).strict();
 export type DraftRequest = z.infer<typeof DraftRequest>;
 

@@ -36,15 +36,30 @@ export const LedgerKind = z.enum(['documentReference', 'claim', 'provenance']);
 export type LedgerKind = z.infer<typeof LedgerKind>;
 export const LedgerStep = z.enum(['reserve', 'complete', 'release']);
 export type LedgerStep = z.infer<typeof LedgerStep>;
+/**
+ * The ledger's answer to reserve. 'new': nothing was reserved before — write. 'done': written, reuse resourceId.
+ * 'pending': an earlier attempt reserved it; the server (by its own clock) says whether that attempt may still be
+ * writing (inProgress: true — write nothing, another window is at it) or its reservation went stale and was just
+ * handed to this caller alone (inProgress: false — check the EHR for what the earlier attempt wrote, then write).
+ * `attempt` numbers the holder of the reservation (sent back with release, so a stale holder cannot drop it).
+ */
 export const Reservation = z.union([
-  z.object({ state: z.literal('new') }),
-  z.object({ state: z.enum(['pending', 'done']), resourceId: z.string().optional(), reservedAt: z.string() }),
+  z.object({ state: z.literal('new'), attempt: z.number().int().positive().optional() }),
+  z.object({
+    state: z.enum(['pending', 'done']), resourceId: z.string().optional(), reservedAt: z.string(),
+    inProgress: z.boolean().optional(), attempt: z.number().int().positive().optional(),
+  }),
 ]);
 export type Reservation = z.infer<typeof Reservation>;
 /** body of POST /api/ledger/:visitKey/:kind/:step */
 export const LedgerRequest = z.object({
   version: z.number().int().positive().max(10_000),
   resourceId: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/).optional(),
+  /**
+   * the attempt the caller's reservation was given. release: a reservation taken over since is left alone. reserve:
+   * the holder keeps its reservation before a write that follows a wait (or learns another window took it over).
+   */
+  attempt: z.number().int().positive().max(1_000_000).optional(),
 }).strict();
 export type LedgerRequest = z.infer<typeof LedgerRequest>;
 
@@ -99,6 +114,18 @@ export const WriteStepPlan = z.object({
 });
 export type WriteStepPlan = z.infer<typeof WriteStepPlan>;
 
+/**
+ * The writes a version was drafted with (from the plan of the launch that drafted it). A resumed version is finished
+ * by this plan, not by the plan of the launch resuming it: the server waits for exactly these steps.
+ */
+export const DraftedPlan = z.object({
+  claimToEhr: z.boolean(),
+  provenanceToEhr: z.boolean(),
+  /** the earlier version's note is marked superseded (and its Claim cancelled) by the client (generic, replace-new) */
+  supersede: z.boolean(),
+});
+export type DraftedPlan = z.infer<typeof DraftedPlan>;
+
 /** POST /api/drafts answer: the vendor-ready resources of one version and how to write them. */
 export const DraftsResponse = z.object({
   visitKey: VisitKey,
@@ -111,6 +138,8 @@ export const DraftsResponse = z.object({
   /** only for EHRs that accept Provenance (generic); Epic and Oracle Health do not offer a Provenance write */
   provenance: z.record(z.string(), z.unknown()).optional(),
   supersedes: Supersedes.optional(),
+  /** the writes this version was drafted with (always sent by the server; a resumed version follows it) */
+  plan: DraftedPlan.optional(),
 });
 export type DraftsResponse = z.infer<typeof DraftsResponse>;
 

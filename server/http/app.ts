@@ -201,7 +201,7 @@ async function buildApp(app: express.Express, config: AppConfig, deps: AppDeps):
   // /evaluate reads its body as text for the evaluation threads; everything after it gets parsed JSON
   api.use(createEvaluateRouter(mappingSource, evaluator));
   api.use(jsonBody(API_BODY_LIMIT));
-  api.use(createDraftsRouter({ store, profiles, requireUser: requireUser(access), mappingSource }));
+  api.use(createDraftsRouter({ store, profiles, requireUser: requireUser(access), mappingSource, inProgressMs: config.writeInProgressMs }));
   api.use(notFound);
   api.use(errorHandler(log));
   app.use('/api', api);

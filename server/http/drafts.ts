@@ -17,11 +17,11 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   DraftRequest, EHR_TOKEN_HEADER, LedgerKind, LedgerRequest, LedgerStep, VisitKey, VisitLookupRequest,
-  type Citation, type DraftsResponse, type EhrVendor, type Supersedes, type VisitStatus,
+  type Citation, type DraftedPlan, type DraftsResponse, type EhrVendor, type Supersedes, type VisitStatus,
 } from '../contracts/index.js';
 import { buildDrafts, visitKeyFor } from '../fhir/drafts.js';
 import { applySupersede, VENDOR_MODULES } from '../fhir/writeback/index.js';
-import { LedgerConflictError, NotFoundError, type Store, type StoredVersion, type Visit, type WorklistDisplay } from '../store/index.js';
+import { IN_PROGRESS_MS, LedgerConflictError, NotFoundError, type Store, type StoredVersion, type Visit, type WorklistDisplay } from '../store/index.js';
 import type { EhrProfile } from '../../launch/profiles.js';
 import { mappingsInForce, type MappingSource } from './evaluate.js';
 import { determine } from './evaluation.js';
@@ -94,8 +94,20 @@ async function unfinished(store: Store, v: StoredVersion, ehrBase: string): Prom
   const done = new Set((await store.ledger.get(v.visitKey)).filter((e) => e.version === v.version && e.ehrBase === ehrBase && e.state === 'done').map((e) => e.resourceKind));
   if (v.claimToEhr && !done.has('claim')) return true;
   if (v.drafts.provenance && !done.has('provenance')) return true;
-  return v.supersedesVersion !== undefined && v.drafts.supersedes?.note === 'replace-new' && !v.supersedeDone;
+  return plannedSupersede(v) && !v.supersedeDone;
 }
+
+/**
+ * Whether the client marks the earlier version superseded as a step of this version: only when it said so when
+ * drafting (it has update permission); a version drafted before the plan was kept is judged as then (it waits).
+ */
+const plannedSupersede = (v: StoredVersion) =>
+  v.supersedesVersion !== undefined && v.drafts.supersedes?.note === 'replace-new' && (v.drafts.plan?.supersede ?? true);
+
+/** the writes a stored version was drafted with */
+const draftedPlan = (v: StoredVersion): DraftedPlan => ({
+  claimToEhr: v.claimToEhr, provenanceToEhr: !!v.drafts.provenance, supersede: plannedSupersede(v),
+});
 
 function statusOf(visitKey: string, versions: StoredVersion[]): VisitStatus {
   const current = versions.find((v) => v.state === 'written')?.version;
@@ -119,6 +131,8 @@ export function createDraftsRouter(deps: {
   store: Store; profiles: EhrProfile[]; requireUser: import('express').RequestHandler; checkPatient?: PatientCheck; now?: () => Date;
   /** the mappings in force, as /api/evaluate reads them (so a draft is checked against the same evaluation) */
   mappingSource: MappingSource;
+  /** how long a pending ledger reservation counts as a write in flight (default IN_PROGRESS_MS, 30 s) */
+  inProgressMs?: number;
 }): Router {
   const { store, profiles, requireUser } = deps;
   const checkPatient = deps.checkPatient ?? readPatientFromEhr;
@@ -222,6 +236,8 @@ export function createDraftsRouter(deps: {
       const ready = supersedes ? applySupersede(built, supersedes) : built;
       const claimToEhr = vendor === 'generic' && (reqd.plan?.claimToEhr ?? false);
       const provenanceToEhr = vendor === 'generic' && (reqd.plan?.provenanceToEhr ?? false) && !!ready.provenance;
+      // the client marks the earlier note superseded only where it said it can (update permission); not said: not planned
+      const supersede = supersedes?.note === 'replace-new' && (reqd.plan?.supersede ?? false);
       const codes = reqd.acceptedLines.map(({ code, system, modifiers, units }) => ({ code, system, modifiers, units }));
       const stored = {
         visitKey: visit.visitKey, version, vendor,
@@ -231,6 +247,7 @@ export function createDraftsRouter(deps: {
           ...(provenanceToEhr ? { provenance: ready.provenance as unknown as Record<string, unknown> } : {}),
           ...(supersedes ? { supersedes } : {}),
           fingerprint,
+          plan: { claimToEhr, provenanceToEhr, supersede },
         },
         codes, claimToEhr, createdBy: user.fhirUser,
         ...(supersedes ? { supersedesVersion: supersedes.version } : {}),
@@ -253,6 +270,7 @@ export function createDraftsRouter(deps: {
       claim: v.drafts.claim, documentReference: v.drafts.documentReference,
       ...(v.drafts.provenance ? { provenance: v.drafts.provenance } : {}),
       ...(v.drafts.supersedes ? { supersedes: v.drafts.supersedes } : {}),
+      plan: draftedPlan(v),
     };
   }
 
@@ -278,7 +296,9 @@ export function createDraftsRouter(deps: {
     if (!planned) throw new HttpError(409, 'not-planned', `This version does not write a ${kind.data} to the EHR`);
     const { version } = body.data;
     if (step.data === 'reserve') {
-      res.json(await store.ledger.reserve(visit.visitKey, kind.data, visit.ehrBase, version));
+      // the server's clock decides whether an earlier reservation is still in flight, and hands a stale one to one caller
+      // (with the attempt the caller holds: it keeps its reservation before a write that follows a wait)
+      res.json(await store.ledger.reserve(visit.visitKey, kind.data, visit.ehrBase, version, deps.inProgressMs ?? IN_PROGRESS_MS, body.data.attempt));
     } else if (step.data === 'complete') {
       if (!body.data.resourceId) throw new HttpError(400, 'invalid', 'resourceId: required');
       try {
@@ -295,8 +315,9 @@ export function createDraftsRouter(deps: {
       res.status(204).end();
     } else {
       // the EHR definitely refused the write (4xx): drop the pending reservation so a retry need not wait; a refused
-      // note marks the version note-failed. A 'done' entry (with its resource id) is never touched.
-      await store.visits.noteFailed(visit.visitKey, version, kind.data, visit.ehrBase);
+      // note marks the version note-failed. A 'done' entry (with its resource id) is never touched, nor a reservation
+      // taken over by another attempt since (the attempt number the caller was given is sent back).
+      await store.visits.noteFailed(visit.visitKey, version, kind.data, visit.ehrBase, body.data.attempt);
       res.status(204).end();
     }
   });

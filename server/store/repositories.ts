@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { PayerMapping, PayerMappingInput } from '../contracts/index';
 import type { Db, Row } from './db';
+import { IN_PROGRESS_MS } from './types';
 import {
   ConflictError, LedgerConflictError, NotFoundError, StaleVersionError,
   type NewVersion, type StoredVersion, type Visit, type VisitRepository, type WorklistDisplay, type WorklistPage,
@@ -216,13 +217,6 @@ export function worklistRepository(db: Db): WorklistRepository {
           i.ehrClaimId ?? null, i.ehrDocumentReferenceId ?? null, JSON.stringify(i.codes), i.createdBy]);
       return toWorklist(r.rows[0]!);
     },
-    async list(filter = {}) {
-      const limit = Math.max(1, Math.min(filter.limit ?? 500, 5000));
-      const r = filter.status
-        ? await db.query('SELECT * FROM worklist WHERE status = $1 ORDER BY updated_at DESC, visit_key LIMIT $2', [filter.status, limit])
-        : await db.query('SELECT * FROM worklist ORDER BY updated_at DESC, visit_key LIMIT $1', [limit]);
-      return r.rows.map(toWorklist);
-    },
     async page(filter) {
       const limit = Math.max(1, Math.min(filter.limit, 5000));
       const offset = Math.max(0, filter.offset);
@@ -242,16 +236,6 @@ export function worklistRepository(db: Db): WorklistRepository {
            exported_version = CASE WHEN status = 'note-failed' THEN exported_version ELSE current_version END, updated_at = now()
          WHERE visit_key = ANY($1::text[]) RETURNING *`, [visitKeys]);
       return r.rows.map(toWorklist);
-    },
-    async markWritten(visitKey, ids) {
-      const r = await db.query(
-        // the item is 'written-to-ehr' only once the Claim itself is in the EHR; a note alone leaves it for billing
-        `UPDATE worklist SET status = CASE WHEN $2::text IS NOT NULL THEN 'written-to-ehr' ELSE status END,
-           ehr_claim_id = COALESCE($2, ehr_claim_id),
-           ehr_document_reference_id = COALESCE($3, ehr_document_reference_id), updated_at = now()
-         WHERE visit_key = $1 RETURNING *`, [visitKey, ids.ehrClaimId ?? null, ids.ehrDocumentReferenceId ?? null]);
-      if (!r.rows[0]) throw new NotFoundError('worklist item', visitKey);
-      return toWorklist(r.rows[0]);
     },
   };
 }
@@ -280,34 +264,71 @@ async function ledgerComplete(db: Db, visitKey: string, kind: LedgerKind, ehrBas
 }
 
 export function ledgerRepository(db: Db): WriteLedgerRepository {
-  const reserve = async (visitKey: string, kind: LedgerKind, ehrBase: string, version = 1): Promise<Reservation> => {
+  const reserve = async (visitKey: string, kind: LedgerKind, ehrBase: string, version = 1, inProgressMs = IN_PROGRESS_MS, attempt?: number): Promise<Reservation> => {
+    const key = [visitKey, kind, ehrBase, version];
+    if (attempt !== undefined) {
+      // the holder of `attempt` keeps its reservation before a write that follows a wait (a search, a renewal)
+      const kept = await db.query(
+        `UPDATE write_ledger SET reserved_at = now(), updated_at = now()
+         WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending' AND attempt = $5
+         RETURNING reserved_at`, [...key, attempt]);
+      if (kept.rows[0]) return { state: 'pending', reservedAt: iso(kept.rows[0].reserved_at), inProgress: false, attempt };
+      // not held by that attempt any more: answered as to anyone (done, another holder in progress, stale, or new)
+    }
+    for (;;) {
       // INSERT … ON CONFLICT DO NOTHING is atomic on the primary key: of two concurrent callers exactly
       // one inserts (and gets 'new'); the other waits for that insert to commit and then gets nothing back.
       const ins = await db.query(
         `INSERT INTO write_ledger (visit_key, resource_kind, ehr_base, version, state) VALUES ($1, $2, $3, $4, 'pending')
-         ON CONFLICT DO NOTHING RETURNING visit_key`, [visitKey, kind, ehrBase, version]);
-      if (ins.rows.length === 1) return { state: 'new' };
-      const cur = await db.query('SELECT * FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4',
-        [visitKey, kind, ehrBase, version]);
+         ON CONFLICT DO NOTHING RETURNING attempt`, key);
+      if (ins.rows.length === 1) return { state: 'new', attempt: Number(ins.rows[0]!.attempt) };
+      // A pending reservation older than the window (by the database's clock, the same for every instance) is taken
+      // over by compare-and-set: of concurrent resumers exactly one matches (PostgreSQL re-checks the WHERE on the
+      // row another UPDATE just committed, whose reserved_at is now fresh), so exactly one is told to go ahead.
+      const took = await db.query(
+        `UPDATE write_ledger SET reserved_at = now(), attempt = attempt + 1, updated_at = now()
+         WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending'
+           AND reserved_at <= now() - make_interval(secs => $5::double precision / 1000)
+         RETURNING *`, [...key, inProgressMs]);
+      if (took.rows[0]) {
+        const e = took.rows[0];
+        return { state: 'pending', reservedAt: iso(e.reserved_at), inProgress: false, attempt: Number(e.attempt) };
+      }
+      const cur = await db.query('SELECT * FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4', key);
       const row = cur.rows[0];
-      if (!row) return reserve(visitKey, kind, ehrBase, version); // released in between: try again
+      if (!row) continue; // released in between: try again
       const e = toLedger(row);
-      return e.resourceId !== undefined
-        ? { state: e.state, resourceId: e.resourceId, reservedAt: e.createdAt }
-        : { state: e.state, reservedAt: e.createdAt };
+      if (e.state === 'done') return { state: 'done', reservedAt: iso(row.reserved_at), ...(e.resourceId !== undefined ? { resourceId: e.resourceId } : {}) };
+      // held by another attempt within the window (or it was just taken over by another resumer)
+      return { state: 'pending', reservedAt: iso(row.reserved_at), inProgress: true };
+    }
   };
   return {
     reserve,
     complete: (visitKey, kind, ehrBase, resourceId, version = 1) => ledgerComplete(db, visitKey, kind, ehrBase, resourceId, version),
-    async release(visitKey, kind, ehrBase, version = 1) {
-      await db.query(`DELETE FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending'`,
-        [visitKey, kind, ehrBase, version]);
+    async release(visitKey, kind, ehrBase, version = 1, attempt) {
+      await releasePending(db, visitKey, kind, ehrBase, version, attempt);
     },
     async get(visitKey) {
       const r = await db.query('SELECT * FROM write_ledger WHERE visit_key = $1 ORDER BY version, resource_kind, ehr_base', [visitKey]);
       return r.rows.map(toLedger);
     },
   };
+}
+
+/**
+ * Drops a pending reservation (never a done entry); with `attempt`, only the reservation of that attempt, so a holder
+ * whose reservation went stale and was taken over cannot free it under the resumer now writing. True when no pending
+ * reservation of another attempt is left in its place.
+ */
+async function releasePending(db: Db, visitKey: string, kind: LedgerKind, ehrBase: string, version: number, attempt?: number): Promise<boolean> {
+  const del = await db.query(
+    `DELETE FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending'
+       AND ($5::integer IS NULL OR attempt = $5::integer) RETURNING visit_key`, [visitKey, kind, ehrBase, version, attempt ?? null]);
+  if (del.rows.length) return true;
+  const left = await db.query(`SELECT 1 FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4`,
+    [visitKey, kind, ehrBase, version]);
+  return left.rows.length === 0;
 }
 
 // ---------------------------------------------------------------- visits and versions
@@ -373,7 +394,6 @@ export function visitRepository(db: Db): VisitRepository {
         [v.visitKey, v.ehrBase, v.patientId, v.serviceDate, v.encounterId ?? null]);
       return (await getVisit(db, v.visitKey))!;
     },
-    get: (visitKey) => getVisit(db, visitKey),
     async grant(g) {
       await db.query(
         `INSERT INTO visit_grants (visit_key, iss, sub, fhir_user, expires_at) VALUES ($1, $2, $3, $4, $5)
@@ -424,10 +444,10 @@ export function visitRepository(db: Db): VisitRepository {
         await follow(tx, visit, row, v, v.ehrClaimId ? 'written-to-ehr' : 'draft');
       });
     },
-    noteFailed(visitKey, n, kind, ehrBase) {
+    noteFailed(visitKey, n, kind, ehrBase, attempt) {
       return db.transaction(async (tx) => {
-        await tx.query(`DELETE FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending'`,
-          [visitKey, kind, ehrBase, n]);
+        // a refusal answered to a holder whose reservation was taken over (or already done) changes nothing
+        if (!(await releasePending(tx, visitKey, kind, ehrBase, n, attempt))) return;
         if (kind !== 'documentReference') return;
         const upd = await tx.query(`UPDATE visit_versions SET state = 'note-failed' WHERE visit_key = $1 AND version = $2 AND state = 'drafted' RETURNING *`, [visitKey, n]);
         const visit = await getVisit(tx, visitKey);

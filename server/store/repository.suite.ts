@@ -179,7 +179,7 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
         claim: { resourceType: 'Claim', status: 'draft' }, codes: [{ code: '62370', modifiers: [], units: 1 }],
         createdBy: 'Practitioner/dr',
       });
-      it('upserts by visitKey, lists by status, marks exported and written', async () => {
+      it('upserts by visitKey, pages by status, marks exported', async () => {
         const a = await store.worklist.upsert(item('v1'));
         expect(a.status).toBe('draft');
         await store.worklist.upsert(item('v2'));
@@ -187,26 +187,25 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
         expect(a2.codes).toEqual([{ code: '62369', units: 1 }]);
         expect(a2.createdBy).toBe('Practitioner/dr');
         expect(a2.createdAt).toBe(a.createdAt);
-        expect(await store.worklist.list()).toHaveLength(2);
+        expect((await store.worklist.page({ limit: 10, offset: 0 })).total).toBe(2);
         const exported = await store.worklist.markExported(['v1']);
         expect(exported.map((e) => e.status)).toEqual(['exported']);
-        expect((await store.worklist.list({ status: 'draft' })).map((i) => i.visitKey)).toEqual(['v2']);
-        const w = await store.worklist.markWritten('v2', { ehrClaimId: 'Claim/9', ehrDocumentReferenceId: 'DocumentReference/8' });
-        expect(w).toMatchObject({ status: 'written-to-ehr', ehrClaimId: 'Claim/9', ehrDocumentReferenceId: 'DocumentReference/8' });
+        expect((await store.worklist.page({ status: 'draft', limit: 10, offset: 0 })).items.map((i) => i.visitKey)).toEqual(['v2']);
+        // an item already written to the EHR keeps that status when exported
+        await store.worklist.upsert({ ...item('v2'), status: 'written-to-ehr', ehrClaimId: 'Claim/9' });
         await store.worklist.markExported(['v2']);
         expect((await store.worklist.get('v2'))?.status).toBe('written-to-ehr');
         expect(await store.worklist.get('nope')).toBeNull();
-        await expect(store.worklist.markWritten('nope', {})).rejects.toBeInstanceOf(NotFoundError);
       });
     });
 
     describe('write ledger', () => {
       it('reserve → new once; then pending; complete → done with the id', async () => {
-        expect(await store.ledger.reserve('v1', 'claim', 'https://ehr/fhir')).toEqual({ state: 'new' });
+        expect(await store.ledger.reserve('v1', 'claim', 'https://ehr/fhir')).toEqual({ state: 'new', attempt: 1 });
         expect(await store.ledger.reserve('v1', 'claim', 'https://ehr/fhir')).toMatchObject({ state: 'pending' });
         // another kind or another EHR is a separate write
-        expect(await store.ledger.reserve('v1', 'documentReference', 'https://ehr/fhir')).toEqual({ state: 'new' });
-        expect(await store.ledger.reserve('v1', 'claim', 'https://other/fhir')).toEqual({ state: 'new' });
+        expect(await store.ledger.reserve('v1', 'documentReference', 'https://ehr/fhir')).toEqual({ state: 'new', attempt: 1 });
+        expect(await store.ledger.reserve('v1', 'claim', 'https://other/fhir')).toEqual({ state: 'new', attempt: 1 });
         await store.ledger.complete('v1', 'claim', 'https://ehr/fhir', 'Claim/123');
         expect(await store.ledger.reserve('v1', 'claim', 'https://ehr/fhir')).toMatchObject({ state: 'done', resourceId: 'Claim/123' });
         const entries = await store.ledger.get('v1');
@@ -217,7 +216,7 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
       it('release lets a retry after a certain failure reserve anew; done entries stay', async () => {
         await store.ledger.reserve('v2', 'claim', 'b');
         await store.ledger.release('v2', 'claim', 'b');
-        expect(await store.ledger.reserve('v2', 'claim', 'b')).toEqual({ state: 'new' });
+        expect(await store.ledger.reserve('v2', 'claim', 'b')).toEqual({ state: 'new', attempt: 1 });
         await store.ledger.complete('v2', 'claim', 'b', 'Claim/1');
         await store.ledger.release('v2', 'claim', 'b');
         expect(await store.ledger.reserve('v2', 'claim', 'b')).toMatchObject({ state: 'done' });
@@ -231,6 +230,46 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
           stores[i % stores.length]!.ledger.reserve('race', 'documentReference', 'https://ehr/fhir')));
         expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
         expect(results.filter((r) => r.state === 'pending')).toHaveLength(11);
+        // within the window every other caller is told the write is in progress (the database's clock decides)
+        expect(results.filter((r) => r.state === 'pending' && r.inProgress === true)).toHaveLength(11);
+      });
+
+      it('a stale pending reservation is taken over by exactly one of concurrent resumers; a stale holder cannot release it', async () => {
+        const dbs = opts.sharedData ? await Promise.all([opts.openDb(), opts.openDb(), opts.openDb()]) : [];
+        extra.push(...dbs);
+        const stores = [store, ...dbs.map(storeOnDb)];
+        const first = await store.ledger.reserve('stale', 'claim', 'https://ehr/fhir', 1);
+        expect(first).toEqual({ state: 'new', attempt: 1 });
+        // the window has not passed: in progress
+        expect(await store.ledger.reserve('stale', 'claim', 'https://ehr/fhir', 1)).toMatchObject({ state: 'pending', inProgress: true });
+        // the first attempt died a minute ago
+        await db.query(`UPDATE write_ledger SET reserved_at = now() - interval '1 minute' WHERE visit_key = 'stale'`);
+        const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+          stores[i % stores.length]!.ledger.reserve('stale', 'claim', 'https://ehr/fhir', 1)));
+        const winners = results.filter((r) => r.state === 'pending' && r.inProgress === false);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]).toMatchObject({ attempt: 2 });
+        expect(results.filter((r) => r.state === 'pending' && r.inProgress === true)).toHaveLength(11);
+        // the stale first holder's late release (attempt 1) leaves the resumer's reservation alone; the resumer's own frees it
+        await store.ledger.release('stale', 'claim', 'https://ehr/fhir', 1, 1);
+        expect(await store.ledger.reserve('stale', 'claim', 'https://ehr/fhir', 1)).toMatchObject({ state: 'pending', inProgress: true });
+        await store.ledger.release('stale', 'claim', 'https://ehr/fhir', 1, 2);
+        expect(await store.ledger.reserve('stale', 'claim', 'https://ehr/fhir', 1)).toEqual({ state: 'new', attempt: 1 });
+        // a done entry is never taken over, however old
+        await store.ledger.complete('stale', 'claim', 'https://ehr/fhir', 'Claim/7', 1);
+        await db.query(`UPDATE write_ledger SET reserved_at = now() - interval '1 hour' WHERE visit_key = 'stale'`);
+        expect(await store.ledger.reserve('stale', 'claim', 'https://ehr/fhir', 1)).toMatchObject({ state: 'done', resourceId: 'Claim/7' });
+        // a window of 0 (given by the caller) makes any pending reservation stale at once
+        await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1);
+        // the holder keeps its reservation before a write that follows a wait: not stale, still its own
+        await db.query(`UPDATE write_ledger SET reserved_at = now() - interval '1 minute' WHERE visit_key = 'stale' AND resource_kind = 'provenance'`);
+        expect(await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1, undefined, 1)).toMatchObject({ state: 'pending', inProgress: false, attempt: 1 });
+        expect(await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1)).toMatchObject({ state: 'pending', inProgress: true });
+        // a holder whose reservation was taken over is told it is in progress (it must not write)
+        expect(await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1, 0)).toMatchObject({ inProgress: false, attempt: 2 });
+        expect(await store.ledger.reserve('stale', 'provenance', 'https://ehr/fhir', 1, undefined, 1)).toMatchObject({ state: 'pending', inProgress: true });
+        await store.ledger.reserve('stale', 'documentReference', 'https://ehr/fhir', 1);
+        expect(await store.ledger.reserve('stale', 'documentReference', 'https://ehr/fhir', 1, 0)).toMatchObject({ state: 'pending', inProgress: false, attempt: 2 });
       });
     });
 
@@ -292,6 +331,19 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
         // a late completion of the old version never takes the row back
         await store.visits.completeStep(visit.visitKey, 1, 'claim', visit.ehrBase, 'claim-1');
         expect((await store.worklist.get(visit.visitKey))?.currentVersion).toBe(2);
+      });
+
+      it('a refusal answered to a holder whose reservation was taken over does not mark the note failed', async () => {
+        await store.visits.ensure(visit);
+        await store.visits.insertVersion(version(1), {});
+        await store.ledger.reserve(visit.visitKey, 'documentReference', visit.ehrBase, 1);
+        expect(await store.ledger.reserve(visit.visitKey, 'documentReference', visit.ehrBase, 1, 0)).toMatchObject({ attempt: 2 });
+        await store.visits.noteFailed(visit.visitKey, 1, 'documentReference', visit.ehrBase, 1);
+        expect((await store.visits.version(visit.visitKey, 1))?.state).toBe('drafted');
+        expect(await store.worklist.get(visit.visitKey)).toBeNull();
+        expect((await store.ledger.get(visit.visitKey)).map((e) => e.state)).toEqual(['pending']);
+        await store.visits.noteFailed(visit.visitKey, 1, 'documentReference', visit.ehrBase, 2);
+        expect((await store.visits.version(visit.visitKey, 1))?.state).toBe('note-failed');
       });
 
       it('a refused note: note-failed, shown while nothing was written, never exported', async () => {

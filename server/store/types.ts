@@ -1,7 +1,7 @@
 /** Store record types (zod where the data crosses the HTTP boundary). */
 import { z } from 'zod';
 import type { PayerMapping, PayerMappingInput } from '../contracts/index';
-import type { EhrVendor, LedgerKind, Reservation, Supersedes, VersionState } from '../contracts/writeback';
+import type { DraftedPlan, EhrVendor, LedgerKind, Reservation, Supersedes, VersionState } from '../contracts/writeback';
 
 // ---------------------------------------------------------------- errors
 
@@ -122,13 +122,11 @@ export interface WorklistRepository {
    * visitKey. createdAt/createdBy stay; status stays unless `status` is given.
    */
   upsert(item: WorklistUpsert): Promise<WorklistItem>;
-  list(filter?: { status?: WorklistStatus; limit?: number }): Promise<WorklistItem[]>;
   /** one page, newest first, with the total the filter matches */
   page(filter: { status?: WorklistStatus; limit: number; offset: number }): Promise<WorklistPage>;
   get(visitKey: string): Promise<WorklistItem | null>;
   /** marks the given items exported (items already written to the EHR keep that status); returns them */
   markExported(visitKeys: string[]): Promise<WorklistItem[]>;
-  markWritten(visitKey: string, ids: { ehrClaimId?: string; ehrDocumentReferenceId?: string }): Promise<WorklistItem>;
 }
 
 // ---------------------------------------------------------------- write ledger
@@ -138,17 +136,27 @@ export interface LedgerEntry {
   visitKey: string; resourceKind: LedgerKind; ehrBase: string; version: number; state: 'pending' | 'done';
   resourceId?: string; createdAt: string; updatedAt: string;
 }
+/** How long a pending reservation counts as a write still in flight (the client's FHIR timeout is 15 s). */
+export const IN_PROGRESS_MS = 30_000;
+
 export interface WriteLedgerRepository {
   /**
-   * Claims the right to write (visitKey, kind) to ehrBase. Exactly one caller ever gets 'new';
-   * others get the existing entry: 'pending' (a write is in flight or its outcome is unknown — search
-   * the EHR by the app identifier before writing again) or 'done' with the resource id.
+   * Claims the right to write (visitKey, kind) to ehrBase. Exactly one caller ever gets 'new'. Others get the
+   * existing entry: 'done' with the resource id, or 'pending' — inProgress: true while the reservation is younger
+   * than `inProgressMs` by the database's clock (another attempt may be writing: do not write), inProgress: false to
+   * exactly one caller once it is older (taken over by compare-and-set, attempt + 1: search the EHR by the app
+   * identifier for what the earlier attempt wrote before writing again). With `attempt`, the holder of that attempt
+   * keeps its reservation (reserved_at = now) and is answered inProgress: false with the same attempt; when it no
+   * longer holds it, the answer is as to anyone.
    */
-  reserve(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number): Promise<Reservation>;
+  reserve(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number, inProgressMs?: number, attempt?: number): Promise<Reservation>;
   /** idempotent with the same id; a different id for a 'done' entry is refused (LedgerConflictError) */
   complete(visitKey: string, kind: LedgerKind, ehrBase: string, resourceId: string, version?: number): Promise<void>;
-  /** drops a pending reservation after a write that certainly failed (the EHR said 4xx), so a retry may write */
-  release(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number): Promise<void>;
+  /**
+   * drops a pending reservation after a write that certainly failed (the EHR said 4xx), so a retry may write; with
+   * `attempt`, only when that attempt still holds it
+   */
+  release(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number, attempt?: number): Promise<void>;
   get(visitKey: string): Promise<LedgerEntry[]>;
 }
 
@@ -165,7 +173,9 @@ export interface StoredVersion {
   visitKey: string; version: number; state: VersionState; vendor: EhrVendor;
   drafts: { claim: Record<string, unknown>; documentReference: Record<string, unknown>; provenance?: Record<string, unknown>; supersedes?: Supersedes;
     /** hash of what was reviewed (facts, lines, checklist, author): the same review again is this version */
-    fingerprint?: string };
+    fingerprint?: string;
+    /** the writes planned when it was drafted (absent on versions drafted before it was kept) */
+    plan?: DraftedPlan };
   codes: WorklistCode[]; claimToEhr: boolean; supersedesVersion?: number; supersedeDone: boolean;
   createdBy: string; authorDisplay?: string; createdAt: string; writtenAt?: string;
   ehrDocumentReferenceId?: string; ehrClaimId?: string;
@@ -177,7 +187,6 @@ export interface VisitRepository {
   /** the HMAC secret behind visit keys: made once per store, shared by every instance */
   secret(): Promise<string>;
   ensure(visit: Visit): Promise<Visit>;
-  get(visitKey: string): Promise<Visit | null>;
   grant(g: { visitKey: string; iss: string; sub: string; fhirUser: string; expiresAt: Date }): Promise<void>;
   /** the visit when (iss, sub) holds an unexpired grant for it */
   granted(visitKey: string, iss: string, sub: string): Promise<Visit | null>;
@@ -191,7 +200,7 @@ export interface VisitRepository {
    */
   completeStep(visitKey: string, version: number, kind: LedgerKind, ehrBase: string, resourceId: string): Promise<void>;
   /** the EHR refused the note: the version is note-failed, its reservation dropped, the worklist shows it */
-  noteFailed(visitKey: string, version: number, kind: LedgerKind, ehrBase: string): Promise<void>;
+  noteFailed(visitKey: string, version: number, kind: LedgerKind, ehrBase: string, attempt?: number): Promise<void>;
   markSupersedeDone(visitKey: string, version: number): Promise<void>;
 }
 

@@ -8,13 +8,23 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TEST_ADMIN_TOKEN } from '../../server/testing.js';
 import { getSandboxToken, type SandboxToken } from '../../server/sandbox/testing.js';
-import { DraftsResponse, EHR_TOKEN_HEADER, EvaluateResponse, VisitStatus, type DraftRequest } from '../../server/contracts/index.js';
+import { APP_IDENTIFIER_SYSTEM, DraftsResponse, EHR_TOKEN_HEADER, EvaluateResponse, VisitStatus, type DraftRequest } from '../../server/contracts/index.js';
+import { createDrafts, createLedger, type LedgerPort } from '../../client/src/api/drafts.js';
+import { createFhirPort } from '../../client/src/fhir/port.js';
+import { parseScopes } from '../../client/src/smart/scopes.js';
+import * as adapters from '../../client/src/writeback/adapters.js'; // describePlan, draftPlanOf, writeDrafts
+import { parseCapability } from '../../client/src/writeback/capability.js';
+import { PlanBlockedError, type Plan } from '../../client/src/writeback/types.js';
+import { writeErrorToWords } from '../../client/src/errors.js';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(path.resolve(import.meta.dirname, `../../server/sandbox/fixtures/${name}.json`), 'utf8'));
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
-beforeAll(async () => { server = await startTestServer(); });
+beforeAll(async () => {
+  server = await startTestServer();
+  (globalThis as { __PRC_API_ORIGIN__?: string }).__PRC_API_ORIGIN__ = server.url;
+});
 afterAll(async () => { await server?.close(); });
 
 const post = (route: string, body: unknown, token?: SandboxToken | string, ehrToken = true) => fetch(server.url + route, {
@@ -110,9 +120,11 @@ describe('the write ledger and versions', () => {
   it('one reservation among concurrent retries; completion is atomic with the worklist and idempotent; a forged id is refused', async () => {
     const token = await getSandboxToken(server.url, { patientId: 'pt-icare-ma-wi' });
     const d = await drafted(await post('/api/drafts', await draftRequestFor('pt-icare-ma-wi'), token));
-    const reserve = () => step(d.visitKey, 'documentReference', 'reserve', { version: 1 }, token).then((r) => r.json() as Promise<{ state: string; resourceId?: string }>);
+    const reserve = () => step(d.visitKey, 'documentReference', 'reserve', { version: 1 }, token).then((r) => r.json() as Promise<{ state: string; resourceId?: string; inProgress?: boolean }>);
     const results = await Promise.all([reserve(), reserve(), reserve(), reserve()]);
     expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
+    // the others are told, by the server's clock, that the write is in progress (the client then writes nothing)
+    expect(results.filter((r) => r.state === 'pending' && r.inProgress === true)).toHaveLength(3);
     // no worklist item before the note is written
     expect(await server.store.worklist.get(d.visitKey)).toBeNull();
     expect((await step(d.visitKey, 'documentReference', 'complete', { version: 1, resourceId: 'doc-1' }, token)).status).toBe(204);
@@ -134,7 +146,7 @@ describe('the write ledger and versions', () => {
     expect((await step(d.visitKey, 'documentReference', 'complete', { version: 1, resourceId: 'doc-x' }, stranger)).status).toBe(404);
     expect((await step('ab'.repeat(16), 'documentReference', 'reserve', { version: 1 }, owner)).status).toBe(404);
     // the owner's entry is untouched
-    expect(await (await step(d.visitKey, 'documentReference', 'reserve', { version: 1 }, owner)).json()).toEqual({ state: 'new' });
+    expect(await (await step(d.visitKey, 'documentReference', 'reserve', { version: 1 }, owner)).json()).toEqual({ state: 'new', attempt: 1 });
   });
 
   it('a re-post by another user never overwrites the first author: the written visit answers 409, an update is a new version', async () => {
@@ -178,5 +190,95 @@ describe('the write ledger and versions', () => {
     expect(((await list.json()) as { items: { visitKey: string }[] }).items.map((i) => i.visitKey)).not.toContain(d.visitKey);
     // the next draft is a fresh version 2
     expect((await drafted(await post('/api/drafts', await draftRequestFor(name), token))).version).toBe(d.version + 1);
+  });
+});
+
+/** scopes of a launch that may create notes but not Claims (and update nothing) */
+const NOTE_ONLY = 'launch openid fhirUser online_access patient/*.rs user/Practitioner.rs patient/DocumentReference.c';
+
+/** the real client write path (api/drafts + writeback/adapters) for one sandbox launch; `stopAt` kills it before that ledger step */
+async function clientFor(patient: string, scopes?: string) {
+  const token = await getSandboxToken(server.url, { patientId: patient, ...(scopes ? { scopes } : {}) });
+  const cap = parseCapability(await (await fetch(`${token.fhirBase}/metadata`)).json());
+  const plan: Plan = adapters.describePlan('generic', cap, parseScopes(token.scope), { fhirUser: 'Practitioner/sandbox-clinician' });
+  const creds = { idToken: token.id_token!, accessToken: token.access_token };
+  const posts: string[] = [];
+  const real = createFhirPort({ base: token.fhirBase, getToken: () => token.access_token });
+  const fhir = { ...real, request: ((p: string, init?: { method?: string }) => { if (init?.method && init.method !== 'GET') posts.push(`${init.method} ${p.split('?')[0]}`); return real.request(p, init as never); }) as typeof real.request };
+  const write = async (req: DraftRequest, stopAt?: string) => {
+    const drafts = await createDrafts({ ...req, plan: planned(plan) }, creds);
+    const ledger = createLedger(creds);
+    const stopping: LedgerPort = {
+      ...ledger,
+      reserve: (k, v, kind, attempt) => (stopAt === `reserve ${kind}` ? Promise.reject(new Error(`killed before reserve ${kind}`)) : ledger.reserve(k, v, kind, attempt)),
+    };
+    return { drafts, result: await adapters.writeDrafts(drafts, { fhir, ledger: stopping, plan, patientId: patient, fhirUser: 'Practitioner/sandbox-clinician' }) };
+  };
+  const inEhr = async (type: string, visitKey: string) => ((await (await fetch(`${token.fhirBase}/${type}?patient=${patient}&_count=500`, { headers: { authorization: `Bearer ${token.access_token}` } })).json()) as { entry?: { resource: { id: string; status: string; identifier?: { system?: string; value?: string }[] } }[] })
+    .entry?.map((e) => e.resource).filter((r) => r.identifier?.some((i) => i.system === APP_IDENTIFIER_SYSTEM && i.value?.startsWith(visitKey))) ?? [];
+  return { token, plan, write, posts, inEhr };
+}
+/** what the app's screen sends as the plan (client/src/review/useWriteBack.ts) */
+const planned = adapters.draftPlanOf;
+
+describe('the plan a version was drafted with', () => {
+  it('an update on a generic EHR without update permission ends finished (the earlier note left to the clinician), not stuck', async () => {
+    const patient = 'pt-uuhp-commercial';
+    const base = await draftRequestFor(patient);
+    const req = { ...base, facts: { ...base.facts, serviceDate: '2024-05-06' } };
+    const c = await clientFor(patient);
+    expect(c.plan.canUpdate).toBe(false);
+    const v1 = (await c.write(req)).result;
+    const changed = { ...req, checklist: req.checklist.map((x, i) => (i === 0 ? { ...x, checked: !x.checked } : x)) };
+    const { drafts, result: v2 } = await c.write({ ...changed, update: { supersedes: v1.version } });
+    expect(v2.version).toBe(2);
+    expect(v2.superseded).toBeUndefined(); // nothing in the EHR was changed: the plan told the clinician to do it
+    // the same review again is the written version 2 (not an unfinished one handed back), and the next update is 3
+    const same = DraftsResponse.parse(await (await post('/api/drafts', { ...changed, update: { supersedes: 2 }, plan: planned(c.plan) }, c.token)).json());
+    expect(same).toMatchObject({ version: 2, resumed: false });
+    expect(drafts.plan).toMatchObject({ supersede: false });
+    const again = { ...changed, checklist: changed.checklist.map((x, i) => (i === 0 ? { ...x, checked: !x.checked } : x)) };
+    const v3 = await c.write({ ...again, update: { supersedes: 2 } });
+    expect(v3.result).toMatchObject({ version: 3, resumed: false });
+    expect(c.posts.filter((p) => p.startsWith('PUT'))).toEqual([]);
+  });
+
+  it('a version drafted with a Claim to the EHR, resumed by a launch that cannot write Claims: said before anything is written; a launch that can finishes it', async () => {
+    const patient = 'pt-medicare-ca';
+    const base = await draftRequestFor(patient);
+    const req = { ...base, facts: { ...base.facts, serviceDate: '2024-05-07' } };
+    const first = await clientFor(patient);
+    expect(first.plan.steps.map((s) => s.kind)).toContain('claim');
+    // the first window wrote the note and died before the Claim
+    await expect(first.write(req, 'reserve claim')).rejects.toThrow(/killed before reserve claim/);
+    const noteOnly = await clientFor(patient, NOTE_ONLY);
+    expect(noteOnly.plan.steps.map((s) => s.kind)).toEqual(['documentReference']);
+    const err = await noteOnly.write(req).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PlanBlockedError);
+    expect(writeErrorToWords(err).message).toBe('Nothing was written: this visit has an unfinished version that was prepared to write the Claim draft to the EHR, and this launch cannot write it (the EHR did not grant the Claim write scope); relaunch with the Claim write permission to finish it.');
+    expect(noteOnly.posts).toEqual([]);
+    const resumer = await clientFor(patient);
+    const { drafts, result } = await resumer.write(req);
+    expect(drafts).toMatchObject({ version: 1, resumed: true, plan: { claimToEhr: true } });
+    expect(result.written.map((w) => `${w.resourceType} ${w.reused}`)).toEqual(['DocumentReference true', 'Claim false']);
+    expect(await resumer.inEhr('Claim', result.visitKey)).toHaveLength(1);
+    expect(await resumer.inEhr('DocumentReference', result.visitKey)).toHaveLength(1);
+  });
+
+  it('a version drafted without a Claim to the EHR, resumed by a launch that could write one: the note only, as drafted, and finished', async () => {
+    const patient = 'pt-icare-ma-wi';
+    const base = await draftRequestFor(patient);
+    const req = { ...base, facts: { ...base.facts, serviceDate: '2024-05-08' } };
+    const noteOnly = await clientFor(patient, NOTE_ONLY);
+    await expect(noteOnly.write(req, 'reserve documentReference')).rejects.toThrow(/killed/);
+    const full = await clientFor(patient);
+    const { drafts, result } = await full.write(req);
+    expect(drafts).toMatchObject({ version: 1, resumed: true, plan: { claimToEhr: false } });
+    expect(result.written.map((w) => w.resourceType)).toEqual(['DocumentReference']);
+    expect(full.posts).toEqual(['POST DocumentReference']);
+    expect(await full.inEhr('Claim', result.visitKey)).toEqual([]);
+    // finished: the same review again is the written version
+    expect((await full.write(req)).drafts).toMatchObject({ version: 1, resumed: false });
+    expect(await server.store.worklist.get(result.visitKey)).toMatchObject({ status: 'draft', currentVersion: 1 });
   });
 });

@@ -12,7 +12,7 @@ import { APP_IDENTIFIER_SYSTEM, EvaluateResponse, type DraftRequest } from '../.
 import { createDrafts, createLedger } from '../../client/src/api/drafts.js';
 import { createFhirPort } from '../../client/src/fhir/port.js';
 import { parseScopes } from '../../client/src/smart/scopes.js';
-import { describePlan, writeDrafts } from '../../client/src/writeback/adapters.js';
+import { describePlan, draftPlanOf, writeDrafts } from '../../client/src/writeback/adapters.js';
 import { parseCapability } from '../../client/src/writeback/capability.js';
 
 const SCOPES = `${DEFAULT_PATIENT_SCOPES} patient/DocumentReference.u patient/Claim.u patient/Provenance.c`;
@@ -42,7 +42,7 @@ async function writeTwice(mode: SandboxMode, patient: string) {
     fhir: createFhirPort({ base: token.fhirBase, getToken: () => token.access_token }), ledger: createLedger(creds), plan, patientId: patient,
     ...(token.encounter ? { encounterId: token.encounter } : {}), fhirUser: 'Practitioner/sandbox-clinician',
   };
-  const planned = { plan: { claimToEhr: plan.steps.some((s) => s.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr } };
+  const planned = { plan: draftPlanOf(plan) };
   const v1 = await writeDrafts(await createDrafts({ ...base, ...planned }, creds), ctx);
   const changed = { ...base, checklist: base.checklist.map((c) => ({ ...c, checked: true })) };
   const v2 = await writeDrafts(await createDrafts({ ...changed, ...planned, update: { supersedes: v1.version } }, creds), ctx);

@@ -32,11 +32,15 @@ export async function lookupVisit(req: VisitLookupRequest, creds: CredentialSour
 }
 
 export interface LedgerPort {
-  reserve(visitKey: string, version: number, kind: LedgerKind): Promise<Reservation>;
+  /** with `attempt` (the one reserve gave): the holder keeps its reservation before a write that follows a wait */
+  reserve(visitKey: string, version: number, kind: LedgerKind, attempt?: number): Promise<Reservation>;
   /** idempotent: completing again with the same id changes nothing */
   complete(visitKey: string, version: number, kind: LedgerKind, resourceId: string): Promise<void>;
-  /** drops a pending reservation after the EHR definitely refused the write (nothing was created) */
-  release(visitKey: string, version: number, kind: LedgerKind): Promise<void>;
+  /**
+   * drops a pending reservation after the EHR definitely refused the write (nothing was created); `attempt` is the
+   * one reserve gave, so a reservation another window took over since is left alone
+   */
+  release(visitKey: string, version: number, kind: LedgerKind, attempt?: number): Promise<void>;
   /** the earlier version's resources were marked superseded in the EHR */
   superseded(visitKey: string, version: number): Promise<void>;
 }
@@ -44,8 +48,8 @@ export interface LedgerPort {
 export function createLedger(creds: CredentialSource, opts: ApiOptions = {}): LedgerPort {
   const path = (visitKey: string, kind: LedgerKind, step: string) => `/api/ledger/${encodeURIComponent(visitKey)}/${kind}/${step}`;
   return {
-    async reserve(visitKey, version, kind) {
-      const res = await apiPost<unknown>(path(visitKey, kind, 'reserve'), { version }, auth(creds, opts));
+    async reserve(visitKey, version, kind, attempt) {
+      const res = await apiPost<unknown>(path(visitKey, kind, 'reserve'), { version, ...(attempt ? { attempt } : {}) }, auth(creds, opts));
       const r = (await import('./schemas')).Reservation.safeParse(res.body);
       if (!r.success) throw new ApiCallError(502, 'bad-response', 'the write ledger answered something unexpected');
       return r.data;
@@ -53,8 +57,8 @@ export function createLedger(creds: CredentialSource, opts: ApiOptions = {}): Le
     async complete(visitKey, version, kind, resourceId) {
       await apiPost<unknown>(path(visitKey, kind, 'complete'), { version, resourceId }, auth(creds, opts));
     },
-    async release(visitKey, version, kind) {
-      await apiPost<unknown>(path(visitKey, kind, 'release'), { version }, auth(creds, opts));
+    async release(visitKey, version, kind, attempt) {
+      await apiPost<unknown>(path(visitKey, kind, 'release'), { version, ...(attempt ? { attempt } : {}) }, auth(creds, opts));
     },
     async superseded(visitKey, version) {
       await apiPost<unknown>(`/api/visits/${encodeURIComponent(visitKey)}/versions/${version}/superseded`, {}, auth(creds, opts));

@@ -11,7 +11,7 @@ import { ApiCallError } from '../api/http';
 import { writeErrorToWords, type Words } from '../errors';
 import type { Launch } from '../smart/session';
 import { retryOnceAfterRenew } from '../smart/retryAfterRenew';
-import { describePlan } from '../writeback/adapters';
+import { describePlan, draftPlanOf } from '../writeback/adapters';
 import { writeVisit } from '../writeback/writeVisit';
 import type { Plan, WriteResult } from '../writeback/types';
 import type { LoadedVisit } from './loadVisit';
@@ -77,7 +77,7 @@ export function useWriteBack(launch: Launch, visit: LoadedVisit, serviceDate?: s
       const result = await writeVisit({
         ...request,
         author: { reference: launch.fhirUser, ...(display ? { display } : {}) },
-        plan: { claimToEhr: plan.steps.some((s) => s.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr },
+        plan: draftPlanOf(plan),
         ...(update && current ? { update: { supersedes: current } } : {}),
       }, {
         tokens, fhir: visit.port, plan,

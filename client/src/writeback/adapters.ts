@@ -7,7 +7,7 @@
  *   3. Provenance (generic, where offered and granted) — targets get the ids;
  *   4. an update on generic servers marks the earlier note superseded and the earlier Claim cancelled.
  */
-import type { EhrVendor } from '../../../server/contracts/index';
+import type { DraftRequest, EhrVendor } from '../../../server/contracts/index';
 import { APP_IDENTIFIER_SYSTEM } from '../../../server/contracts/plain';
 import type { Drafts } from '../api/drafts';
 import type { Resource } from '../fhir/types';
@@ -51,6 +51,11 @@ export function describePlan(vendor: EhrVendor, cap: Capability, scopes: Granted
   };
 }
 
+/** what the drafts request tells the server this launch will write (the server keeps it with the version) */
+export function draftPlanOf(plan: Plan): NonNullable<DraftRequest['plan']> {
+  return { claimToEhr: plan.steps.some((s) => s.kind === 'claim'), provenanceToEhr: plan.provenanceToEhr, supersede: plan.vendor === 'generic' && plan.canUpdate };
+}
+
 const byIdentifier = (r: Resource, patientId: string) => {
   const value = appIdentifier(r);
   return value ? `patient=${encodeURIComponent(patientId)}&identifier=${encodeURIComponent(`${APP_IDENTIFIER_SYSTEM}|${value}`)}` : undefined;
@@ -83,6 +88,15 @@ export async function writeDrafts(drafts: Drafts, ctx: WriteContext): Promise<Wr
   const { visitKey, version, supersedes } = drafts;
   const inPlace = supersedes?.note === 'update-in-place' && supersedes.documentReferenceId;
   if (inPlace && !ctx.plan.canUpdate) throw new PlanBlockedError(writeS.updateInPlaceNoUpdate);
+  // The version is written as it was drafted (the server waits for exactly those steps), whichever launch resumes
+  // it; a step this launch cannot take is said before anything is written.
+  const claimStep = ctx.plan.steps.find((s) => s.kind === 'claim');
+  const drafted = drafts.plan ?? { ...draftPlanOf(ctx.plan), supersede: supersedes?.note === 'replace-new' && ctx.plan.canUpdate };
+  const claimToEhr = drafted.claimToEhr && drafts.vendor === 'generic';
+  if (claimToEhr && !claimStep) throw new PlanBlockedError(writeS.resumeNeedsClaim(ctx.plan.claimReason ?? writeS.claimScopeMissing));
+  if (drafts.provenance && drafted.provenanceToEhr && !ctx.plan.provenanceToEhr) throw new PlanBlockedError(writeS.resumeNeedsProvenance);
+  const supersede = !!supersedes && supersedes.note === 'replace-new' && drafted.supersede;
+  if (supersede && !ctx.plan.canUpdate) throw new PlanBlockedError(writeS.resumeNeedsUpdate);
   const docStep = ctx.plan.steps.find((s) => s.kind === 'documentReference')!;
   const writtenDoc = await writeOnce(ctx, {
     visitKey, version, kind: 'documentReference', resource: doc as never, conditional: docStep.conditionalCreate,
@@ -91,28 +105,27 @@ export async function writeDrafts(drafts: Drafts, ctx: WriteContext): Promise<Wr
   });
   const written = [writtenDoc];
   let claimId: string | undefined;
-  const claimStep = ctx.plan.steps.find((s) => s.kind === 'claim');
-  if (claimStep && drafts.vendor === 'generic') {
+  if (claimToEhr && claimStep) {
     const linked = linkSupportingDocument(claim, writtenDoc.id);
     const w = await writeOnce(ctx, { visitKey, version, kind: 'claim', resource: linked as never, conditional: claimStep.conditionalCreate,
       search: claimStep.conditionalCreate ? conditionalQuery(linked) : byIdentifier(linked, ctx.patientId) });
     claimId = w.id;
     written.push(w);
   }
-  if (drafts.provenance && ctx.plan.provenanceToEhr) {
+  if (drafts.provenance && drafted.provenanceToEhr) {
     const p = linkProvenance(drafts.provenance as Resource, { doc: writtenDoc.id, ...(claimId ? { claim: claimId } : {}) });
     const step = ctx.plan.steps.find((s) => s.kind === 'provenance');
     const search = `target=${encodeURIComponent(`DocumentReference/${writtenDoc.id}`)}`;
     written.push(await writeOnce(ctx, { visitKey, version, kind: 'provenance', resource: p as never, conditional: !!step?.conditionalCreate, search }));
   }
   let superseded: number | undefined;
-  if (supersedes && supersedes.note === 'replace-new' && ctx.plan.canUpdate) {
+  if (supersede && supersedes) {
     // idempotent read-modify-write: the earlier note superseded, the earlier Claim cancelled (after a 401 it is read
     // and set again once the tokens are renewed; a status already set is left alone)
     const docId = supersedes.documentReferenceId;
     const claimId0 = supersedes.claimId;
     if (docId) await retryOnceAfterRenew(ctx.tokens, () => setStatus(ctx, 'DocumentReference', docId, 'superseded'));
-    if (claimId0 && claimStep) await retryOnceAfterRenew(ctx.tokens, () => setStatus(ctx, 'Claim', claimId0, 'cancelled'));
+    if (claimId0 && claimToEhr) await retryOnceAfterRenew(ctx.tokens, () => setStatus(ctx, 'Claim', claimId0, 'cancelled'));
     await ctx.ledger.superseded(visitKey, version);
     superseded = supersedes.version;
   } else if (inPlace) superseded = supersedes.version;

@@ -20,5 +20,9 @@ export const writeS = {
   updateReplaceNewNoUpdate: 'Update writes a new note that says it replaces the earlier one; the EHR did not grant the app permission to change the earlier note, so mark it superseded in the EHR yourself.',
   updateInPlaceEpic: 'Update replaces the content of the same note while it is unsigned (preliminary); a signed note must be amended in Epic.',
   updateInPlaceOracle: 'Update replaces the content of the same note (Oracle Health document update); the worklist keeps every Claim version.',
+  // said as "Nothing was written: <this>." (client/src/errors.ts)
+  resumeNeedsClaim: (reason: string) => `this visit has an unfinished version that was prepared to write the Claim draft to the EHR, and this launch cannot write it (${reason}); relaunch with the Claim write permission to finish it`,
+  resumeNeedsProvenance: 'this visit has an unfinished version that was prepared to write a Provenance to the EHR, and this launch was not granted the Provenance write; relaunch with that permission to finish it',
+  resumeNeedsUpdate: 'this visit has an unfinished update that was prepared to mark the earlier note superseded, and this launch was not granted permission to change notes; relaunch with that permission to finish it',
   updateInPlaceNoUpdate: 'This EHR did not grant the app permission to update notes, so Update cannot change the earlier note.',
 } as const;

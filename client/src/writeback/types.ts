@@ -39,8 +39,6 @@ export interface WriteContext {
   encounterId?: string;
   /** the signed-in user, e.g. "Practitioner/123" (relative) */
   fhirUser?: string;
-  /** how long a pending reservation counts as another write in flight (default IN_PROGRESS_MS) */
-  inProgressMs?: number;
   /** the launch's tokens: an EHR write answered 401 is retried once after renewing them (smart/retryAfterRenew.ts) */
   tokens?: LaunchTokens;
 }

@@ -5,7 +5,8 @@
  * words. msw plays three parts, each keeping the state the assertions count:
  *   - the app server: /api/drafts and the ledger as server/http/drafts.ts behaves (401 for an id_token it does not
  *     accept; the visit granted to the access token the drafts call carried, 404 for another; one version per visit,
- *     handed back "resumed" while unfinished; reserve new → pending → done);
+ *     handed back "resumed" while unfinished; reserve new → pending (kept by its holder's attempt, in progress to
+ *     anyone else) → done);
  *   - the EHR's FHIR server: creates (If-None-Exist honoured), searches by identifier, 401 for an expired token;
  *   - the EHR's token endpoint: a refresh grant answered with new tokens, or 400 invalid_grant.
  * The drafts are the real ones the server builds (server/fhir/drafts.ts) for a sandbox fixture.
@@ -44,7 +45,7 @@ const request: DraftRequest = {
 let w: {
   idTokens: Set<string>; accessTokens: Set<string>;
   draftsAuth: string[]; versions: number; grant?: string;
-  ledger: Map<string, { state: 'pending' | 'done'; resourceId?: string; reservedAt: string }>;
+  ledger: Map<string, { state: 'pending' | 'done'; resourceId?: string; reservedAt: string; attempt: number }>;
   ledgerAuth: string[];
   created: Record<string, { id: string; identifier: string; resource: Record<string, unknown> }[]>;
   ehrLog: string[];
@@ -83,14 +84,16 @@ const server = setupServer(
     // the grant is bound to the access token the drafts call carried (server/http/drafts.ts userOf)
     if (r.headers.get(EHR_TOKEN_HEADER) !== w.grant) return HttpResponse.json({ error: { code: 'not-found', message: 'No such visit for your launch' } }, { status: 404 });
     const kind = String(params.kind);
-    const body = (await r.json()) as { resourceId?: string };
+    const body = (await r.json()) as { resourceId?: string; attempt?: number };
     const e = w.ledger.get(kind);
     if (params.step === 'reserve') {
-      if (!e) { w.ledger.set(kind, { state: 'pending', reservedAt: new Date().toISOString() }); return HttpResponse.json({ state: 'new' }); }
-      return HttpResponse.json(e);
+      if (!e) { w.ledger.set(kind, { state: 'pending', reservedAt: new Date().toISOString(), attempt: 1 }); return HttpResponse.json({ state: 'new', attempt: 1 }); }
+      // the holder keeps its reservation; anyone else is told it is in progress (the window never passes in a test)
+      if (e.state === 'pending') return HttpResponse.json({ state: 'pending', reservedAt: e.reservedAt, inProgress: body.attempt !== e.attempt, ...(body.attempt === e.attempt ? { attempt: e.attempt } : {}) });
+      return HttpResponse.json({ state: 'done', resourceId: e.resourceId, reservedAt: e.reservedAt });
     }
-    if (params.step === 'complete') w.ledger.set(kind, { state: 'done', resourceId: body.resourceId!, reservedAt: e?.reservedAt ?? '' });
-    if (params.step === 'release') w.ledger.delete(kind);
+    if (params.step === 'complete') w.ledger.set(kind, { state: 'done', resourceId: body.resourceId!, reservedAt: e?.reservedAt ?? '', attempt: e?.attempt ?? 1 });
+    if (params.step === 'release' && (body.attempt === undefined || body.attempt === e?.attempt)) w.ledger.delete(kind);
     return new HttpResponse(null, { status: 204 });
   }),
   http.post(`${EHR}/:type`, async ({ request: r, params }) => {

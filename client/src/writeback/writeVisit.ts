@@ -23,7 +23,6 @@ export interface WriteVisitContext {
   patientId: string;
   encounterId?: string;
   fhirUser: string;
-  inProgressMs?: number;
 }
 
 /** renew before Write when the access token has less than this left (seconds) */
@@ -61,6 +60,5 @@ export async function writeVisit(request: DraftRequest, ctx: WriteVisitContext):
     fhir: ctx.fhir, ledger, plan: ctx.plan, tokens,
     patientId: ctx.patientId, fhirUser: ctx.fhirUser,
     ...(ctx.encounterId ? { encounterId: ctx.encounterId } : {}),
-    ...(ctx.inProgressMs !== undefined ? { inProgressMs: ctx.inProgressMs } : {}),
   });
 }
