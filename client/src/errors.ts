@@ -88,7 +88,7 @@ export function writeErrorToWords(err: unknown, { workKept = false }: { workKept
   if (err instanceof WrongPatientError) {
     return { message: 'The drafts are not for the patient of this launch, so nothing was written.', next: RELAUNCH };
   }
-  if (err instanceof PlanBlockedError) return { message: `Nothing was written: ${err.message}.`, next: 'The Claim draft is in the billing worklist.' };
+  if (err instanceof PlanBlockedError) return { message: `Nothing was written: ${err.message}.`, next: 'The drafted codes are kept with this visit.' };
   if (err instanceof WriteInProgressError) {
     return {
       message: `The ${err.resourceType} of this visit is being written right now (another click or another tab).`,
