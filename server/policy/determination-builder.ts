@@ -76,9 +76,10 @@ export class DeterminationBuilder {
       const p = payerOfCitation(c);
       if (p === undefined) neutral.push(c); else if (p === own) mine.push(c); else foreign++;
     }
-    if (mine.length + neutral.length === 0) return citations;
     if (foreign === 0 && mine.length === 0) return citations;
-    return mine.length ? [...mine, ...neutral] : neutral;
+    // Only foreign text: nothing is shown rather than another payer's words. No rule reaches this today; if one
+    // does, the invariant "every line … carries a citation" (invariants.test.ts) fails instead of people being misled.
+    return [...mine, ...neutral];
   }
 
   warn(id: WarningId, severity: Severity, message: string, citations: readonly Citation[]): void {
