@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -75,6 +76,21 @@ describe('POST /api/evaluate, direct and through Express', () => {
       expect(direct.headers['content-security-policy']).toBeTruthy();
     });
   }
+
+  it('a request whose body never completes is dropped without harm to the next', async () => {
+    const u = new URL(server.url);
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const sock = net.connect(Number(u.port), u.hostname, () => {
+          sock.write('POST /api/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"bundle":');
+          setTimeout(() => { sock.destroy(); resolve(); }, 50);
+        });
+        sock.on('error', reject);
+      });
+    }
+    const after = await post(`${server.url}/api/evaluate`, bundleBody);
+    expect(after.status).toBe(200);
+  });
 
   it('keeps a well-formed X-Request-Id from a proxy, as the Express route does', async () => {
     const direct = await post(`${server.url}/api/evaluate`, '{}', { 'content-type': 'application/json', 'x-request-id': 'proxy-id-12345' });
