@@ -197,6 +197,22 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
       ...(granted('PractitionerRole') ? ids.slice(0, 3).map((id) => search('PractitionerRole', `practitioner=${encodeURIComponent(id)}`)) : []),
     ]);
   };
+  // The Procedure search goes first: its answer starts the deepest chain of reads (performers, the pump
+  // encounter's notes), and a browser sends at most six requests to one host at a time.
+  const procedureReads = searchIncluding('Procedure', `patient=${pid}&date=ge${isoDay(yearAgo)}&_sort=-date&_count=50`, 'Procedure:performer', ['Practitioner', 'PractitionerRole']).then(async (procs) => {
+    const visit = visitProcedures(procs ?? []);
+    const latestPump = [...(procs ?? [])].filter(isPumpProcedure).sort((a, b) => (procedureDay(b) ?? '').localeCompare(procedureDay(a) ?? ''))[0];
+    const pumpEncounter = encounterId(latestPump);
+    const encounters = [...new Set([ctx.encounterId, pumpEncounter].filter((e): e is string => !!e))];
+    await Promise.all([
+      // the visit's performers, and the latest pump procedure's when the server reviews that one (a stale launch)
+      readPerformers(latestPump && !visit.includes(latestPump) ? [...visit, latestPump] : visit),
+      // the latest pump procedure's own encounter, when the launch handed over another one (a stale launch)
+      pumpEncounter && pumpEncounter !== ctx.encounterId ? read('Encounter', pumpEncounter) : Promise.resolve(undefined),
+      readNotes(encounters, procedureDay(latestPump ?? visit[0] ?? { resourceType: 'Procedure' })),
+    ]);
+  });
+  procedureReads.catch(() => undefined); // awaited below; a 401 elsewhere may end the read before that
   const notesOf = (e: string) => search('DocumentReference', `patient=${pid}&encounter=${encodeURIComponent(e)}&_count=20`);
   // The launch encounter's notes need nothing but the launch: they are searched at once, beside the Procedure search.
   const launchNotes = ctx.encounterId ? notesOf(ctx.encounterId) : undefined;
@@ -223,19 +239,7 @@ export async function readRecord(port: FhirPort, ctx: ReadContext): Promise<Reco
         await Promise.all(payorIds(covs ?? []).map((id) => readOnce('Organization', id)));
       }),
       search('Device', `patient=${pid}`),
-      searchIncluding('Procedure', `patient=${pid}&date=ge${isoDay(yearAgo)}&_sort=-date&_count=50`, 'Procedure:performer', ['Practitioner', 'PractitionerRole']).then(async (procs) => {
-        const visit = visitProcedures(procs ?? []);
-        const latestPump = [...(procs ?? [])].filter(isPumpProcedure).sort((a, b) => (procedureDay(b) ?? '').localeCompare(procedureDay(a) ?? ''))[0];
-        const pumpEncounter = encounterId(latestPump);
-        const encounters = [...new Set([ctx.encounterId, pumpEncounter].filter((e): e is string => !!e))];
-        await Promise.all([
-          // the visit's performers, and the latest pump procedure's when the server reviews that one (a stale launch)
-          readPerformers(latestPump && !visit.includes(latestPump) ? [...visit, latestPump] : visit),
-          // the latest pump procedure's own encounter, when the launch handed over another one (a stale launch)
-          pumpEncounter && pumpEncounter !== ctx.encounterId ? read('Encounter', pumpEncounter) : Promise.resolve(undefined),
-          readNotes(encounters, procedureDay(latestPump ?? visit[0] ?? { resourceType: 'Procedure' })),
-        ]);
-      }),
+      procedureReads,
       searchIncluding('MedicationAdministration', `patient=${pid}&_count=50`, 'MedicationAdministration:medication', ['Medication']).then(async (admins) => {
         const ids = medicationIds(admins ?? [], resources);
         await Promise.all(ids.map((id) => read('Medication', id)));
