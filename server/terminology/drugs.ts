@@ -60,7 +60,7 @@ export function recognizeDrug(input: { codings?: readonly CodingLike[]; texts?: 
   let hcpcs: string | undefined;
   const texts: string[] = [];
   for (const c of input.codings ?? []) {
-    const system = codeSystemOf(c.system);
+    const system = codeSystemOf(c.system, c.code);
     const code = c.code?.trim();
     if (system === 'rxnorm' && code) {
       const hit = INGREDIENTS.find((i) => i.rxnorm.includes(code));

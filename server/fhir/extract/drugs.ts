@@ -4,9 +4,10 @@
  */
 import type { Drug, VisitFacts } from '../../contracts/index.js';
 import { MAX_DRUG_AMOUNT } from '../../contracts/plain.js';
+import { isCodeOf } from '../../terminology/index.js';
 import { conceptTexts } from './concept.js';
 import { isConflict, quoted, readContainer, readPurchaser, readWaste, sentencesOf } from './notes.js';
-import { ccText, clip, codesIn, codings, notesText, num, obj, objs, str, SYSTEMS, usable, type Json, type Resource } from './record.js';
+import { ccText, clip, codesOf, codings, notesText, num, obj, objs, str, usable, type Json, type Resource } from './record.js';
 import { guarded, type Sources } from './sources.js';
 import type { Visit } from './visit.js';
 
@@ -102,7 +103,7 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
       if (/compound/i.test(allText) || compoundedByIngredients) {
         drug.compounded = true;
         src.set(`drugs.${i}.compounded`, 'derived', m, 'The record describes a compounded preparation.');
-      } else if (codesIn(concept, SYSTEMS.rxnorm).length) {
+      } else if (codesOf(concept, 'rxnorm').length) {
         src.set(`drugs.${i}.compounded`, 'derived', m, 'An RxNorm-coded manufactured product.');
       } else {
         src.set(`drugs.${i}.compounded`, 'default', m, 'The record does not say whether the drug was compounded; confirm.');
@@ -181,5 +182,5 @@ function doseUnit(q: Json): 'mg' | 'mcg' | 'mL' | 'g' | undefined {
 
 /** The one drug-code lookup of the extraction: a HCPCS coding on the drug (the policy re-checks it against the code table). */
 export function drugCodeOf(concept: unknown): string | undefined {
-  return codings(concept).find((c) => c.system && (SYSTEMS.hcpcs as readonly string[]).includes(c.system) && c.code && c.code.length <= 20)?.code;
+  return codings(concept).find((c) => isCodeOf('hcpcs', c.system, c.code) && c.code!.length <= 20)?.code;
 }
