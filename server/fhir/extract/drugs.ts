@@ -4,7 +4,7 @@
  */
 import type { Drug, VisitFacts } from '../../contracts/index.js';
 import { MAX_DRUG_AMOUNT } from '../../contracts/plain.js';
-import { isCodeOf } from '../../terminology/index.js';
+import { isCodeOf, isDiluent, recognizeDrug, strengthOf } from '../../terminology/index.js';
 import { conceptTexts } from './concept.js';
 import { isConflict, quoted, readContainer, readPurchaser, readWaste, sentencesOf } from './notes.js';
 import { ccText, clip, codesOf, codings, notesText, num, obj, objs, str, usable, type Json, type Resource } from './record.js';
@@ -29,39 +29,37 @@ export function medicationOf(visit: Visit, m: Resource): Resource | undefined {
   return visit.index.resolve(m.medicationReference, 'Medication', m);
 }
 
-/**
- * Strength per mL from Medication.ingredient.strength (a Ratio mg or mcg per mL) or from a product name
- * ("Baclofen 2000 mcg/mL", "morphine PF 25 mg/mL", "500 mcg/1 mL"). Only one active ingredient: a mixture's
- * strengths are not one concentration.
- */
-export function concentrationOf(medication: Resource | undefined, names: string[]): Drug['concentration'] | undefined {
-  const ingredients = objs(medication?.ingredient);
-  if (ingredients.length === 1) {
-    const ratio = obj((ingredients[0] as Json).strength);
-    const n = obj(ratio.numerator);
-    const d = obj(ratio.denominator);
-    const amount = num(n.value);
-    const unit = massUnit(str(n.code) ?? str(n.unit));
-    const per = num(d.value) ?? 1;
-    const du = (str(d.code) ?? str(d.unit) ?? 'mL').toLowerCase();
-    if (amount && amount > 0 && unit && per > 0 && (du === 'ml' || du === 'cm3')) return { amount, unit, perMl: per };
-  }
-  for (const name of names) {
-    const m = /(\d+(?:[.,]\d+)?)\s*(mg|mcg|µg|ug|microgram(?:s)?|milligram(?:s)?)\s*(?:\/|per)\s*(\d+(?:\.\d+)?)?\s*(?:ml|mL|cc)\b/i.exec(name);
-    if (m) {
-      const amount = Number((m[1] as string).replace(',', ''));
-      const unit = massUnit(m[2]);
-      const per = m[3] ? Number(m[3]) : 1;
-      if (amount > 0 && unit && per > 0 && Number.isFinite(amount)) return { amount, unit, perMl: per };
-    }
-  }
-  return undefined;
+/** One entry of Medication.ingredient, as read: its name, whether it is an active drug, and its strength. */
+export interface IngredientRead {
+  name?: string;
+  /** an active drug: not `isActive: false`, not a diluent (sodium chloride 0.9%, sterile water …) */
+  active: boolean;
+  /** why it is not active */
+  inactiveBecause?: 'isActive-false' | 'diluent';
+  /** Medication.ingredient.strength (R4 Ratio) or R5 strength[x] */
+  strength?: unknown;
 }
-function massUnit(u: string | undefined): 'mg' | 'mcg' | undefined {
-  const x = (u ?? '').toLowerCase();
-  if (x === 'mg' || x.startsWith('milligram')) return 'mg';
-  if (x === 'mcg' || x === 'ug' || x === 'µg' || x === 'μg' || x.startsWith('microgram')) return 'mcg';
-  return undefined;
+
+/**
+ * Medication.ingredient: R4 item[x] (CodeableConcept or Reference to a Substance/Medication) with isActive and
+ * strength; R5 item (CodeableReference) with strength[x]. An ingredient with no name counts as a drug only when
+ * it says it is active.
+ */
+export function ingredientsOf(visit: Visit, medication: Resource | undefined, admin?: Resource): IngredientRead[] {
+  return objs(medication?.ingredient).slice(0, 20).flatMap((ing): IngredientRead[] => {
+    const item = obj(ing.item);
+    const concept = ing.itemCodeableConcept ?? item.concept;
+    const ref = ing.itemReference ?? item.reference;
+    const target = ref ? visit.index.resolve(ref, undefined, medication) ?? (admin ? visit.index.resolve(ref, undefined, admin) : undefined) : undefined;
+    const words = [...conceptTexts(concept), str(obj(ref).display) ?? '', ...(target ? conceptTexts(target.code) : [])].filter(Boolean);
+    const name = words[0];
+    const strength = ing.strength ?? ing.strengthRatio ?? ing.strengthQuantity ?? ing.strengthCodeableConcept;
+    const out: IngredientRead = { active: true, ...(name ? { name: clip(name, 100) } : {}), ...(strength !== undefined ? { strength } : {}) };
+    if (ing.isActive === false || ing.isActive === 'false') return [{ ...out, active: false, inactiveBecause: 'isActive-false' }];
+    if (words.length && isDiluent(words.join(' '))) return [{ ...out, active: false, inactiveBecause: 'diluent' }];
+    if (!name && ing.isActive !== true && ing.isActive !== 'true') return [];
+    return [out];
+  });
 }
 
 export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drugs'] {
@@ -80,8 +78,12 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
       const allText = [name, notesText(m.note), str(dosage.text) ?? '', medication ? notesText(medication.note) : ''].join('\n');
       const drug: VisitFacts['drugs'][number] = { name, amount: 0, unit: 'mg', compounded: false, purchasedBy: 'unknown' };
       src.set(`drugs.${i}.name`, named ? 'record' : 'default', medication ?? m, named ? undefined : 'The drug is not named; enter it.');
-      const concentration = concentrationOf(medication, [named ?? '', ...conceptTexts(concept), str(dosage.text) ?? '']);
-      if (concentration && concentration.amount <= MAX_DRUG_AMOUNT) { drug.concentration = concentration; src.set(`drugs.${i}.concentration`, medication && objs(medication.ingredient).length === 1 ? 'record' : 'derived', medication ?? m); }
+      const ingredients = ingredientsOf(visit, medication, m);
+      const active = ingredients.filter((x) => x.active);
+      if (active.length) drug.ingredients = active.slice(0, 10).map((x) => x.name ?? 'ingredient not named');
+      // Strength: the one active ingredient's, checked against the words (a mixture has no one concentration).
+      const strength = active.length > 1 ? undefined
+        : strengthOf({ structured: active[0]?.strength, texts: [named ?? '', ...conceptTexts(concept), str(dosage.text) ?? ''] });
 
       // Amount given: Dosage.dose.
       const value = num(dose.value);
@@ -95,14 +97,32 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
         src.set(`drugs.${i}.amount`, 'default', m, 'The amount given (mg, mcg or mL) is not on the record; enter it.');
       }
 
+      if (strength?.ok && strength.concentration.amount <= MAX_DRUG_AMOUNT) {
+        drug.concentration = strength.concentration;
+        src.set(`drugs.${i}.concentration`, strength.from === 'structured' ? 'record' : 'derived', medication ?? m,
+          strength.from === 'structured' ? undefined : `From the words "${clip(strength.words, 80)}"; confirm.`);
+      } else if (strength && !strength.ok && strength.reason !== 'none') {
+        src.set(`drugs.${i}.concentration`, 'default', medication ?? m, `${strength.message} The concentration is not taken from it: enter it (mg/mL or mcg/mL) if the dose is in mL.`);
+      } else if (strength && drug.unit === 'mL') {
+        src.set(`drugs.${i}.concentration`, 'default', medication ?? m, 'The concentration (mg/mL or mcg/mL) is not on the record; the dose in mL needs it for the units: enter it.');
+      }
+
       const hcpcs = drugCodeOf(concept);
       if (hcpcs) { drug.hcpcs = hcpcs; src.set(`drugs.${i}.hcpcs`, 'record', m); }
 
-      // Compounded: said in the text, or a Medication of several ingredients; an RxNorm code means manufactured.
-      const compoundedByIngredients = objs(medication?.ingredient).length > 1;
-      if (/compound/i.test(allText) || compoundedByIngredients) {
+      // Compounded: two or more ACTIVE drugs (the Medication's ingredients, or distinct pump drugs in the name), or
+      // the words say so; a diluent (sodium chloride 0.9%, sterile water) or an ingredient with isActive false does not
+      // count. An RxNorm code means a manufactured product.
+      const inactive = ingredients.filter((x) => !x.active);
+      const namedDrugs = recognizeDrug({ texts: [named ?? ''] }).ingredients;
+      const saidCompounded = COMPOUNDED.test(allText) && !NOT_COMPOUNDED.test(allText);
+      if (active.length > 1 || namedDrugs.length > 1 || saidCompounded) {
         drug.compounded = true;
-        src.set(`drugs.${i}.compounded`, 'derived', m, 'The record describes a compounded preparation.');
+        src.set(`drugs.${i}.compounded`, 'derived', medication ?? m, active.length > 1
+          ? `The Medication lists ${active.length} active ingredients (${active.map((x) => x.name ?? 'not named').join(', ')}): a compounded mixture.`
+          : namedDrugs.length > 1 ? `The drug's name names ${namedDrugs.join(' and ')}: a mixture.` : 'The record describes a compounded preparation.');
+      } else if (inactive.length && active.length === 1) {
+        src.set(`drugs.${i}.compounded`, 'derived', medication ?? m, `One active drug (${active[0]!.name ?? 'not named'}); ${inactive.map((x) => x.name ?? 'an ingredient').join(', ')} ${inactive.length === 1 ? 'is' : 'are'} ${inactive.every((x) => x.inactiveBecause === 'diluent') ? 'the diluent' : 'not active'}, so not a compounded mixture.`);
       } else if (codesOf(concept, 'rxnorm').length) {
         src.set(`drugs.${i}.compounded`, 'derived', m, 'An RxNorm-coded manufactured product.');
       } else {
@@ -141,6 +161,10 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
     drugs.length ? undefined : 'No drug administration for the visit on record; add the drug if the pump was refilled.');
   return drugs;
 }
+
+const COMPOUNDED = /\bcompound(?:ed|ing)?\b/i;
+/** "not compounded", "non-compounded": a manufactured product */
+const NOT_COMPOUNDED = /\b(?:not|non|never|no)[\s-]*compound/i;
 
 /** The programmed daily volume: the first Dosage.rateQuantity in mL/d, or mL/h × 24. */
 export function readDailyVolume(src: Sources, medAdmins: Resource[]): number | undefined {

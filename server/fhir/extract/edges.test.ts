@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LAUNCH_ENCOUNTER_TAG } from '../../contracts/index.js';
+import { evaluateVisit } from '../../policy/index.js';
 import { extractVisit } from './index.js';
 
 type R = Record<string, unknown> & { resourceType: string; id?: string };
@@ -52,5 +53,99 @@ describe('HCPCS and CPT by OID (C-CDA-derived and Epic records send urn:oid syst
     const r = extractVisit(bundle(patient, caLocation, launch(encounter('e1', '2026-11-20T17:00:00Z')),
       proc('pr1', '2026-11-20T17:10:00Z', { coding: [{ system: HCPCS_ALL_OID, code: 'REFILL1' }] }, { encounter: { reference: 'Encounter/e1' } })));
     expect(r.facts.proposedCodes ?? []).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ drugs
+
+const UCUM = 'http://unitsofmeasure.org';
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const q = (value: number, code: string, unit = code) => ({ value, unit, system: UCUM, code });
+/** an Oracle-shaped MedicationAdministration with a contained Medication, dose in mL */
+const adminOf = (medication: Record<string, unknown>, dose = q(20, 'mL')): R => ({
+  resourceType: 'MedicationAdministration', id: 'ma1', status: 'completed', effectiveDateTime: '2026-11-20T17:20:00Z',
+  context: { reference: 'Encounter/e1' }, contained: [{ resourceType: 'Medication', id: 'med1', ...medication }],
+  medicationReference: { reference: '#med1' }, dosage: { dose },
+});
+const visitWith = (...extra: R[]) => extractVisit(bundle(patient, caLocation, launch(encounter('e1', '2026-11-20T17:00:00Z')),
+  proc('pr1', '2026-11-20T17:10:00Z', { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '62369' }] }, { encounter: { reference: 'Encounter/e1' } }), ...extra));
+const drugLines = (r: ReturnType<typeof extractVisit>) => {
+  // the clinician confirms the practice bought the drug (the record here does not say)
+  const facts = { ...r.facts, drugs: r.facts.drugs.map((d) => ({ ...d, purchasedBy: 'practice' as const })) };
+  return evaluateVisit(facts, { policyId: 'cpt-default', lineOfBusiness: 'commercial', mappingMatched: false })
+    .lines.filter((l) => l.system === 'HCPCS').map((l) => ({ code: l.code, units: l.units }));
+};
+const baclofen = (strength: unknown = { numerator: q(2000, 'ug'), denominator: q(1, 'mL') }) =>
+  ({ itemCodeableConcept: { coding: [{ system: RXNORM, code: '1292', display: 'baclofen' }], text: 'baclofen' }, strength });
+
+describe('one strength parser: the extraction reads what the code table reads', () => {
+  it('a Ratio with no denominator is not taken as per mL: the concentration is not recorded, and said so', () => {
+    const r = visitWith(adminOf({ code: { text: 'Baclofen intrathecal' }, ingredient: [baclofen({ numerator: q(2000, 'ug') })] }));
+    expect(r.facts.drugs[0]?.concentration).toBeUndefined();
+    expect(r.factSources['drugs.0.concentration']).toMatchObject({ status: 'default' });
+    expect(r.factSources['drugs.0.concentration']?.note).toMatch(/denominator/);
+    expect(drugLines(r)).toEqual([]);
+  });
+  it('g per L (UCUM) converts: 2 g/L = 2 mg/mL; 20 mL = 40 mg = 4 units of J0475', () => {
+    const r = visitWith(adminOf({ code: { text: 'Baclofen intrathecal' }, ingredient: [baclofen({ numerator: q(2, 'g'), denominator: q(1, 'L') })] }));
+    expect(r.facts.drugs[0]?.concentration).toEqual({ amount: 2000, unit: 'mg', perMl: 1000 });
+    expect(r.factSources['drugs.0.concentration']?.status).toBe('record');
+    expect(drugLines(r)).toEqual([{ code: 'J0475', units: 4 }]);
+  });
+  it('a decimal comma is not a thousands separator ("2,5 mg/mL" is never 25 mg/mL)', () => {
+    const r = visitWith(adminOf({ code: { text: 'morphine PF 2,5 mg/mL' } }));
+    expect(r.facts.drugs[0]?.concentration).toBeUndefined();
+    expect(r.factSources['drugs.0.concentration']?.note).toMatch(/decimal comma/);
+  });
+  it('"1,000 mcg/mL" in the display is a thousands separator, read as derived from the words', () => {
+    const r = visitWith(adminOf({ code: { coding: [{ system: 'urn:oid:1.2.840.114350.1.13.0.1.7.2.698288', code: '4471', display: 'BACLOFEN 1,000 MCG/ML INTRATHECAL SOLN' }] } }));
+    expect(r.facts.drugs[0]?.concentration).toEqual({ amount: 1000, unit: 'mcg', perMl: 1 });
+    expect(r.factSources['drugs.0.concentration']?.status).toBe('derived');
+    expect(drugLines(r)).toEqual([{ code: 'J0475', units: 2 }]);
+  });
+  it('a unit text that says mcg under a UCUM code mg is refused, not read as either', () => {
+    const r = visitWith(adminOf({ code: { text: 'Baclofen intrathecal' }, ingredient: [baclofen({ numerator: q(2000, 'mg', 'mcg'), denominator: q(1, 'mL') })] }));
+    expect(r.facts.drugs[0]?.concentration).toBeUndefined();
+    expect(r.factSources['drugs.0.concentration']?.note).toMatch(/disagree/);
+  });
+  it('the ingredient strength against a different strength in the product name is refused', () => {
+    const r = visitWith(adminOf({ code: { text: 'Baclofen 500 mcg/mL intrathecal' }, ingredient: [baclofen()] }));
+    expect(r.facts.drugs[0]?.concentration).toBeUndefined();
+    expect(r.factSources['drugs.0.concentration']?.note).toMatch(/disagree/);
+  });
+});
+
+describe('compounded means two or more ACTIVE drugs (diluents and isActive:false do not count)', () => {
+  const saline = { itemCodeableConcept: { text: 'sodium chloride 0.9% (preservative-free)' }, strength: { numerator: q(9, 'mg'), denominator: q(1, 'mL') } };
+  it('baclofen + sodium chloride 0.9%: the normal baclofen line (J0475, 4 units), not J7999', () => {
+    const r = visitWith(adminOf({ code: { text: 'Baclofen in sodium chloride 0.9% intrathecal' }, ingredient: [baclofen(), saline] }));
+    expect(r.facts.drugs[0]).toMatchObject({ compounded: false, ingredients: ['baclofen'], concentration: { amount: 2000, unit: 'mcg', perMl: 1 } });
+    expect(r.factSources['drugs.0.compounded']?.note).toMatch(/diluent/);
+    expect(drugLines(r)).toEqual([{ code: 'J0475', units: 4 }]);
+  });
+  it('R4 isActive:false (preservative-free saline) and a diluent by Substance reference (sterile water)', () => {
+    const water: R = { resourceType: 'Substance', id: 'sub1', code: { text: 'Sterile Water for Injection' } };
+    const r1 = visitWith(adminOf({ code: { text: 'Baclofen intrathecal' }, ingredient: [baclofen(), { itemCodeableConcept: { text: 'PF NS' }, isActive: false }] }));
+    expect(r1.facts.drugs[0]?.compounded).toBe(false);
+    expect(drugLines(r1)).toEqual([{ code: 'J0475', units: 4 }]);
+    const r2 = visitWith(water, adminOf({ code: { text: 'Baclofen intrathecal' }, ingredient: [baclofen(), { itemReference: { reference: 'Substance/sub1' } }] }));
+    expect(r2.facts.drugs[0]?.compounded).toBe(false);
+    expect(drugLines(r2)).toEqual([{ code: 'J0475', units: 4 }]);
+  });
+  it('morphine + bupivacaine (the word "compounded" nowhere) is compounded: J7999 × 1', () => {
+    const r = visitWith(adminOf({ code: { text: 'Morphine/Bupivacaine intrathecal' }, ingredient: [
+      { itemCodeableConcept: { text: 'morphine sulfate' }, strength: { numerator: q(20, 'mg'), denominator: q(1, 'mL') } },
+      { itemCodeableConcept: { text: 'bupivacaine hydrochloride' }, strength: { numerator: q(10, 'mg'), denominator: q(1, 'mL') } },
+      saline,
+    ] }));
+    expect(r.facts.drugs[0]).toMatchObject({ compounded: true, ingredients: ['morphine sulfate', 'bupivacaine hydrochloride'] });
+    expect(drugLines(r)).toEqual([{ code: 'J7999', units: 1 }]);
+  });
+  it('a mixture named without an ingredient list is compounded; "not compounded" is not', () => {
+    const mix = visitWith(adminOf({ code: { text: 'MORPHINE-BUPIVACAINE IT PUMP SYRINGE' } }, q(20, 'mg')));
+    expect(mix.facts.drugs[0]?.compounded).toBe(true);
+    const plain = visitWith(adminOf({ code: { text: 'Baclofen 2000 mcg/mL (not compounded)' } }));
+    expect(plain.facts.drugs[0]?.compounded).toBe(false);
+    expect(drugLines(plain)).toEqual([{ code: 'J0475', units: 4 }]);
   });
 });
