@@ -149,3 +149,38 @@ describe('compounded means two or more ACTIVE drugs (diluents and isActive:false
     expect(drugLines(plain)).toEqual([{ code: 'J0475', units: 4 }]);
   });
 });
+
+// ------------------------------------------------------------------------------------------------ the service state
+
+describe('one reader of the service state: the visit keeps the clock of the state its serviceState names', () => {
+  const nyLocation: R = { resourceType: 'Location', id: 'loc-ny', name: 'Manhattan Spine Center', address: { state: 'NY' } };
+  const caLocation2: R = { resourceType: 'Location', id: 'loc-ca', name: 'Bay Pain Clinic', address: { state: 'CA' } };
+  const at = (id: string, start: string, loc: string): R => ({ resourceType: 'Encounter', id, status: 'finished', period: { start }, location: [{ location: { reference: `Location/${loc}` } }] });
+  // 2026-11-21T05:30Z is 00:30 on the 21st in New York but 21:30 on the 20th in California
+  const refill = proc('pr-new', '2026-11-21T05:30:00Z', { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '62369' }] }, { encounter: { reference: 'Encounter/e-new' } });
+
+  it('a stale launch encounter in NY, the pump visit in CA: the date is the California date, the state CA', () => {
+    const r = extractVisit(bundle(patient, nyLocation, caLocation2, launch(at('e-old', '2026-08-28T15:00:00Z', 'loc-ny')), at('e-new', '2026-11-21T05:00:00Z', 'loc-ca'), refill));
+    expect(r.facts.serviceState).toBe('CA');
+    expect(r.facts.serviceDate).toBe('2026-11-20');
+    expect(r.references.encounter).toBe('Encounter/e-new');
+    expect(r.facts.services.refill).toBe(true);
+    expect(r.recordNotices?.map((n) => n.id)).toContain('stale-launch-encounter');
+    expect(r.recordNotices?.find((n) => n.id === 'stale-launch-encounter')?.message).toMatch(/2026-11-20/);
+  });
+  it('untagged: the first Encounter of the Bundle is in NY, the latest (the visit) in CA', () => {
+    const r = extractVisit(bundle(patient, nyLocation, caLocation2, at('e-first', '2026-06-01T15:00:00Z', 'loc-ny'), at('e-new', '2026-11-21T05:00:00Z', 'loc-ca'), refill));
+    expect(r.facts.serviceState).toBe('CA');
+    expect(r.facts.serviceDate).toBe('2026-11-20');
+    expect(r.factSources.serviceState?.status).toBe('record');
+  });
+  it("the visit's Encounter gives no state: every Location in the record agrees → that state, derived; else the patient's", () => {
+    const bare: R = { resourceType: 'Encounter', id: 'e1', status: 'finished', period: { start: '2026-11-21T05:00:00Z' } };
+    const p1 = proc('pr1', '2026-11-21T05:30:00Z', { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '62369' }] }, { encounter: { reference: 'Encounter/e1' } });
+    const one = extractVisit(bundle(patient, nyLocation, launch(bare), p1));
+    expect([one.facts.serviceState, one.facts.serviceDate, one.factSources.serviceState?.status]).toEqual(['NY', '2026-11-21', 'derived']);
+    const two = extractVisit(bundle(patient, nyLocation, caLocation2, launch(bare), p1));
+    expect([two.facts.serviceState, two.facts.serviceDate, two.factSources.serviceState?.status]).toEqual(['CA', '2026-11-20', 'derived']);
+    expect(two.factSources.serviceState?.note).toMatch(/patient's state/);
+  });
+});

@@ -63,7 +63,7 @@ export function extractVisit(input: unknown, opts: ExtractOptions = {}): Extract
   // The order of the readers is the order of factSources and references in the response: keep it.
   const { patient, patientFacts } = readPatient(index, src, references);
   const visit = readVisit(index, src, references, patientFacts.state, opts);
-  const { placeOfService, serviceState } = readPlace(visit, patient, patientFacts);
+  const { placeOfService, serviceState } = readPlace(visit, patient);
   const coverage = readCoverage(visit);
   const medAdmins = todaysMedicationAdministrations(visit);
   const drugs = readDrugs(visit, medAdmins);
