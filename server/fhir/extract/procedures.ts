@@ -1,7 +1,6 @@
 /** Procedures: which CPT codes are pump services, and a Procedure's services, codes and local date. */
 import { CPT_PUMP_CODES } from '../../terminology/index.js';
 import { readConcept, type ConceptRead } from './concept.js';
-import { localDateOf } from './dates.js';
 import { isCodeOf } from '../../terminology/index.js';
 import { codesOf, codings, obj, type Resource } from './record.js';
 
@@ -44,9 +43,9 @@ export function pumpServiceOf(p: Resource): ConceptRead<PumpService> | undefined
   return readConcept([p.code], () => undefined, pumpServiceOfText);
 }
 
-/** The local date of a Procedure (performedDateTime, performedPeriod.start, performedString), in the state's zone. */
-export function procedureDate(p: Resource, state?: string): string | undefined {
-  return (localDateOf(p.performedDateTime, state) ?? localDateOf(obj(p.performedPeriod).start, state) ?? localDateOf(p.performedString, state))?.date;
+/** The local date of a Procedure (performedDateTime, performedPeriod.start, performedString), by the visit's date reader. */
+export function procedureDate(p: Resource, localDate: (v: unknown) => string | undefined): string | undefined {
+  return localDate(p.performedDateTime) ?? localDate(obj(p.performedPeriod).start) ?? localDate(p.performedString);
 }
 export function procedureCodes(p: Resource): { cpt: string[]; hcpcs: string[] } {
   return { cpt: codesOf(p.code, 'cpt'), hcpcs: codesOf(p.code, 'hcpcs') };

@@ -13,7 +13,8 @@
 import { LAUNCH_ENCOUNTER_TAG, type RecordReferences } from '../../contracts/index.js';
 import { localDateOf } from './dates.js';
 import { documentText, sentencesOf, type NoteSentence } from './notes.js';
-import { pumpServiceOf, procedureDate } from './procedures.js';
+import type { ConceptRead } from './concept.js';
+import { procedureCodes, procedureDate, pumpServiceOf, type PumpService } from './procedures.js';
 import { ccText, notesText, obj, objs, refTo, str, usable, type Resource, type ResourceIndex } from './record.js';
 import { serviceStateOf, type ServiceState } from './service-state.js';
 import type { Sources } from './sources.js';
@@ -38,8 +39,12 @@ export interface Visit {
   zoneState?: string;
   /** where the service was furnished, for the visit's Encounter (service-state.ts): the zone and the serviceState fact */
   serviceState: ServiceState;
-  /** local date of a FHIR date/dateTime/instant */
+  /** local date of a FHIR date/dateTime/instant (worked out once per value) */
   localDate: (v: unknown) => string | undefined;
+  /** a Procedure's local date, pump services and codes, each worked out once per request (procedures.ts) */
+  procedureDateOf: (p: Resource) => string | undefined;
+  pumpServiceOf: (p: Resource) => ConceptRead<PumpService> | undefined;
+  procedureCodesOf: (p: Resource) => { cpt: string[]; hcpcs: string[] };
   /** does this resource belong to the visit (encounter reference first, local date second)? */
   inVisit: (encounterRefs: unknown[], dates: unknown[]) => boolean;
   todaysProcedures: Resource[];
@@ -58,6 +63,17 @@ const todayUtc = () => new Date().toISOString().slice(0, 10);
 const isDate = (s: string | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s);
 const isLaunchTagged = (e: Resource) => objs(obj(e.meta).tag).some((t) => t.system === LAUNCH_ENCOUNTER_TAG.system && t.code === LAUNCH_ENCOUNTER_TAG.code);
 
+/** a per-request memo of a function of one resource */
+function once<T>(f: (r: Resource) => T): (r: Resource) => T {
+  const memo = new Map<Resource, T>();
+  return (r) => {
+    if (memo.has(r)) return memo.get(r) as T;
+    const v = f(r);
+    memo.set(r, v);
+    return v;
+  };
+}
+
 interface Choice {
   serviceDate: string;
   encounter?: Resource;
@@ -72,11 +88,8 @@ export function readVisit(index: ResourceIndex, src: Sources, references: Record
   const encounters = index.ofType('Encounter').filter(usable);
   const procedures = index.ofType('Procedure').filter(usable);
   const tagged = encounters.find(isLaunchTagged);
-  const serviceMemo = new Map<Resource, ReturnType<typeof pumpServiceOf>>();
-  const serviceOf = (p: Resource) => {
-    if (!serviceMemo.has(p)) serviceMemo.set(p, pumpServiceOf(p));
-    return serviceMemo.get(p);
-  };
+  const serviceOf = once((p: Resource) => pumpServiceOf(p));
+  const codesOf = once((p: Resource) => procedureCodes(p));
 
   const refersTo = (ref: unknown, enc: Resource): boolean => {
     const hit = index.resolve(ref, 'Encounter');
@@ -89,12 +102,14 @@ export function readVisit(index: ResourceIndex, src: Sources, references: Record
 
   /** the visit's date and Encounter, with local dates in `zoneState`'s time zone */
   const choose = (zoneState: string | undefined): Choice => {
-    const localDate = (v: unknown) => localDateOf(v, zoneState)?.date;
-    const dateMemo = new Map<Resource, string | undefined>();
-    const dateOf = (p: Resource) => {
-      if (!dateMemo.has(p)) dateMemo.set(p, procedureDate(p, zoneState));
-      return dateMemo.get(p);
+    // a UTC instant's local date costs an Intl conversion: once per value (the encounter sort asks again and again)
+    const localMemo = new Map<string, string | undefined>();
+    const localDate = (v: unknown): string | undefined => {
+      if (typeof v !== 'string') return undefined;
+      if (!localMemo.has(v)) localMemo.set(v, localDateOf(v, zoneState)?.date);
+      return localMemo.get(v);
     };
+    const dateOf = once((p: Resource) => procedureDate(p, localDate));
     const encDate = (e: Resource) => localDate(obj(e.period).start) ?? localDate(obj(e.period).end);
     const launchEncounter = tagged ?? [...encounters].sort((a, b) => (encDate(b) ?? '').localeCompare(encDate(a) ?? ''))[0];
     const pumpProcs = procedures
@@ -199,6 +214,7 @@ export function readVisit(index: ResourceIndex, src: Sources, references: Record
 
   return {
     index, src, references, encounter, launchEncounter: tagged, serviceDate, zoneState, serviceState, localDate, inVisit,
+    procedureDateOf: dateOf, pumpServiceOf: serviceOf, procedureCodesOf: codesOf,
     todaysProcedures, priorProcedures, documents, sentences, todaysNotes, pumpProcedure,
   };
 }
