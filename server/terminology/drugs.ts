@@ -84,14 +84,19 @@ export function recognizeDrug(input: { codings?: readonly CodingLike[]; texts?: 
 /**
  * Diluents and vehicles a pump syringe is made up in: never a drug of their own, nor the second drug that makes a
  * mixture "compounded" (only two or more active drugs do): sodium chloride 0.9% / (preservative-free) normal saline,
- * sterile water / water for injection, dextrose, lactated Ringer's, Elliott's B solution. Words that also name a pump
- * drug are the drug ("baclofen in sodium chloride 0.9%").
+ * sterile water / water for injection, dextrose, lactated Ringer's, Elliott's B solution. Words that also name any
+ * other substance are a drug ("baclofen in sodium chloride 0.9%", "ropivacaine in NS"): unknown words never make a diluent.
  */
-const DILUENT = /\b(?:sodium chloride|(?:normal |physiologic(?:al)? )?saline|sterile water|water for injection|bacteriostatic water|dextrose|glucose|lactated ringer'?s?|ringer'?s(?: lactate| solution)?|elliott'?s b|diluent|vehicle)\b/i;
-const DILUENT_ABBREVIATION = /\b(?:NS|NaCl|D5W|SWFI|WFI|LR)\b/;
+const DILUENT = /\b(?:sodium chloride|(?:normal |physiologic(?:al)? )?saline|sterile water|water for injection|bacteriostatic water|(?:in )?water|dextrose|glucose|lactated ringer'?s?|ringer'?s(?: lactate| solution)?|elliott'?s b(?: solution)?|diluent|vehicle)\b/gi;
+const DILUENT_ABBREVIATION = /\b(?:NS|NaCl|D5W|SWFI|WFI|LR)\b/g;
+/** words that say nothing about what the substance is: form, route, packaging, strength */
+const FILLER = /\b(?:in|with|and|for|of|plus|preservative[- ]?free|pf|usp|nf|injection|injectable|inj|solution|soln|sol|intrathecal|it|iv|epidural|sterile|flush|rinse|bag|vial|bottle|syringe|premix(?:ed)?|plain)\b|\d[\d.,]*\s*(?:%|[a-zµμ]+(?:\/[a-z]+)?\b)?/gi;
+/** a diluent: diluent words and nothing else but form, route, packaging and strength words ("ropivacaine in sodium chloride" is a drug) */
 export function isDiluent(text: string | undefined): boolean {
-  if (!text || !(DILUENT.test(text) || DILUENT_ABBREVIATION.test(text))) return false;
-  return !INGREDIENTS.some((i) => i.names.test(text));
+  if (!text) return false;
+  const withoutDiluent = text.replace(DILUENT, ' ').replace(DILUENT_ABBREVIATION, ' ');
+  if (withoutDiluent === text) return false;
+  return !/[a-z]{2,}/i.test(withoutDiluent.replace(FILLER, ' '));
 }
 
 /** ingredients named in a drug's name and ingredient list (the policy side of recognizeDrug) */

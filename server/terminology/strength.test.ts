@@ -4,7 +4,7 @@
  * inputs it must refuse (ambiguous, no denominator, not a mass), for which the product says "not recorded".
  */
 import { describe, expect, it } from 'vitest';
-import { concentrationFromRatio, parseStrength, readStrengthText, readStrengthValue, strengthOf } from './index.js';
+import { concentrationFromRatio, isDiluent, parseStrength, readStrengthText, readStrengthValue, strengthOf } from './index.js';
 
 const UCUM = 'http://unitsofmeasure.org';
 const q = (value: number, code: string, unit = code) => ({ value, unit, system: UCUM, code });
@@ -114,4 +114,14 @@ describe('strengthOf: the structured strength against the words', () => {
     expect(strengthOf({ structured: { numerator: q(2000, 'ug') }, texts: ['Baclofen intrathecal'] })).toMatchObject({ ok: false, reason: 'no-denominator' });
     expect(strengthOf({ structured: { numerator: q(2000, 'ug') }, texts: ['Baclofen 2000 mcg/mL'] })).toMatchObject({ ok: true, from: 'text' });
   });
+});
+
+describe('isDiluent: words that name only a diluent or vehicle', () => {
+  it.each([
+    'sodium chloride 0.9% (preservative-free)', 'Sodium Chloride 0.9 % Injection Solution', 'PF NS', 'NS 0.9%',
+    'Sterile Water for Injection, USP', 'Normal saline (NS) 0.9%', 'preservative-free normal saline', 'SODIUM CHLORIDE 0.9 % IV FLUSH', 'dextrose 5% in water (D5W)',
+  ])('%s is a diluent', (text) => { expect(isDiluent(text)).toBe(true); });
+  it.each([
+    'baclofen in NS', 'Baclofen in sodium chloride 0.9%', 'ropivacaine in sodium chloride 0.9%', 'bupivacaine in dextrose 8.25%', 'morphine', '', 'NSAID',
+  ])('%s is not', (text) => { expect(isDiluent(text)).toBe(false); });
 });

@@ -62,7 +62,23 @@ export function ingredientsOf(visit: Visit, medication: Resource | undefined, ad
   });
 }
 
-export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drugs'] {
+/**
+ * The visit's administrations of a drug, and those of a diluent only (a sodium chloride 0.9% flush, sterile water,
+ * a saline rinse of the reservoir): a diluent is never a pump drug, and its route (often IV) is not the pump's.
+ */
+export function withoutDiluents(visit: Visit, medAdmins: Resource[]): { given: Resource[]; diluents: Resource[] } {
+  const given: Resource[] = [];
+  const diluents: Resource[] = [];
+  for (const m of medAdmins) {
+    const medication = medicationOf(visit, m);
+    const words = [...conceptTexts(m.medicationCodeableConcept ?? medication?.code), str(obj(m.medicationReference).display) ?? ''].filter(Boolean);
+    const only = words.length > 0 && isDiluent(words.join(' ')) && ingredientsOf(visit, medication, m).every((x) => !x.active);
+    (only ? diluents : given).push(m);
+  }
+  return { given, diluents };
+}
+
+export function readDrugs(visit: Visit, medAdmins: Resource[], diluents: Resource[] = []): VisitFacts['drugs'] {
   const { src } = visit;
   const drugs: VisitFacts['drugs'] = [];
   const visitPurchaser = readPurchaser(visit.sentences);
@@ -157,8 +173,10 @@ export function readDrugs(visit: Visit, medAdmins: Resource[]): VisitFacts['drug
       drugs.push(drug);
     }, undefined, 'enter the drug.');
   }
+  const diluted = diluents.slice(0, 5).map((m) => clip(ccText(m.medicationCodeableConcept ?? medicationOf(visit, m)?.code) ?? str(obj(m.medicationReference).display) ?? 'a diluent', 60));
+  const diluentNote = diluted.length ? ` ${diluted.join('; ')}: a diluent only, not a pump drug (no drug line).` : '';
   src.set('drugs', drugs.length ? 'record' : 'default', undefined,
-    drugs.length ? undefined : 'No drug administration for the visit on record; add the drug if the pump was refilled.');
+    drugs.length ? (diluentNote ? diluentNote.trim() : undefined) : `No drug administration for the visit on record; add the drug if the pump was refilled.${diluentNote}`);
   return drugs;
 }
 

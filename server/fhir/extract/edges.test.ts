@@ -184,3 +184,29 @@ describe('one reader of the service state: the visit keeps the clock of the stat
     expect(two.factSources.serviceState?.note).toMatch(/patient's state/);
   });
 });
+
+describe('a diluent-only administration (Epic charts the saline flush as its own MedicationAdministration)', () => {
+  const flush: R = {
+    resourceType: 'MedicationAdministration', id: 'ma0', status: 'completed', effectiveDateTime: '2026-11-20T17:05:00Z', context: { reference: 'Encounter/e1' },
+    medicationCodeableConcept: { coding: [{ system: RXNORM, code: '313002', display: 'sodium chloride 9 MG/ML Injectable Solution' }], text: 'SODIUM CHLORIDE 0.9 % IV FLUSH' },
+    dosage: { route: { coding: [{ system: 'http://snomed.info/sct', code: '47625008', display: 'Intravenous route' }] }, dose: q(10, 'mL') },
+  };
+  const drug: R = {
+    resourceType: 'MedicationAdministration', id: 'ma1', status: 'completed', effectiveDateTime: '2026-11-20T17:20:00Z', context: { reference: 'Encounter/e1' },
+    medicationCodeableConcept: { text: 'Baclofen 2000 mcg/mL intrathecal' },
+    dosage: { route: { coding: [{ system: 'http://snomed.info/sct', code: '72607000', display: 'Intrathecal route' }] }, dose: q(20, 'mL') },
+  };
+  it('is not a drug, does not give the pump its route, and is said in the drugs source', () => {
+    const r = visitWith(flush, drug);
+    expect(r.facts.drugs.map((d) => d.name)).toEqual(['Baclofen 2000 mcg/mL intrathecal']);
+    expect(r.facts.device.route).toBe('intrathecal');
+    expect(r.factSources.drugs?.note).toMatch(/SODIUM CHLORIDE 0.9 % IV FLUSH: a diluent only/);
+    expect(drugLines(r)).toEqual([{ code: 'J0475', units: 4 }]);
+  });
+  it('a saline-only refill gives no drug, and says so', () => {
+    const r = visitWith({ ...flush, dosage: { dose: q(20, 'mL') } });
+    expect(r.facts.drugs).toEqual([]);
+    expect(r.factSources.drugs).toMatchObject({ status: 'default' });
+    expect(r.factSources.drugs?.note).toMatch(/a diluent only/);
+  });
+});

@@ -34,7 +34,7 @@ import { VisitFacts, type FactSources, type RecordNotice, type RecordReferences 
 import { readCoverage } from './coverage.js';
 import { readDevice } from './device.js';
 import { readDiagnoses } from './diagnoses.js';
-import { readDailyVolume, readDrugs, todaysMedicationAdministrations } from './drugs.js';
+import { readDailyVolume, readDrugs, todaysMedicationAdministrations, withoutDiluents } from './drugs.js';
 import { readEnvelope } from './envelope.js';
 import { BadBundleError } from './errors.js';
 import { readHistory } from './history.js';
@@ -65,8 +65,9 @@ export function extractVisit(input: unknown, opts: ExtractOptions = {}): Extract
   const visit = readVisit(index, src, references, patientFacts.state, opts);
   const { placeOfService, serviceState } = readPlace(visit, patient);
   const coverage = readCoverage(visit);
-  const medAdmins = todaysMedicationAdministrations(visit);
-  const drugs = readDrugs(visit, medAdmins);
+  // a diluent-only administration (a saline flush) is neither a drug nor evidence of the pump's route
+  const { given: medAdmins, diluents } = withoutDiluents(visit, todaysMedicationAdministrations(visit));
+  const drugs = readDrugs(visit, medAdmins, diluents);
   const device = readDevice(visit, medAdmins);
   const services = readServices(visit);
   const performer = readPerformer(visit);
