@@ -45,7 +45,7 @@ export interface IngredientRead {
  * strength; R5 item (CodeableReference) with strength[x]. An ingredient with no name counts as a drug only when
  * it says it is active.
  */
-export function ingredientsOf(visit: Visit, medication: Resource | undefined, admin?: Resource): IngredientRead[] {
+export function medicationIngredients(visit: Visit, medication: Resource | undefined, admin?: Resource): IngredientRead[] {
   return objs(medication?.ingredient).slice(0, 20).flatMap((ing): IngredientRead[] => {
     const item = obj(ing.item);
     const concept = ing.itemCodeableConcept ?? item.concept;
@@ -72,7 +72,7 @@ export function withoutDiluents(visit: Visit, medAdmins: Resource[]): { given: R
   for (const m of medAdmins) {
     const medication = medicationOf(visit, m);
     const words = [...conceptTexts(m.medicationCodeableConcept ?? medication?.code), str(obj(m.medicationReference).display) ?? ''].filter(Boolean);
-    const only = words.length > 0 && isDiluent(words.join(' ')) && ingredientsOf(visit, medication, m).every((x) => !x.active);
+    const only = words.length > 0 && isDiluent(words.join(' ')) && medicationIngredients(visit, medication, m).every((x) => !x.active);
     (only ? diluents : given).push(m);
   }
   return { given, diluents };
@@ -94,7 +94,7 @@ export function readDrugs(visit: Visit, medAdmins: Resource[], diluents: Resourc
       const allText = [name, notesText(m.note), str(dosage.text) ?? '', medication ? notesText(medication.note) : ''].join('\n');
       const drug: VisitFacts['drugs'][number] = { name, amount: 0, unit: 'mg', compounded: false, purchasedBy: 'unknown' };
       src.set(`drugs.${i}.name`, named ? 'record' : 'default', medication ?? m, named ? undefined : 'The drug is not named; enter it.');
-      const ingredients = ingredientsOf(visit, medication, m);
+      const ingredients = medicationIngredients(visit, medication, m);
       const active = ingredients.filter((x) => x.active);
       if (active.length) drug.ingredients = active.slice(0, 10).map((x) => x.name ?? 'ingredient not named');
       // Strength: the one active ingredient's, checked against the words (a mixture has no one concentration).
