@@ -8,7 +8,9 @@
  * - A clinician's serviceDate (opts.serviceDate) or the EHR session's date (opts.today) decides the date.
  * - Procedures, medications, notes and diagnoses belong to the visit by encounter reference first, by local date
  *   second: a resource that names another encounter is not part of this visit even on the same day.
- * Local dates use the time zone of the state where the service was furnished (dates.ts).
+ * Local dates use the time zone of the state where the service was furnished (dates.ts), read once for the visit's
+ * final Encounter (service-state.ts): the visit is chosen again when that Encounter names another state than the
+ * launch encounter, so the dates and the serviceState fact always use the same state.
  */
 import { LAUNCH_ENCOUNTER_TAG, type RecordReferences } from '../../contracts/index.js';
 import { localDateOf } from './dates.js';
@@ -77,7 +79,6 @@ function once<T>(f: (r: Resource) => T): (r: Resource) => T {
 interface Choice {
   serviceDate: string;
   encounter?: Resource;
-  launchEncounter?: Resource;
   localDate: (v: unknown) => string | undefined;
   dateOf: (p: Resource) => string | undefined;
   /** writes the serviceDate source and the stale-launch notice (only for the choice kept) */
@@ -118,7 +119,7 @@ export function readVisit(index: ResourceIndex, src: Sources, references: Record
       .sort((a, b) => b.date.localeCompare(a.date));
     const latestPump = pumpProcs[0];
     const encounterOfDate = (date: string) => encounters.find((e) => encDate(e) === date);
-    const base = { launchEncounter, localDate, dateOf };
+    const base = { localDate, dateOf };
 
     if (isDate(opts.serviceDate)) {
       const serviceDate = opts.serviceDate;
