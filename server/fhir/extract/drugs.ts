@@ -1,6 +1,8 @@
 /**
- * drugs and dailyVolumeMl: today's MedicationAdministrations (or undated ones). Dose in mg / mcg / mL (g → mg),
- * HCPCS drug code, compounded or not, who purchased it (from the notes), and the programmed rate in mL/d.
+ * drugs and dailyVolumeMl: today's MedicationAdministrations (or undated ones), less diluent-only ones (a saline
+ * flush). Dose in mg / mcg / mL (g → mg), strength (the code table's one parser: the single active ingredient's
+ * strength, checked against the words), HCPCS drug code, compounded or not (two or more ACTIVE drugs; diluents and
+ * isActive:false ingredients do not count), who purchased it (from the notes), and the programmed rate in mL/d.
  */
 import type { Drug, VisitFacts } from '../../contracts/index.js';
 import { MAX_DRUG_AMOUNT } from '../../contracts/plain.js';

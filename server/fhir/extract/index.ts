@@ -24,7 +24,9 @@
  *   volume (property or "40ML" in a name); route from the visit's MedicationAdministrations;
  * - procedures.ts, services.ts, history.ts: pump services from CPT codes, else SNOMED CT / local / text words,
  *   corrected by the note; earlier pump services however coded;
- * - drugs.ts: the visit's MedicationAdministrations, Medication by any reference, concentration;
+ * - drugs.ts: the visit's MedicationAdministrations (diluent-only ones set aside), Medication by any reference, active
+ *   ingredients, strength (server/terminology/strength.ts), compounded = two or more active drugs;
+ * - service-state.ts: where the service was furnished, the one reading behind the visit's clock and serviceState;
  * - performer.ts: the performer-role chain (qualification any system, PractitionerRole, NUCC taxonomy identifiers,
  *   is-physician, name prefixes/suffixes, the note);
  * - diagnoses.ts: the visit's ICD-10-CM codes; SNOMED/IMO-only visit diagnoses → diagnosis-needs-icd10 notices;
