@@ -4,7 +4,7 @@
  * inputs it must refuse (ambiguous, no denominator, not a mass), for which the product says "not recorded".
  */
 import { describe, expect, it } from 'vitest';
-import { concentrationFromRatio, isDiluent, parseStrength, readStrengthText, readStrengthValue, strengthOf } from './index.js';
+import { concentrationFromRatio, isDiluent, parseStrength, readAmount, readStrengthText, readStrengthValue, strengthOf } from './index.js';
 
 const UCUM = 'http://unitsofmeasure.org';
 const q = (value: number, code: string, unit = code) => ({ value, unit, system: UCUM, code });
@@ -124,4 +124,21 @@ describe('isDiluent: words that name only a diluent or vehicle', () => {
   it.each([
     'baclofen in NS', 'Baclofen in sodium chloride 0.9%', 'ropivacaine in sodium chloride 0.9%', 'bupivacaine in dextrose 8.25%', 'morphine', '', 'NSAID',
   ])('%s is not', (text) => { expect(isDiluent(text)).toBe(false); });
+});
+
+describe('readAmount (Dosage.dose): the same unit tables as the strengths', () => {
+  it.each([
+    [q(20, 'mL'), { ok: true, amount: 20, unit: 'mL' }],
+    [{ value: 20, unit: 'cc' }, { ok: true, amount: 20, unit: 'mL' }],
+    [{ value: 20, unit: 'milliliter (iso1000)', system: UCUM, code: 'mL' }, { ok: true, amount: 20, unit: 'mL' }],
+    [{ value: 2, unit: 'milligram' }, { ok: true, amount: 2, unit: 'mg' }],
+    [{ value: 500, unit: 'MCG' }, { ok: true, amount: 500, unit: 'mcg' }],
+    [q(500, 'ug', 'microgram'), { ok: true, amount: 500, unit: 'mcg' }],
+    [q(0.04, 'g'), { ok: true, amount: 40, unit: 'mg' }],
+    [q(40000, 'ng'), { ok: true, amount: 40, unit: 'mcg' }],
+    [q(0.02, 'L'), { ok: true, amount: 20, unit: 'mL' }],
+  ])('%o', (dose, want) => { expect(readAmount(dose)).toEqual(want); });
+  it.each([
+    [q(500, 'mg', 'mcg')], [{ value: 2, unit: 'tablet' }], [{ value: 2 }], [{ unit: 'mg' }], [q(-1, 'mg')], [null],
+  ])('%o → refused', (dose) => { expect(readAmount(dose).ok).toBe(false); });
 });

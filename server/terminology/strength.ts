@@ -220,3 +220,26 @@ export function strengthOf(input: { structured?: unknown; texts?: readonly (stri
   if (structured.reason !== 'none') return structured;
   return words;
 }
+
+// ---------------------------------------------------------------- an amount (Dosage.dose)
+
+export type AmountRead =
+  | { ok: true; amount: number; unit: 'mg' | 'mcg' | 'mL' }
+  | { ok: false; message: string };
+
+/**
+ * A dose Quantity (Dosage.dose) → mg, mcg or mL, by the same unit tables as the strengths: UCUM code or unit text
+ * (`ug`, "microgram", "MCG", `mL`, "cc", `cm3`, `L`, `g`, `ng`), which must agree when both are given.
+ */
+export function readAmount(q: unknown): AmountRead {
+  if (!isObj(q)) return { ok: false, message: 'No amount.' };
+  const value = typeof q.value === 'number' && Number.isFinite(q.value) ? q.value : undefined;
+  if (value === undefined || value < 0) return { ok: false, message: 'No amount.' };
+  const mass = unitOf(q as QuantityLike, massUnitOf, sameMass);
+  const volume = unitOf(q as QuantityLike, mlPerVolumeUnit, (a, b) => a === b);
+  if (!mass.ok || !volume.ok) return { ok: false, message: (!mass.ok ? mass.message : !volume.ok ? volume.message : '') };
+  if (mass.value && volume.value) return { ok: false, message: `The unit "${text(q.unit) ?? ''}" and its code "${text(q.code) ?? ''}" disagree.` };
+  if (mass.value) return { ok: true, amount: round(value * mass.value.factor), unit: mass.value.unit };
+  if (volume.value) return { ok: true, amount: round(value * volume.value), unit: 'mL' };
+  return { ok: false, message: `The unit "${text(q.unit) ?? text(q.code) ?? 'none'}" is not a mass or a volume.` };
+}

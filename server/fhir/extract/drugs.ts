@@ -6,10 +6,10 @@
  */
 import type { Drug, VisitFacts } from '../../contracts/index.js';
 import { MAX_DRUG_AMOUNT } from '../../contracts/plain.js';
-import { isCodeOf, isDiluent, recognizeDrug, strengthOf } from '../../terminology/index.js';
+import { isCodeOf, isDiluent, readAmount, recognizeDrug, strengthOf } from '../../terminology/index.js';
 import { conceptTexts } from './concept.js';
 import { isConflict, quoted, readContainer, readPurchaser, readWaste, sentencesOf } from './notes.js';
-import { ccText, clip, codesOf, codings, notesText, num, obj, objs, str, usable, type Json, type Resource } from './record.js';
+import { ccText, clip, codesOf, codings, notesText, num, obj, objs, str, usable, type Resource } from './record.js';
 import { guarded, type Sources } from './sources.js';
 import type { Visit } from './visit.js';
 
@@ -103,16 +103,15 @@ export function readDrugs(visit: Visit, medAdmins: Resource[], diluents: Resourc
       const strength = active.length > 1 ? undefined
         : strengthOf({ structured: active[0]?.strength, texts: [named ?? '', ...conceptTexts(concept), str(dosage.text) ?? ''] });
 
-      // Amount given: Dosage.dose.
-      const value = num(dose.value);
-      const unit = doseUnit(dose);
-      const amount = value !== undefined && unit === 'g' ? value * 1000 : value;
-      if (amount !== undefined && Number.isFinite(amount) && amount >= 0 && amount <= MAX_DRUG_AMOUNT && unit) {
-        drug.amount = amount;
-        drug.unit = unit === 'g' ? 'mg' : unit;
+      // Amount given: Dosage.dose, by the code table's unit tables (UCUM code or unit text; g → mg, ng → mcg, L/cc → mL).
+      const given = readAmount(dose);
+      if (given.ok && given.amount <= MAX_DRUG_AMOUNT) {
+        drug.amount = given.amount;
+        drug.unit = given.unit;
         src.set(`drugs.${i}.amount`, 'record', m);
       } else {
-        src.set(`drugs.${i}.amount`, 'default', m, 'The amount given (mg, mcg or mL) is not on the record; enter it.');
+        const why = !given.ok && num(dose.value) !== undefined ? `${given.message} ` : '';
+        src.set(`drugs.${i}.amount`, 'default', m, `${why}The amount given (mg, mcg or mL) is not on the record; enter it.`);
       }
 
       if (strength?.ok && strength.concentration.amount <= MAX_DRUG_AMOUNT) {
@@ -212,15 +211,6 @@ function wasteInDoseUnit(w: { amount: number; unit: 'mg' | 'mcg' | 'mL' }, drug:
   if (!c) return undefined;
   if (w.unit === 'mL' && drug.unit !== 'mL') return mass((w.amount * c.amount) / c.perMl, c.unit, drug.unit);
   if (w.unit !== 'mL' && drug.unit === 'mL') return (mass(w.amount, w.unit, c.unit) * c.perMl) / c.amount;
-  return undefined;
-}
-
-function doseUnit(q: Json): 'mg' | 'mcg' | 'mL' | 'g' | undefined {
-  const u = (str(q.code) ?? str(q.unit) ?? '').toLowerCase();
-  if (u === 'mg') return 'mg';
-  if (u === 'ug' || u === 'mcg' || u === 'µg' || u === 'μg') return 'mcg';
-  if (u === 'ml') return 'mL';
-  if (u === 'g') return 'g';
   return undefined;
 }
 

@@ -62,7 +62,7 @@ const UCUM = 'http://unitsofmeasure.org';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const q = (value: number, code: string, unit = code) => ({ value, unit, system: UCUM, code });
 /** an Oracle-shaped MedicationAdministration with a contained Medication, dose in mL */
-const adminOf = (medication: Record<string, unknown>, dose = q(20, 'mL')): R => ({
+const adminOf = (medication: Record<string, unknown>, dose: Record<string, unknown> = q(20, 'mL')): R => ({
   resourceType: 'MedicationAdministration', id: 'ma1', status: 'completed', effectiveDateTime: '2026-11-20T17:20:00Z',
   context: { reference: 'Encounter/e1' }, contained: [{ resourceType: 'Medication', id: 'med1', ...medication }],
   medicationReference: { reference: '#med1' }, dosage: { dose },
@@ -208,5 +208,16 @@ describe('a diluent-only administration (Epic charts the saline flush as its own
     expect(r.facts.drugs).toEqual([]);
     expect(r.factSources.drugs).toMatchObject({ status: 'default' });
     expect(r.factSources.drugs?.note).toMatch(/a diluent only/);
+  });
+});
+
+describe('the dose by the same unit tables', () => {
+  it('"cc" and "milligram" unit texts are read; a unit text and code that disagree are not', () => {
+    expect(visitWith(adminOf({ code: { text: 'Baclofen 2000 mcg/mL intrathecal' } }, { value: 20, unit: 'cc' })).facts.drugs[0]).toMatchObject({ amount: 20, unit: 'mL' });
+    expect(visitWith(adminOf({ code: { text: 'Infumorph 25 mg/mL' } }, { value: 25, unit: 'milligram' })).facts.drugs[0]).toMatchObject({ amount: 25, unit: 'mg' });
+    const r = visitWith(adminOf({ code: { text: 'Baclofen intrathecal' } }, q(40, 'mg', 'mcg')));
+    expect(r.facts.drugs[0]?.amount).toBe(0);
+    expect(r.factSources['drugs.0.amount']).toMatchObject({ status: 'default' });
+    expect(r.factSources['drugs.0.amount']?.note).toMatch(/disagree/);
   });
 });
