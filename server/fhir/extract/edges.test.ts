@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LAUNCH_ENCOUNTER_TAG } from '../../contracts/index.js';
 import { evaluateVisit } from '../../policy/index.js';
 import { extractVisit } from './index.js';
+import { readDoseChange, readWaste, sentencesOf } from './notes.js';
 
 type R = Record<string, unknown> & { resourceType: string; id?: string };
 const bundle = (...resources: R[]) => ({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ fullUrl: `https://ehr.example/fhir/${resource.resourceType}/${resource.id}`, resource })) });
@@ -219,5 +220,18 @@ describe('the dose by the same unit tables', () => {
     expect(r.facts.drugs[0]?.amount).toBe(0);
     expect(r.factSources['drugs.0.amount']).toMatchObject({ status: 'default' });
     expect(r.factSources['drugs.0.amount']?.note).toMatch(/disagree/);
+  });
+});
+
+describe('amounts in the note: thousands separators', () => {
+  const says = (t: string) => sentencesOf(t, { resourceType: 'Procedure', id: 'x' });
+  it('"1,000 mcg … discarded" is 1,000 mcg wasted (JW), never 0 (JZ); a decimal comma is not read', () => {
+    expect(readWaste(says('1,000 mcg of baclofen was discarded.'))).toMatchObject({ value: { amount: 1000, unit: 'mcg' } });
+    expect(readWaste(says('Wasted: 1,500 mcg.'))).toMatchObject({ value: { amount: 1500, unit: 'mcg' } });
+    expect(readWaste(says('0 mg discarded.'))).toMatchObject({ value: { amount: 0 } });
+    expect(readWaste(says('2,5 mL was discarded.'))).toBeUndefined();
+  });
+  it('the dose change detail keeps "from 1,000 mcg/day to 1,200 mcg/day"', () => {
+    expect(readDoseChange(says('Daily dose increased from 1,000 mcg/day to 1,200 mcg/day.'))).toMatchObject({ value: 'yes', detail: 'from 1,000 mcg/day to 1,200 mcg/day' });
   });
 });
