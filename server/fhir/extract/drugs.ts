@@ -65,6 +65,20 @@ export function medicationIngredients(visit: Visit, medication: Resource | undef
 }
 
 /**
+ * The active ingredients, one entry per drug: "morphine" and "morphine sulfate" (base and salt, as some EHRs list
+ * both) are one drug, not a mixture; the entry that carries a strength is kept.
+ */
+function onePerDrug(active: IngredientRead[]): IngredientRead[] {
+  const byDrug = new Map<string, IngredientRead>();
+  for (const x of active) {
+    const key = recognizeDrug({ texts: [x.name] }).ingredients[0] ?? (x.name?.toLowerCase().replace(/\s+/g, ' ') || `#${byDrug.size}`);
+    const had = byDrug.get(key);
+    if (!had || (had.strength === undefined && x.strength !== undefined)) byDrug.set(key, x);
+  }
+  return [...byDrug.values()];
+}
+
+/**
  * The visit's administrations of a drug, and those of a diluent only (a sodium chloride 0.9% flush, sterile water,
  * a saline rinse of the reservoir): a diluent is never a pump drug, and its route (often IV) is not the pump's.
  */
@@ -97,7 +111,7 @@ export function readDrugs(visit: Visit, medAdmins: Resource[], diluents: Resourc
       const drug: VisitFacts['drugs'][number] = { name, amount: 0, unit: 'mg', compounded: false, purchasedBy: 'unknown' };
       src.set(`drugs.${i}.name`, named ? 'record' : 'default', medication ?? m, named ? undefined : 'The drug is not named; enter it.');
       const ingredients = medicationIngredients(visit, medication, m);
-      const active = ingredients.filter((x) => x.active);
+      const active = onePerDrug(ingredients.filter((x) => x.active));
       if (active.length) drug.ingredients = active.slice(0, 10).map((x) => x.name ?? 'ingredient not named');
       // Strength: the one active ingredient's, checked against the words (a mixture has no one concentration).
       const strength = active.length > 1 ? undefined

@@ -235,3 +235,14 @@ describe('amounts in the note: thousands separators', () => {
     expect(readDoseChange(says('Daily dose increased from 1,000 mcg/day to 1,200 mcg/day.'))).toMatchObject({ value: 'yes', detail: 'from 1,000 mcg/day to 1,200 mcg/day' });
   });
 });
+
+describe('one drug listed twice (base and salt) is not a mixture', () => {
+  it('morphine + morphine sulfate: J2274, not J7999', () => {
+    const r = visitWith(adminOf({ code: { text: 'Infumorph 25 mg/mL' }, ingredient: [
+      { itemCodeableConcept: { text: 'morphine' } },
+      { itemCodeableConcept: { text: 'morphine sulfate' }, strength: { numerator: q(25, 'mg'), denominator: q(1, 'mL') } },
+    ] }));
+    expect(r.facts.drugs[0]).toMatchObject({ compounded: false, ingredients: ['morphine sulfate'], concentration: { amount: 25, unit: 'mg', perMl: 1 } });
+    expect(drugLines(r)).toEqual([{ code: 'J2274', units: 50 }]);
+  });
+});
