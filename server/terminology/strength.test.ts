@@ -4,7 +4,7 @@
  * inputs it must refuse (ambiguous, no denominator, not a mass), for which the product says "not recorded".
  */
 import { describe, expect, it } from 'vitest';
-import { concentrationFromRatio, isDiluent, parseStrength, readAmount, readStrengthText, readStrengthValue, strengthOf } from './index.js';
+import { concentrationFromRatio, isDiluent, parseStrength, readAmount, readRateMlPerDay, readStrengthText, readStrengthValue, strengthOf } from './index.js';
 
 const UCUM = 'http://unitsofmeasure.org';
 const q = (value: number, code: string, unit = code) => ({ value, unit, system: UCUM, code });
@@ -141,4 +141,21 @@ describe('readAmount (Dosage.dose): the same unit tables as the strengths', () =
   it.each([
     [q(500, 'mg', 'mcg')], [{ value: 2, unit: 'tablet' }], [{ value: 2 }], [{ unit: 'mg' }], [q(-1, 'mg')], [null],
   ])('%o → refused', (dose) => { expect(readAmount(dose).ok).toBe(false); });
+});
+
+describe('readRateMlPerDay (MedicationAdministration.dosage.rate[x])', () => {
+  it.each([
+    [q(0.5, 'mL/d'), 0.5, false],
+    [{ value: 0.35, unit: 'milliliter per day', system: UCUM, code: 'mL/d' }, 0.35, false],
+    [{ value: 0.5, unit: 'mL/day' }, 0.5, false],
+    [{ value: 0.5, unit: 'mL/24 h' }, 0.5, false],
+    [q(0.5, 'mL/(24.h)'), 0.5, false],
+    [q(0.02, 'mL/h'), 0.48, true],
+    [{ value: 0.02, unit: 'mL/hr' }, 0.48, true],
+    [{ numerator: q(0.5, 'mL'), denominator: q(1, 'd') }, 0.5, false],
+    [{ numerator: q(1, 'mL'), denominator: q(2, 'd') }, 0.5, false],
+  ])('%o → %s mL/day', (rate, want, perHour) => { expect(readRateMlPerDay(rate)).toEqual({ mlPerDay: want, perHour }); });
+  it.each([[q(400, 'ug/d')], [{ value: 0.5, unit: 'mL' }], [q(0, 'mL/d')], [{ numerator: q(0.5, 'mL') }], [null]])('%o → undefined', (rate) => {
+    expect(readRateMlPerDay(rate)).toBeUndefined();
+  });
 });

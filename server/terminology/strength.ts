@@ -243,3 +243,46 @@ export function readAmount(q: unknown): AmountRead {
   if (volume.value) return { ok: true, amount: round(value * volume.value), unit: 'mL' };
   return { ok: false, message: `The unit "${text(q.unit) ?? text(q.code) ?? 'none'}" is not a mass or a volume.` };
 }
+
+// ---------------------------------------------------------------- a rate (MedicationAdministration.dosage.rate[x])
+
+/** days per unit of time */
+const DAYS_PER: Record<string, number> = {
+  d: 1, day: 1, days: 1, '24h': 1, '24 h': 1, '24.h': 1, '(24.h)': 1, '24 hours': 1, '24hr': 1, '24 hr': 1,
+  h: 1 / 24, hr: 1 / 24, hrs: 1 / 24, hour: 1 / 24, hours: 1 / 24, min: 1 / 1440, minute: 1 / 1440, minutes: 1 / 1440,
+};
+const ratePart = (u: string): { ml: number; days: number } | undefined => {
+  const m = /^\s*([a-zµμ³^0-9]+(?:\s*\([^)]*\))?)\s*(?:\/|\bper\b)\s*(.+?)\s*$/i.exec(u.replace(/\{[^}]*\}/g, ''));
+  if (!m) return undefined;
+  const ml = mlPerVolumeUnit(m[1]);
+  const days = DAYS_PER[m[2]!.toLowerCase().replace(/^1\s*/, '')];
+  return ml && days ? { ml, days } : undefined;
+};
+
+/**
+ * The programmed rate in mL per day: a Quantity with a rate unit (`mL/d`, `mL/h`, "milliliter per day", "mL/24 h",
+ * "mL/hr") or a Ratio (mL over days or hours). Undefined when it is not a volume over a time.
+ */
+export function readRateMlPerDay(v: unknown): { mlPerDay: number; perHour: boolean } | undefined {
+  if (!isObj(v)) return undefined;
+  if ('numerator' in v) {
+    const n = isObj(v.numerator) ? (v.numerator as QuantityLike) : undefined;
+    const d = isObj(v.denominator) ? (v.denominator as QuantityLike) : undefined;
+    const nv = typeof n?.value === 'number' ? n.value : undefined;
+    const dv = typeof d?.value === 'number' ? d.value : undefined;
+    const vol = n ? unitOf(n, mlPerVolumeUnit, (a, b) => a === b) : undefined;
+    const time = d ? unitOf(d, (u) => DAYS_PER[unitKey(u)], (a, b) => a === b) : undefined;
+    if (nv === undefined || dv === undefined || !vol?.ok || !vol.value || !time?.ok || !time.value || !(nv > 0) || !(dv > 0)) return undefined;
+    const mlPerDay = round((nv * vol.value) / (dv * time.value));
+    return Number.isFinite(mlPerDay) ? { mlPerDay, perHour: time.value < 1 } : undefined;
+  }
+  const value = typeof v.value === 'number' ? v.value : undefined;
+  if (value === undefined || !(value > 0)) return undefined;
+  const byCode = text(v.code) && (text(v.system) === UCUM || !text(v.system)) ? ratePart(text(v.code)!) : undefined;
+  const byUnit = text(v.unit) ? ratePart(text(v.unit)!) : undefined;
+  if (byCode && byUnit && (byCode.ml / byCode.days !== byUnit.ml / byUnit.days)) return undefined;
+  const r = byCode ?? byUnit;
+  if (!r) return undefined;
+  const mlPerDay = round((value * r.ml) / r.days);
+  return Number.isFinite(mlPerDay) ? { mlPerDay, perHour: r.days < 1 } : undefined;
+}

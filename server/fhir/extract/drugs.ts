@@ -6,7 +6,7 @@
  */
 import type { Drug, VisitFacts } from '../../contracts/index.js';
 import { MAX_DRUG_AMOUNT } from '../../contracts/plain.js';
-import { isCodeOf, isDiluent, readAmount, recognizeDrug, strengthOf } from '../../terminology/index.js';
+import { isCodeOf, isDiluent, readAmount, readRateMlPerDay, recognizeDrug, strengthOf } from '../../terminology/index.js';
 import { conceptTexts } from './concept.js';
 import { isConflict, quoted, readContainer, readPurchaser, readWaste, sentencesOf } from './notes.js';
 import { ccText, clip, codesOf, codings, notesText, num, obj, objs, str, usable, type Resource } from './record.js';
@@ -199,16 +199,18 @@ const COMPOUNDED = /\bcompound(?:ed|ing)?\b/i;
 /** "not compounded", "non-compounded": a manufactured product */
 const NOT_COMPOUNDED = /\b(?:not|non|never|no)[\s-]*compound/i;
 
-/** The programmed daily volume: the first Dosage.rateQuantity in mL/d, or mL/h × 24. */
+/** The programmed daily volume: the first rate (Dosage.rateQuantity or rateRatio) that is mL per day, or per hour × 24. */
 export function readDailyVolume(src: Sources, medAdmins: Resource[]): number | undefined {
   let dailyVolumeMl: number | undefined;
   guarded(src, 'dailyVolumeMl', () => {
     for (const m of medAdmins) {
-      const rate = obj(obj(m.dosage).rateQuantity);
-      const v = num(rate.value);
-      const u = (str(rate.code) ?? str(rate.unit) ?? '').toLowerCase().replace(/\s/g, '');
-      if (v && v > 0 && (u === 'ml/d' || u === 'ml/day')) { dailyVolumeMl = v; src.set('dailyVolumeMl', 'record', m); return; }
-      if (v && v > 0 && Number.isFinite(v * 24) && (u === 'ml/h' || u === 'ml/hr')) { dailyVolumeMl = v * 24; src.set('dailyVolumeMl', 'derived', m, 'Hourly rate × 24.'); return; }
+      const dosage = obj(m.dosage);
+      const rate = readRateMlPerDay(dosage.rateQuantity ?? dosage.rateRatio);
+      if (!rate) continue;
+      dailyVolumeMl = rate.mlPerDay;
+      if (rate.perHour) src.set('dailyVolumeMl', 'derived', m, 'Hourly rate × 24.');
+      else src.set('dailyVolumeMl', 'record', m);
+      return;
     }
     src.set('dailyVolumeMl', 'default', undefined, 'The programmed daily volume is not on the record; enter it to check the refill interval.');
   }, undefined, 'enter the daily volume.');

@@ -246,3 +246,15 @@ describe('one drug listed twice (base and salt) is not a mixture', () => {
     expect(drugLines(r)).toEqual([{ code: 'J2274', units: 50 }]);
   });
 });
+
+describe('the programmed rate by the same unit tables', () => {
+  it('"mL/24 h", a Ratio per day, and mL/hr × 24', () => {
+    const withRate = (rate: Record<string, unknown>) => visitWith({ ...adminOf({ code: { text: 'Baclofen 2000 mcg/mL' } }), dosage: { dose: q(20, 'mL'), ...rate } });
+    expect(withRate({ rateQuantity: { value: 0.5, unit: 'mL/24 h' } }).facts.dailyVolumeMl).toBe(0.5);
+    expect(withRate({ rateRatio: { numerator: q(0.5, 'mL'), denominator: q(1, 'd') } }).facts.dailyVolumeMl).toBe(0.5);
+    const hourly = withRate({ rateQuantity: { value: 0.02, unit: 'mL/hr' } });
+    expect(hourly.facts.dailyVolumeMl).toBe(0.48);
+    expect(hourly.factSources.dailyVolumeMl?.status).toBe('derived');
+    expect(withRate({ rateQuantity: q(400, 'ug/d') }).facts.dailyVolumeMl).toBeUndefined();
+  });
+});
