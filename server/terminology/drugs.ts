@@ -10,9 +10,8 @@
  */
 import type { Citation } from '../contracts/index.js';
 import { hcpcsDrugCode, HCPCS_DRUG_CODES, TERMINOLOGY_CITATIONS, validOn, type HcpcsDrugCode, type IngredientId } from './codes.js';
+import { readStrengthTexts, type Concentration } from './strength.js';
 import { CODE_SYSTEMS, codeSystemOf } from './systems.js';
-
-export interface Concentration { amount: number; unit: 'mg' | 'mcg'; perMl: number }
 
 export interface IngredientInfo {
   id: IngredientId;
@@ -48,7 +47,7 @@ export interface RecognizedDrug {
   hcpcs?: string;
   /** RxNorm codes that named an ingredient */
   rxnorm: string[];
-  /** a strength found in the texts ("25 mg/mL") */
+  /** the strength found in the texts ("25 mg/mL"); absent when none, or when they give two */
   concentration?: Concentration;
 }
 
@@ -60,7 +59,7 @@ export function recognizeDrug(input: { codings?: readonly CodingLike[]; texts?: 
   let hcpcs: string | undefined;
   const texts: string[] = [];
   for (const c of input.codings ?? []) {
-    const system = codeSystemOf(c.system);
+    const system = codeSystemOf(c.system, c.code);
     const code = c.code?.trim();
     if (system === 'rxnorm' && code) {
       const hit = INGREDIENTS.find((i) => i.rxnorm.includes(code));
@@ -72,15 +71,32 @@ export function recognizeDrug(input: { codings?: readonly CodingLike[]; texts?: 
     if (c.display) texts.push(c.display);
   }
   for (const t of input.texts ?? []) if (t) texts.push(t);
-  let concentration: Concentration | undefined;
   for (const t of texts) {
     for (const i of INGREDIENTS) if (i.names.test(t)) add(i.id);
-    concentration ??= parseStrength(t);
   }
+  const strength = readStrengthTexts(texts);
   const out: RecognizedDrug = { ingredients: found, rxnorm };
   if (hcpcs) out.hcpcs = hcpcs;
-  if (concentration) out.concentration = concentration;
+  if (strength.ok) out.concentration = strength.concentration;
   return out;
+}
+
+/**
+ * Diluents and vehicles a pump syringe is made up in: never a drug of their own, nor the second drug that makes a
+ * mixture "compounded" (only two or more active drugs do): sodium chloride 0.9% / (preservative-free) normal saline,
+ * sterile water / water for injection, dextrose, lactated Ringer's, Elliott's B solution. Words that also name any
+ * other substance are a drug ("baclofen in sodium chloride 0.9%", "ropivacaine in NS"): unknown words never make a diluent.
+ */
+const DILUENT = /\b(?:sodium chloride|(?:normal |physiologic(?:al)? )?saline|sterile water|water for injection|bacteriostatic water|(?:in )?water|dextrose|glucose|lactated ringer'?s?|ringer'?s(?: lactate| solution)?|elliott'?s b(?: solution)?|diluent|vehicle)\b/gi;
+const DILUENT_ABBREVIATION = /\b(?:NS|NaCl|D5W|SWFI|WFI|LR)\b/g;
+/** words that say nothing about what the substance is: form, route, packaging, strength */
+const FILLER = /\b(?:in|with|and|for|of|plus|preservative[- ]?free|pf|usp|nf|injection|injectable|inj|solution|soln|sol|intrathecal|it|iv|epidural|sterile|flush|rinse|bag|vial|bottle|syringe|premix(?:ed)?|plain)\b|\d[\d.,]*\s*(?:%|[a-zµμ]+(?:\/[a-z]+)?\b)?/gi;
+/** a diluent: diluent words and nothing else but form, route, packaging and strength words ("ropivacaine in sodium chloride" is a drug) */
+export function isDiluent(text: string | undefined): boolean {
+  if (!text) return false;
+  const withoutDiluent = text.replace(DILUENT, ' ').replace(DILUENT_ABBREVIATION, ' ');
+  if (withoutDiluent === text) return false;
+  return !/[a-z]{2,}/i.test(withoutDiluent.replace(FILLER, ' '));
 }
 
 /** ingredients named in a drug's name and ingredient list (the policy side of recognizeDrug) */
@@ -93,41 +109,6 @@ export function ingredientsOf(drug: { name: string; ingredients?: readonly strin
   if (INGREDIENTS_CACHE.size >= 5_000) INGREDIENTS_CACHE.clear();
   INGREDIENTS_CACHE.set(key, Object.freeze(found) as IngredientId[]);
   return found;
-}
-
-const NUMBER = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)`;
-const MASS = String.raw`(mg|mcg|µg|μg|ug|microgram(?:s)?|milligram(?:s)?)`;
-const STRENGTH = new RegExp(NUMBER + String.raw`\s*` + MASS + String.raw`\s*(?:/|per|in)\s*` + String.raw`(?:` + NUMBER + String.raw`\s*)?(ml|milliliter(?:s)?|millilitre(?:s)?|cc)\b`, 'i');
-
-const toNumber = (s: string): number => Number(s.replace(/,/g, ''));
-const massUnit = (s: string): 'mg' | 'mcg' => (/^(mg|milligram)/i.test(s) ? 'mg' : 'mcg');
-
-/** "25 mg/mL", "2,000 mcg/mL", "500 MCG per ML", "10 mg/20 mL", "0.5 MG/ML" → a concentration; undefined otherwise */
-export function parseStrength(text: string | undefined): Concentration | undefined {
-  if (!text) return undefined;
-  const m = STRENGTH.exec(text);
-  if (!m) return undefined;
-  const amount = toNumber(m[1]!);
-  const perMl = m[3] ? toNumber(m[3]) : 1;
-  if (!(amount > 0) || !(perMl > 0) || !Number.isFinite(amount) || !Number.isFinite(perMl)) return undefined;
-  return { amount, unit: massUnit(m[2]!), perMl };
-}
-
-/** a FHIR Ratio (Medication.ingredient.strength) → concentration, when numerator is mg/mcg/g and denominator mL/L */
-export function concentrationFromRatio(ratio: unknown): Concentration | undefined {
-  if (!ratio || typeof ratio !== 'object') return undefined;
-  const r = ratio as { numerator?: { value?: unknown; unit?: unknown; code?: unknown }; denominator?: { value?: unknown; unit?: unknown; code?: unknown } };
-  const nv = typeof r.numerator?.value === 'number' ? r.numerator.value : undefined;
-  const dv = r.denominator === undefined ? 1 : typeof r.denominator.value === 'number' ? r.denominator.value : undefined;
-  const nu = String(r.numerator?.code ?? r.numerator?.unit ?? '').trim().toLowerCase();
-  const du = r.denominator === undefined ? 'ml' : String(r.denominator.code ?? r.denominator.unit ?? '').trim().toLowerCase();
-  if (nv === undefined || dv === undefined || !(nv > 0) || !(dv > 0)) return undefined;
-  const perMl = du === 'ml' ? dv : du === 'l' ? dv * 1000 : undefined;
-  if (perMl === undefined) return undefined;
-  if (nu === 'mg') return { amount: nv, unit: 'mg', perMl };
-  if (nu === 'g') return { amount: nv * 1000, unit: 'mg', perMl };
-  if (nu === 'ug' || nu === 'mcg' || nu === 'µg' || nu === 'μg') return { amount: nv, unit: 'mcg', perMl };
-  return undefined;
 }
 
 // ------------------------------------------------------------------ the code for a drug on a date

@@ -6,4 +6,5 @@
 export * from './systems.js';
 export * from './codes.js';
 export * from './drugs.js';
+export * from './strength.js';
 export * from './units.js';

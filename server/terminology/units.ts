@@ -4,7 +4,7 @@
  * Every result carries the arithmetic as people read it: "20 mL × 2 mg/mL = 40 mg; 40 mg ÷ 10 mg = 4 units".
  */
 import type { HcpcsDrugCode, DoseUnit } from './codes.js';
-import type { Concentration } from './drugs.js';
+import type { Concentration } from './strength.js';
 
 export interface Dose { amount: number; unit: DoseUnit; concentration?: Concentration | undefined }
 

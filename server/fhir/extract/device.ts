@@ -4,7 +4,7 @@
  * device.route: MedicationAdministration.dosage.route (SNOMED CT, then text), then the procedure/device text.
  */
 import type { VisitFacts } from '../../contracts/index.js';
-import { DEVICE_KIND_BY_HCPCS } from '../../terminology/index.js';
+import { DEVICE_KIND_BY_HCPCS, isCodeOf } from '../../terminology/index.js';
 import { conceptTexts, readConcept } from './concept.js';
 import { ccText, clip, codesIn, num, obj, objs, refTo, str, SYSTEMS, type Resource } from './record.js';
 import { guarded } from './sources.js';
@@ -116,7 +116,7 @@ function deviceText(d: Resource): string {
 
 /** The one device-code lookup: HCPCS device codes, then confirmed SNOMED CT codes. */
 export function deviceKindOfCode(system: string | undefined, code: string): DeviceKind | undefined {
-  if (system && (SYSTEMS.hcpcs as readonly string[]).includes(system)) return DEVICE_KIND_BY_HCPCS[code.toUpperCase()];
+  if (isCodeOf('hcpcs', system, code)) return DEVICE_KIND_BY_HCPCS[code.toUpperCase()];
   if (system === SYSTEMS.snomed) return KIND_BY_SNOMED[code];
   return undefined;
 }

@@ -4,7 +4,7 @@
  * (refill → 95990, analysis → 62367, analysis + reprogramming → 62368, refill with analysis → 62369), marked 'derived'.
  */
 import type { VisitFacts } from '../../contracts/index.js';
-import { PUMP_SERVICE_CPT, procedureCodes, procedureDate, pumpServiceOf, REFILL_CPT, type PumpService } from './procedures.js';
+import { PUMP_SERVICE_CPT, REFILL_CPT, type PumpService } from './procedures.js';
 import type { Visit } from './visit.js';
 
 /** The CPT code a pump service described only in words stands for in frequency checks. */
@@ -14,12 +14,12 @@ function cptForWords(s: PumpService): string {
 }
 
 export function readHistory(visit: Visit): { priorServices: NonNullable<VisitFacts['priorServices']>; lastRefillDate?: string } {
-  const { src, priorProcedures, zoneState } = visit;
+  const { src, priorProcedures, procedureDateOf, procedureCodesOf, pumpServiceOf } = visit;
   const priorServices: { date: string; code: string }[] = [];
   let derived = 0;
   for (const p of priorProcedures) {
-    const date = procedureDate(p, zoneState) as string; // priorProcedures all have a date
-    const cpts = procedureCodes(p).cpt.filter((c) => c in PUMP_SERVICE_CPT);
+    const date = procedureDateOf(p) as string; // priorProcedures all have a date
+    const cpts = procedureCodesOf(p).cpt.filter((c) => c in PUMP_SERVICE_CPT);
     if (cpts.length) {
       for (const code of cpts) if (priorServices.length < 100) priorServices.push({ date, code });
       continue;

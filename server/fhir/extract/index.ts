@@ -24,7 +24,9 @@
  *   volume (property or "40ML" in a name); route from the visit's MedicationAdministrations;
  * - procedures.ts, services.ts, history.ts: pump services from CPT codes, else SNOMED CT / local / text words,
  *   corrected by the note; earlier pump services however coded;
- * - drugs.ts: the visit's MedicationAdministrations, Medication by any reference, concentration;
+ * - drugs.ts: the visit's MedicationAdministrations (diluent-only ones set aside), Medication by any reference, active
+ *   ingredients, strength (server/terminology/strength.ts), compounded = two or more active drugs;
+ * - service-state.ts: where the service was furnished, the one reading behind the visit's clock and serviceState;
  * - performer.ts: the performer-role chain (qualification any system, PractitionerRole, NUCC taxonomy identifiers,
  *   is-physician, name prefixes/suffixes, the note);
  * - diagnoses.ts: the visit's ICD-10-CM codes; SNOMED/IMO-only visit diagnoses → diagnosis-needs-icd10 notices;
@@ -34,7 +36,7 @@ import { VisitFacts, type FactSources, type RecordNotice, type RecordReferences 
 import { readCoverage } from './coverage.js';
 import { readDevice } from './device.js';
 import { readDiagnoses } from './diagnoses.js';
-import { readDailyVolume, readDrugs, todaysMedicationAdministrations } from './drugs.js';
+import { readDailyVolume, readDrugs, todaysMedicationAdministrations, withoutDiluents } from './drugs.js';
 import { readEnvelope } from './envelope.js';
 import { BadBundleError } from './errors.js';
 import { readHistory } from './history.js';
@@ -63,10 +65,11 @@ export function extractVisit(input: unknown, opts: ExtractOptions = {}): Extract
   // The order of the readers is the order of factSources and references in the response: keep it.
   const { patient, patientFacts } = readPatient(index, src, references);
   const visit = readVisit(index, src, references, patientFacts.state, opts);
-  const { placeOfService, serviceState } = readPlace(visit, patient, patientFacts);
+  const { placeOfService, serviceState } = readPlace(visit, patient);
   const coverage = readCoverage(visit);
-  const medAdmins = todaysMedicationAdministrations(visit);
-  const drugs = readDrugs(visit, medAdmins);
+  // a diluent-only administration (a saline flush) is neither a drug nor evidence of the pump's route
+  const { given: medAdmins, diluents } = withoutDiluents(visit, todaysMedicationAdministrations(visit));
+  const drugs = readDrugs(visit, medAdmins, diluents);
   const device = readDevice(visit, medAdmins);
   const services = readServices(visit);
   const performer = readPerformer(visit);

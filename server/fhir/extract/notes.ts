@@ -137,7 +137,7 @@ export const isConflict = <T>(d: Decision<T>): d is { conflict: NoteFact<T>[] } 
 const STRUCTURED_DOSE = /\b(?:dose|rate)\s*(?:changed|change)\s*[:=]\s*(yes|no|y|n)\b/i;
 const DOSE_NO = /\bno (?:dose|rate|dosing|setting) changes?\b|\bno changes? (?:was |were )?(?:made )?(?:to|in) (?:the )?(?:daily )?(?:dose|rate|dosing|infusion rate|settings?)\b|\b(?:dose|rate|dosing)(?: was| is| remains?| remained)? (?:unchanged|not changed|the same|stable)\b|\bwithout (?:a |any )?(?:dose|rate) change|\b(?:continue[sd]?|continuing|kept|keep) (?:at |on )?(?:the )?(?:same|current) (?:dose|rate|settings)\b|\bno reprogramming\b|\bnot reprogrammed\b/i;
 const DOSE_YES = /\b(?:daily |bolus |infusion |basal )?(?:dose|rate|dosing)\b[^.;]{0,40}?\b(?:was |were )?(?:increased|decreased|changed|titrated|adjusted|reduced|raised|lowered)\b|\b(?:increased|decreased|titrated|adjusted|reduced|raised|lowered|changed)\b(?: the)?(?: daily| basal| infusion)? (?:dose|rate|dosing)\b|\breprogrammed\b[^.;]{0,40}\b(?:to|from)\b\s*\d|\bnew (?:daily )?(?:dose|rate)\b\s*(?:is|of|:)?\s*\d/i;
-const DOSE_AMOUNT = /\bfrom\s+(\d+(?:\.\d+)?)\s*(mcg|µg|ug|mg|ml|mL)?(?:\s*\/\s*(?:day|d|24 ?h))?\s+to\s+(\d+(?:\.\d+)?)\s*(mcg|µg|ug|mg|ml|mL)(?:\s*\/\s*(?:day|d|24 ?h))?|\bby\s+(\d+(?:\.\d+)?)\s*(%|percent|mcg|µg|ug|mg)(?:\s*\/\s*(?:day|d))?/i;
+const DOSE_AMOUNT = /\bfrom\s+(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(mcg|µg|μg|ug|mg|ml|mL)?(?:\s*\/\s*(?:day|d|24 ?h))?\s+to\s+(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(mcg|µg|μg|ug|mg|ml|mL)(?:\s*\/\s*(?:day|d|24 ?h))?|\bby\s+(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(%|percent|mcg|µg|μg|ug|mg)(?:\s*\/\s*(?:day|d))?/i;
 
 /** Was the rate or dose changed? yes/no with the sentence, plus how much when the sentence says. */
 export function readDoseChange(sentences: NoteSentence[]): Decision<'yes' | 'no'> & { detail?: string } | undefined {
@@ -288,8 +288,9 @@ export function readContainer(sentences: NoteSentence[]): Decision<boolean> {
   return decide(hits);
 }
 
-const NOTHING_DISCARDED = /\b(?:none|nothing|no (?:drug|medication|residual|amount)?\s*(?:was )?)\s*(?:was )?(?:discarded|wasted)\b|\bno (?:drug |medication )?(?:waste|wastage)\b|\b0(?:\.0+)? ?(?:mg|mcg|ml)\b[^.;]{0,12}\b(?:discarded|wasted)\b|\b(?:discarded|wasted|waste)\s*[:=]\s*(?:none|0(?:\.0+)?(?: ?(?:mg|mcg|ml))?)\b/i;
-const AMOUNT_DISCARDED = /\b(\d+(?:\.\d+)?)\s*(mg|mcg|µg|ug|ml)\b[^.;]{0,20}?\b(?:was |were )?(?:discarded|wasted)\b|\b(?:discarded|wasted|waste)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(mg|mcg|µg|ug|ml)\b/i;
+const NOTHING_DISCARDED = /\b(?:none|nothing|no (?:drug|medication|residual|amount)?\s*(?:was )?)\s*(?:was )?(?:discarded|wasted)\b|\bno (?:drug |medication )?(?:waste|wastage)\b|(?<![\d.,])\b0(?:\.0+)? ?(?:mg|mcg|ml)\b[^.;]{0,12}\b(?:discarded|wasted)\b|\b(?:discarded|wasted|waste)\s*[:=]\s*(?:none|0(?:\.0+)?(?: ?(?:mg|mcg|ml))?)\b/i;
+/** numbers with thousands separators (\"1,000 mcg\" is never 0 or 000); a decimal comma (\"2,5 mL\") is not read */
+const AMOUNT_DISCARDED = /(?<![\d.,])\b(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(mg|mcg|µg|μg|ug|ml)(?![a-z])[^.;]{0,20}?\b(?:was |were )?(?:discarded|wasted)\b|\b(?:discarded|wasted|waste)\s*[:=]?\s*(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(mg|mcg|µg|μg|ug|ml)(?![a-z])/i;
 /**
  * The amount discarded from a single-dose container (JW), or 0 when a sentence says none was (JZ). The unit is kept as
  * written; the caller converts it only when it can (never a guess).
@@ -301,7 +302,7 @@ export function readWaste(sentences: NoteSentence[]): Decision<{ amount: number;
     if (NOTHING_DISCARDED.test(s.text)) { hits.push({ value: { amount: 0, unit: 'mg' }, sentence: s.text, from: s.from }); continue; }
     const m = AMOUNT_DISCARDED.exec(s.text);
     if (!m) continue;
-    const amount = Number(m[1] ?? m[3]);
+    const amount = Number((m[1] ?? m[3] ?? '').replace(/,/g, ''));
     const u = (m[2] ?? m[4] ?? '').toLowerCase();
     const unit = u === 'mg' ? 'mg' : u === 'ml' ? 'mL' : 'mcg';
     if (Number.isFinite(amount) && amount >= 0) hits.push({ value: { amount, unit }, sentence: s.text, from: s.from });

@@ -1,15 +1,15 @@
 /**
  * placeOfService and serviceState.
- * serviceState: the visit Encounter's Locations (address state), its serviceProvider's address, then — flagged —
+ * serviceState: from the one reader (service-state.ts) that also sets the visit's time zone: the visit Encounter's
+ * Locations (address state), its serviceProvider's address, then — flagged — the record's Locations when they agree,
  * the patient's state.
  * placeOfService, from what vendors send (none sends the CMS POS code system itself): a CMS POS code on
  * Location.type (record); else the Location's v3 RoleCode (HOSP, ER, PROFF …), the Encounter.class (v3 ActCode
  * AMB, HH, IMP, EMER …), Encounter.type / Location names ("… Hospital", "… Surgery Center", "… Clinic") — derived;
  * else "11" (office) as a default the clinician confirms.
  */
-import type { VisitFacts } from '../../contracts/index.js';
 import { conceptTexts } from './concept.js';
-import { codings, namesOf, obj, objs, stateCode, str, SYSTEMS, type Resource } from './record.js';
+import { codings, namesOf, obj, objs, str, SYSTEMS, type Resource } from './record.js';
 import { guarded } from './sources.js';
 import type { Visit } from './visit.js';
 
@@ -36,26 +36,19 @@ function posFromText(text: string): string | undefined {
   return undefined;
 }
 
-export function readPlace(visit: Visit, patient: Resource | undefined, patientFacts: VisitFacts['patient']): { placeOfService?: string; serviceState?: string } {
+export function readPlace(visit: Visit, patient: Resource | undefined): { placeOfService?: string; serviceState?: string } {
   const { index, src, encounter } = visit;
   let placeOfService: string | undefined;
   let serviceState: string | undefined;
   guarded(src, 'serviceState', () => {
     const locations = encounter ? objs(encounter.location).map((l) => index.resolve(l.location, 'Location', encounter)).filter((l): l is Resource => !!l) : [];
-    for (const loc of locations) {
-      const st = stateCode(obj(loc.address).state);
-      if (st && !serviceState) { serviceState = st; src.set('serviceState', 'record', loc); }
-    }
-    if (!serviceState && encounter) {
-      const provider = index.resolve(encounter.serviceProvider, 'Organization', encounter);
-      const st = provider ? objs(provider.address).map((a) => stateCode(a.state)).find(Boolean) : undefined;
-      if (st) { serviceState = st; src.set('serviceState', 'record', provider); }
-    }
-    if (!serviceState && patientFacts.state) {
-      serviceState = patientFacts.state;
-      src.set('serviceState', 'derived', patient, "No service location state in the record; the patient's state was used. Medicare jurisdiction follows where the service was furnished: confirm.");
-    }
-    if (!serviceState) src.set('serviceState', 'default', undefined, 'Where the service was furnished is not in the record; enter the state.');
+    // the one reading of the state (service-state.ts), the one the visit's dates were read in
+    const where = visit.serviceState;
+    serviceState = where.state;
+    if (where.how === 'encounter-location' || where.how === 'service-provider') src.set('serviceState', 'record', where.from);
+    else if (where.how === 'record-locations') src.set('serviceState', 'derived', where.from, "The visit's Encounter gives no location state; every Location in the record is in this state. Medicare jurisdiction follows where the service was furnished: confirm.");
+    else if (where.how === 'patient') src.set('serviceState', 'derived', patient, "No service location state in the record; the patient's state was used. Medicare jurisdiction follows where the service was furnished: confirm.");
+    else src.set('serviceState', 'default', undefined, 'Where the service was furnished is not in the record; enter the state.');
 
     // Place of service: a CMS code first, then what the vendors send.
     for (const loc of locations) {

@@ -1,8 +1,8 @@
 /** Procedures: which CPT codes are pump services, and a Procedure's services, codes and local date. */
 import { CPT_PUMP_CODES } from '../../terminology/index.js';
 import { readConcept, type ConceptRead } from './concept.js';
-import { localDateOf } from './dates.js';
-import { codesIn, codings, obj, SYSTEMS, type Resource } from './record.js';
+import { isCodeOf } from '../../terminology/index.js';
+import { codesOf, codings, obj, type Resource } from './record.js';
 
 export interface PumpService { analysis: boolean; refill: boolean; reprogramming: boolean }
 
@@ -15,7 +15,7 @@ export { REFILL_CODES as REFILL_CPT, IMPLANTATION_CPT, TRIAL_CPT } from '../../t
  * The one CPT lookup of the extraction: a pump-service CPT code → what it describes (from the code table). Only CPT codings count (a SNOMED code that happens to look like a CPT code does not).
  */
 export function pumpServiceOfCode(system: string | undefined, code: string): PumpService | undefined {
-  return system && (SYSTEMS.cpt as readonly string[]).includes(system) ? PUMP_SERVICE_CPT[code] : undefined;
+  return isCodeOf('cpt', system, code) ? PUMP_SERVICE_CPT[code] : undefined;
 }
 
 /**
@@ -43,10 +43,10 @@ export function pumpServiceOf(p: Resource): ConceptRead<PumpService> | undefined
   return readConcept([p.code], () => undefined, pumpServiceOfText);
 }
 
-/** The local date of a Procedure (performedDateTime, performedPeriod.start, performedString), in the state's zone. */
-export function procedureDate(p: Resource, state?: string): string | undefined {
-  return (localDateOf(p.performedDateTime, state) ?? localDateOf(obj(p.performedPeriod).start, state) ?? localDateOf(p.performedString, state))?.date;
+/** The local date of a Procedure (performedDateTime, performedPeriod.start, performedString), by the visit's date reader. */
+export function procedureDate(p: Resource, localDate: (v: unknown) => string | undefined): string | undefined {
+  return localDate(p.performedDateTime) ?? localDate(obj(p.performedPeriod).start) ?? localDate(p.performedString);
 }
 export function procedureCodes(p: Resource): { cpt: string[]; hcpcs: string[] } {
-  return { cpt: codesIn(p.code, SYSTEMS.cpt), hcpcs: codesIn(p.code, SYSTEMS.hcpcs) };
+  return { cpt: codesOf(p.code, 'cpt'), hcpcs: codesOf(p.code, 'hcpcs') };
 }

@@ -3,7 +3,7 @@
  * codings, dates and states, and the index that resolves references between resources.
  */
 
-import { RECORD_SYSTEMS } from '../../terminology/systems.js';
+import { isCodeOf, RECORD_SYSTEMS, type CodeSystemKey } from '../../terminology/systems.js';
 
 // ---------------------------------------------------------------- code systems
 
@@ -34,6 +34,9 @@ export const codesIn = (cc: unknown, systems: string | readonly string[]): strin
   const list = typeof systems === 'string' ? [systems] : systems;
   return codings(cc).filter((c) => c.system && list.includes(c.system) && c.code).map((c) => c.code as string);
 };
+/** the codes of one of the code table's systems (CPT, HCPCS, RxNorm …) in a CodeableConcept, by any spelling or OID */
+export const codesOf = (cc: unknown, key: CodeSystemKey): string[] =>
+  codings(cc).filter((c) => isCodeOf(key, c.system, c.code)).map((c) => c.code as string);
 export const ccText = (cc: unknown): string | undefined => str(obj(cc).text) ?? codings(cc).map((c) => c.display).find(Boolean);
 export const notesText = (v: unknown): string => objs(v).map((n) => str(n.text) ?? '').filter(Boolean).join('\n');
 

@@ -6,7 +6,7 @@
  */
 import type { VisitFacts } from '../../contracts/index.js';
 import { isConflict, quoted, readDoseChange, readInterrogationReason, readServiceWords } from './notes.js';
-import { IMPLANTATION_CPT, procedureCodes, pumpServiceOf, TRIAL_CPT, type PumpService } from './procedures.js';
+import { IMPLANTATION_CPT, TRIAL_CPT, type PumpService } from './procedures.js';
 import { ccText, clip } from './record.js';
 import { guarded } from './sources.js';
 import type { Visit } from './visit.js';
@@ -14,7 +14,7 @@ import type { Visit } from './visit.js';
 const SETTINGS_UPDATE = /(?:pump|settings?) (?:was |were )?updated|updated the pump|(?:alarm|refill) date (?:was )?(?:reset|updated)/i;
 
 export function readServices(visit: Visit): VisitFacts['services'] {
-  const { src, todaysProcedures, todaysNotes, sentences, pumpProcedure } = visit;
+  const { src, todaysProcedures, todaysNotes, sentences, pumpProcedure, pumpServiceOf, procedureCodesOf: procedureCodes } = visit;
   const services: VisitFacts['services'] = { electronicAnalysis: false, refill: false, reprogramming: 'none' };
   guarded(src, 'services.reprogramming', () => {
     const reads = todaysProcedures.map((p) => ({ p, r: pumpServiceOf(p) })).filter((x) => x.r);
@@ -92,7 +92,7 @@ export function readServices(visit: Visit): VisitFacts['services'] {
 
 /** The visit's Procedure CPT/HCPCS codes, de-duplicated, at most 20. */
 export function readProposedCodes(visit: Visit): NonNullable<VisitFacts['proposedCodes']> {
-  const { src, todaysProcedures, pumpProcedure } = visit;
+  const { src, todaysProcedures, pumpProcedure, procedureCodesOf: procedureCodes } = visit;
   const proposedCodes = todaysProcedures.flatMap((p) => {
     const { cpt, hcpcs } = procedureCodes(p);
     return [...cpt, ...hcpcs];
