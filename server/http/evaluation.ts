@@ -7,6 +7,7 @@
 import { EvaluateRequest, VisitFacts, type EvaluateResponse, type FactSources, type PayerMapping } from '../contracts/index.js';
 import { extractVisit, applyOverrides } from '../fhir/extract.js';
 import { evaluateVisit } from '../policy/index.js';
+import { strengthsFromNames } from '../terminology/index.js';
 import { applyMappingTie, coverageMatchInputFromFacts, resolveMapping, resolvePolicyContext } from '../mappings/index.js';
 import { HttpError, badRequestFromZod } from './httpError.js';
 import { bodyGuardError } from './jsonGuard.js';
@@ -37,7 +38,10 @@ export function readVisit(body: unknown) {
   } else {
     const facts = VisitFacts.safeParse(req.facts);
     if (!facts.success) throw badRequestFromZod(facts.error, 'Invalid facts');
-    visit = { facts: facts.data, factSources: {}, references: {} };
+    // DESIGN.md "Drug lines": the concentration is Medication.ingredient.strength or the product name; the policy
+    // reads `concentration` only, so facts sent as facts have their names' strengths read here
+    const drugs = strengthsFromNames(facts.data.drugs);
+    visit = { facts: drugs === facts.data.drugs ? facts.data : { ...facts.data, drugs }, factSources: {}, references: {} };
   }
   if (req.overrides) {
     // the body guard (jsonProblem) has already refused anything nested deeper than MAX_JSON_DEPTH, so the

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Determination } from '../contracts/index.js';
-import { CPT_PUMP_CODES, HCPCS_DRUG_CODES, CMS_HCPCS_2019 } from '../terminology/index.js';
+import { CPT_PUMP_CODES, HCPCS_DRUG_CODES, CMS_HCPCS_2019, strengthsFromNames } from '../terminology/index.js';
 import { FORUM, payerOfCitation, SEED } from './citations.js';
 import { DRUG_SCENARIOS } from './drug-scenarios.js';
 import { evaluateVisit } from './index.js';
@@ -44,7 +44,7 @@ describe('what people read on a drug line', () => {
     expect(drugLine(d, 'J0475')?.rationale).toContain('40 mg ÷ 10 mg = 4 units');
   });
   it('a dose in mL shows the conversion and the rounding', () => {
-    const d = evaluateVisit(visit({ drugs: [{ name: 'Infumorph 25 mg/mL', amount: 0.9, unit: 'mL', compounded: false, purchasedBy: 'practice' }] }), ctx('cpt-default', 'commercial'));
+    const d = evaluateVisit(visit({ drugs: strengthsFromNames([{ name: 'Infumorph 25 mg/mL', amount: 0.9, unit: 'mL' as const, compounded: false, purchasedBy: 'practice' as const }]) }), ctx('cpt-default', 'commercial'));
     expect(drugLine(d, 'J2274')?.rationale).toContain('0.9 mL × 25 mg/mL = 22.5 mg; 22.5 mg ÷ 10 mg = 2.25, rounded up to 3 units');
   });
   it('mL without a concentration: the required drug-verification item says exactly what is missing', () => {

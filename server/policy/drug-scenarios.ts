@@ -4,7 +4,7 @@
  * scenarios.ts; each names the text it rests on.
  */
 import type { Citation, VisitFacts } from '../contracts/index.js';
-import { TERMINOLOGY_CITATIONS, hcpcsDrugCode } from '../terminology/index.js';
+import { TERMINOLOGY_CITATIONS, hcpcsDrugCode, strengthsFromNames } from '../terminology/index.js';
 import { ARTICLE, CENTENE, FORUM } from './citations.js';
 import { ctx, visit, type PolicyScenario } from './scenarios.js';
 
@@ -42,7 +42,7 @@ export const DRUG_SCENARIOS: DrugScenario[] = [
   {
     name: 'ziconotide 20 mL of Prialt 25 mcg/mL (strength in the product name) = 500 mcg → J2278 × 500',
     source: row('J2278'),
-    facts: visit({ drugs: [drug('Prialt 25 mcg/mL', 20, 'mL')] }),
+    facts: visit({ drugs: strengthsFromNames([drug('Prialt 25 mcg/mL', 20, 'mL')]) }),
     context: ctx('cpt-default', 'commercial'),
     expect: { lines: [{ code: '62369' }, { code: 'J2278', units: 500 }] },
   },

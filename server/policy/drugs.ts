@@ -16,7 +16,7 @@
  */
 import type { Citation, CompoundedDrugCode, VisitFacts } from '../contracts/index.js';
 import {
-  billingUnits, compoundedCodeFor, formatAmount, hcpcsDrugCode, ingredientInfo, ingredientsOf, parseStrength, specificCodeFor,
+  billingUnits, compoundedCodeFor, formatAmount, hcpcsDrugCode, ingredientInfo, ingredientsOf, specificCodeFor,
   SINGLE_DOSE_LABEL_CITATION, TERMINOLOGY_CITATIONS, validOn, type HcpcsDrugCode, type IngredientId,
 } from '../terminology/index.js';
 import { ARTICLE, FORUM, PUBLIC } from './citations.js';
@@ -96,7 +96,9 @@ function addDrugLine(drug: Drug, facts: VisitFacts, options: DrugOptions, b: Det
 
   const serviceDate = facts.serviceDate;
   const amountText = fmt(drug.amount) + ' ' + drug.unit + ' of ' + name;
-  const concentration = drug.concentration ?? parseStrength(name);
+  // the concentration as read: a name's strength is read before the policy (the extraction, or readVisit for facts),
+  // and left out when the record contradicts itself; reading the name again here would bill from refused words
+  const concentration = drug.concentration;
   const kd = options.kdModifier === true;
 
   // ---------------------------------------------------------------- compounded mixture: one NOC line

@@ -151,7 +151,7 @@ describe('policy engine invariants (fast-check)', () => {
         const toMg = (amount: number, unit: 'mg' | 'mcg') => (unit === 'mg' ? amount : amount / 1000);
         let doseMg: number | undefined;
         let doseMl: number | undefined;
-        const conc = drug.concentration ?? (/25 mcg\/mL/.test(drug.name) ? { amount: 25, unit: 'mcg' as const, perMl: 1 } : undefined);
+        const conc = drug.concentration; // the policy reads no strength from a name (the intake does)
         if (drug.unit === 'mL') { doseMl = drug.amount; if (conc) doseMg = drug.amount * toMg(conc.amount, conc.unit) / conc.perMl; }
         else { doseMg = toMg(drug.amount, drug.unit); if (conc) doseMl = doseMg / (toMg(conc.amount, conc.unit) / conc.perMl); }
         const dose = row.unit === 'mL' ? doseMl : row.unit === 'mg' ? doseMg : doseMg! * 1000;

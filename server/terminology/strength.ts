@@ -120,6 +120,18 @@ export function parseStrength(text: string | undefined): Concentration | undefin
   return r.ok ? r.concentration : undefined;
 }
 
+/**
+ * Drugs whose strength is only in their name ("Infumorph 25 mg/mL") get it as their concentration: for facts sent as
+ * facts (the extraction reads a record's names itself, and leaves the strength out when the record contradicts itself).
+ */
+export function strengthsFromNames<D extends { name: string; concentration?: Concentration }>(drugs: D[]): D[] {
+  const read = drugs.map((d) => {
+    const named = d.concentration ? undefined : parseStrength(d.name);
+    return named ? { ...d, concentration: named } : d;
+  });
+  return read.some((d, i) => d !== drugs[i]) ? read : drugs;
+}
+
 // ---------------------------------------------------------------- structured (Ratio, Quantity)
 
 interface QuantityLike { value?: unknown; unit?: unknown; code?: unknown; system?: unknown }
