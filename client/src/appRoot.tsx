@@ -9,9 +9,6 @@ const AdminApp = lazy(() => import('./admin/AdminApp').then((m) => {
 }));
 
 export function renderApp(root: HTMLElement, isAdmin: boolean): void {
-  // the response schemas (zod) load and compile while the record's reads are under way, not after the first
-  // evaluation was sent (api/evaluate.ts awaits the same module)
-  if (!isAdmin) void import('./api/schemas').catch(() => undefined);
   createRoot(root).render(
     <StrictMode>
       {isAdmin

@@ -10,7 +10,12 @@ mark('script');
 
 const isAdmin = /^\/admin(\/|$)/.test(location.pathname);
 // the token exchange, then the record's reads, start before React is even parsed
-if (!isAdmin) void beginLaunch().then((o) => { if (o.ok) beginRead(o.launch); });
+if (!isAdmin) {
+  void beginLaunch().then((o) => { if (o.ok) beginRead(o.launch); });
+  // the response schemas (zod) load and compile while the token and the reads are under way: parsing the first
+  // evaluation waited ~80 ms for this chunk when React's chunk asked for it (api/evaluate.ts awaits the same module)
+  void import('./api/schemas').catch(() => undefined);
+}
 const root = document.getElementById('root');
 if (root) {
   void import('./appRoot').then((m) => m.renderApp(root, isAdmin), () => {
