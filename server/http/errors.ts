@@ -48,12 +48,19 @@ export const requestId: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function sendError(res: Response, status: number, code: string, message: string, details?: unknown) {
-  const requestId = res.req?.id;
+/** What an error answers: status, the `error` member of the body, and any header it needs. */
+export interface ErrorAnswer { status: number; error: Record<string, unknown>; headers?: Record<string, string> }
+
+/** an error answer's `error` member: `{ code, message, details?, requestId }` */
+const answer = (status: number, code: string, message: string, details?: unknown, requestId?: string): ErrorAnswer => {
   const error: Record<string, unknown> = { code, message };
   if (details !== undefined) error.details = details;
   if (requestId) error.requestId = requestId;
-  res.status(status).json({ error });
+  return { status, error };
+};
+
+export function sendError(res: Response, status: number, code: string, message: string, details?: unknown) {
+  res.status(status).json({ error: answer(status, code, message, details, res.req?.id).error });
 }
 
 /** 400 naming every bad field */
@@ -83,17 +90,7 @@ const BODY_ERRORS: Record<string, [number, ErrorCode, string]> = {
 /** the app-wide logger (set by the app), so that routers' own handlers log 5xx too */
 export const LOGGER_KEY = 'prc.logger';
 
-/** What an error answers: status, the `error` member of the body, and any header it needs. */
-export interface ErrorAnswer { status: number; error: Record<string, unknown>; headers?: Record<string, string> }
-
 interface ErrorContext { requestId?: string; method: string; route: string; log?: Logger }
-
-const answer = (status: number, code: string, message: string, details?: unknown, requestId?: string): ErrorAnswer => {
-  const error: Record<string, unknown> = { code, message };
-  if (details !== undefined) error.details = details;
-  if (requestId) error.requestId = requestId;
-  return { status, error };
-};
 
 /**
  * Known errors → their 4xx; anything else → a generic 500 (no stack, no details), always logged with the request id.
