@@ -5,7 +5,7 @@
  *  - payer-mapping resolution time with 1,000 mappings
  *  - /api/evaluate latency p50/p99 at fixed request rates (autocannon, which sends each second's quota in a burst,
  *    and an evenly spaced sender) and the saturated throughput, against the compiled production server in its own
- *    process (see server-bench.ts, steady-load.ts)
+ *    process, the load generator in a fresh process of its own (see server-bench.ts, steady-load.ts, load-figures.ts)
  *  - launch-to-suggestions time and FHIR request count in Chromium (sandbox EHR launch)
  *  - client bundle sizes (gzip)
  */
@@ -16,8 +16,8 @@ import { benchEvaluations } from './evaluate-bench.js';
 import { benchMappingResolution } from './mapping-bench.js';
 import { benchExtraction } from './extract-bench.js';
 import { benchBrowserLaunch } from './browser-bench.js';
-import { benchEvaluateUnderLoad, startProductionServer } from './server-bench.js';
-import { steadyLoad } from './steady-load.js';
+import { startProductionServer } from './server-bench.js';
+import { loadFiguresFromOwnProcess } from './load-figures.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const figures: Record<string, string | number> = {};
@@ -33,16 +33,16 @@ const mapping = benchMappingResolution(1000);
 print('mapping resolution, 1,000 mappings (µs)', mapping.microsecondsPerResolution.toFixed(1));
 print('  … with reasons, as the preview (µs)', mapping.withReasonsMicroseconds.toFixed(1));
 
-// the production start (compiled, plain node) in its own process; autocannon here
+// the production start (compiled, plain node) in its own process; the load generator in another
 const prod = await startProductionServer();
 try {
-  const load = await benchEvaluateUnderLoad(prod.url);
+  // the load generator runs in a process of its own (see load-figures.ts)
+  const { load, steady } = await loadFiguresFromOwnProcess(prod.url);
   for (const f of load.fixed) {
     print(`/api/evaluate at ${f.rate} req/s: p50 / p99 (ms)`, `${f.p50} / ${f.p99}`);
     print(`/api/evaluate at ${f.rate} req/s: non-2xx`, f.non2xx + f.errors);
   }
   // autocannon's overallRate sends each second's quota in one burst (see steady-load.ts): both figures are printed
-  const steady = await steadyLoad(prod.url, 200, 10);
   print('/api/evaluate steady 200 req/s: p50 / p99 (ms)', `${steady.p50} / ${steady.p99} (${steady.achieved} req/s sent evenly, ${steady.non2xx + steady.errors} non-2xx)`);
   print('/api/evaluate max throughput (req/s)', load.max.rps);
   print('  … its p50 / p99 (ms, 10 connections)', `${load.max.p50} / ${load.max.p99}`);
