@@ -4,7 +4,10 @@
  * inputs it must refuse (ambiguous, no denominator, not a mass), for which the product says "not recorded".
  */
 import { describe, expect, it } from 'vitest';
-import { concentrationFromRatio, isDiluent, parseStrength, readAmount, readRateMlPerDay, readStrengthText, readStrengthValue, strengthOf } from './index.js';
+import { isDiluent, parseStrength, readAmount, readRateMlPerDay, readStrengthText, readStrengthValue, strengthOf } from './index.js';
+
+/** Medication.ingredient.strength → its concentration, or undefined when it reads as none */
+const concentrationFromRatio = (v: unknown) => { const r = readStrengthValue(v); return r.ok ? r.concentration : undefined; };
 
 const UCUM = 'http://unitsofmeasure.org';
 const q = (value: number, code: string, unit = code) => ({ value, unit, system: UCUM, code });

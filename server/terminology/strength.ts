@@ -141,7 +141,7 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
 
 /**
  * The unit of a Quantity: the UCUM code and the unit text must mean the same when both are given
- * (`unit: "mcg", code: "mg"` is refused). `kind` picks the table.
+ * (`unit: "mcg", code: "mg"` is refused). `read` is the table (mass, volume or time), `same` compares two readings.
  */
 function unitOf<T>(q: QuantityLike, read: (u: string) => T | undefined, same: (a: T, b: T) => boolean): { ok: true; value: T | undefined } | { ok: false; message: string } {
   const code = text(q.code);
@@ -209,12 +209,6 @@ export function readStrengthValue(v: unknown): StrengthRead {
   return none();
 }
 
-/** a FHIR Ratio or Quantity (Medication.ingredient.strength) → concentration; undefined when it is not one */
-export function concentrationFromRatio(ratio: unknown): Concentration | undefined {
-  const r = readStrengthValue(ratio);
-  return r.ok ? r.concentration : undefined;
-}
-
 /**
  * A drug's strength: the structured one (the single active ingredient's strength) when it reads, checked against
  * the strengths in the words; else the words. Two different strengths are refused.
@@ -249,7 +243,8 @@ export function readAmount(q: unknown): AmountRead {
   if (value === undefined || value < 0) return { ok: false, message: 'No amount.' };
   const mass = unitOf(q as QuantityLike, massUnitOf, sameMass);
   const volume = unitOf(q as QuantityLike, mlPerVolumeUnit, (a, b) => a === b);
-  if (!mass.ok || !volume.ok) return { ok: false, message: (!mass.ok ? mass.message : !volume.ok ? volume.message : '') };
+  if (!mass.ok) return { ok: false, message: mass.message };
+  if (!volume.ok) return { ok: false, message: volume.message };
   if (mass.value && volume.value) return { ok: false, message: `The unit "${text(q.unit) ?? ''}" and its code "${text(q.code) ?? ''}" disagree.` };
   if (mass.value) return { ok: true, amount: round(value * mass.value.factor), unit: mass.value.unit };
   if (volume.value) return { ok: true, amount: round(value * volume.value), unit: 'mL' };

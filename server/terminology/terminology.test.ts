@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  billingUnits, ceilUnits, codeSystemOf, compoundedCodeFor, concentrationFromRatio, hcpcsDrugCode, isPumpLineCode,
+  billingUnits, ceilUnits, codeSystemOf, compoundedCodeFor, hcpcsDrugCode, readStrengthValue, isPumpLineCode,
   looksLikeDrugCode, parseStrength, recognizeDrug, specificCodeFor, HCPCS_DRUG_CODES,
 } from './index.js';
+
+/** Medication.ingredient.strength → its concentration, or undefined when it reads as none */
+const concentrationFromRatio = (v: unknown) => { const r = readStrengthValue(v); return r.ok ? r.concentration : undefined; };
 
 describe('parseStrength', () => {
   it.each([

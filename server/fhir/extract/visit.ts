@@ -37,9 +37,8 @@ export interface Visit {
   /** the Encounter of the launch context (tagged by the client), when there is one */
   launchEncounter?: Resource;
   serviceDate: string;
-  /** the state whose time zone turns UTC instants into local dates: serviceState.state */
-  zoneState?: string;
-  /** where the service was furnished, for the visit's Encounter (service-state.ts): the zone and the serviceState fact */
+  /** where the service was furnished, for the visit's Encounter (service-state.ts): its state's time zone turns UTC
+   * instants into local dates, and it is the serviceState fact */
   serviceState: ServiceState;
   /** local date of a FHIR date/dateTime/instant (worked out once per value) */
   localDate: (v: unknown) => string | undefined;
@@ -184,7 +183,6 @@ export function readVisit(index: ResourceIndex, src: Sources, references: Record
   }
   choice.record();
   const { serviceDate, encounter, localDate, dateOf } = choice;
-  const zoneState = serviceState.state;
   if (encounter && str(encounter.id)) references.encounter = refTo(encounter);
 
   const inVisit = (encounterRefs: unknown[], dates: unknown[]): boolean => {
@@ -214,7 +212,7 @@ export function readVisit(index: ResourceIndex, src: Sources, references: Record
   if (procRefs.length) references.procedures = procRefs;
 
   return {
-    index, src, references, encounter, launchEncounter: tagged, serviceDate, zoneState, serviceState, localDate, inVisit,
+    index, src, references, encounter, launchEncounter: tagged, serviceDate, serviceState, localDate, inVisit,
     procedureDateOf: dateOf, pumpServiceOf: serviceOf, procedureCodesOf: codesOf,
     todaysProcedures, priorProcedures, documents, sentences, todaysNotes, pumpProcedure,
   };
