@@ -56,7 +56,7 @@ export const LedgerRequest = z.object({
   version: z.number().int().positive().max(10_000),
   resourceId: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/).optional(),
   /**
-   * the attempt the caller's reservation was given. release: a reservation taken over since is left alone. reserve:
+   * the attempt the caller's reservation was given. release (required): a reservation taken over since is left alone. reserve:
    * the holder keeps its reservation before a write that follows a wait (or learns another window took it over).
    */
   attempt: z.number().int().positive().max(1_000_000).optional(),

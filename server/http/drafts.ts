@@ -316,7 +316,9 @@ export function createDraftsRouter(deps: {
     } else {
       // the EHR definitely refused the write (4xx): drop the pending reservation so a retry need not wait; a refused
       // note marks the version note-failed. A 'done' entry (with its resource id) is never touched, nor a reservation
-      // taken over by another attempt since (the attempt number the caller was given is sent back).
+      // taken over by another attempt since: the caller names the attempt its reserve was given, and without one
+      // nothing could tell a stale holder from the live one
+      if (body.data.attempt === undefined) throw new HttpError(400, 'invalid', 'attempt: required (the number the reserve answered)');
       await store.visits.noteFailed(visit.visitKey, version, kind.data, visit.ehrBase, body.data.attempt);
       res.status(204).end();
     }

@@ -306,7 +306,7 @@ export function ledgerRepository(db: Db): WriteLedgerRepository {
   return {
     reserve,
     complete: (visitKey, kind, ehrBase, resourceId, version = 1) => ledgerComplete(db, visitKey, kind, ehrBase, resourceId, version),
-    async release(visitKey, kind, ehrBase, version = 1, attempt) {
+    async release(visitKey, kind, ehrBase, version, attempt) {
       await releasePending(db, visitKey, kind, ehrBase, version, attempt);
     },
     async get(visitKey) {
@@ -317,14 +317,14 @@ export function ledgerRepository(db: Db): WriteLedgerRepository {
 }
 
 /**
- * Drops a pending reservation (never a done entry); with `attempt`, only the reservation of that attempt, so a holder
- * whose reservation went stale and was taken over cannot free it under the resumer now writing. True when no pending
- * reservation of another attempt is left in its place.
+ * Drops a pending reservation (never a done entry) of that attempt only, so a holder whose reservation went stale and
+ * was taken over cannot free it under the resumer now writing. True when no pending reservation of another attempt is
+ * left in its place.
  */
-async function releasePending(db: Db, visitKey: string, kind: LedgerKind, ehrBase: string, version: number, attempt?: number): Promise<boolean> {
+async function releasePending(db: Db, visitKey: string, kind: LedgerKind, ehrBase: string, version: number, attempt: number): Promise<boolean> {
   const del = await db.query(
     `DELETE FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4 AND state = 'pending'
-       AND ($5::integer IS NULL OR attempt = $5::integer) RETURNING visit_key`, [visitKey, kind, ehrBase, version, attempt ?? null]);
+       AND attempt = $5 RETURNING visit_key`, [visitKey, kind, ehrBase, version, attempt]);
   if (del.rows.length) return true;
   const left = await db.query(`SELECT 1 FROM write_ledger WHERE visit_key = $1 AND resource_kind = $2 AND ehr_base = $3 AND version = $4`,
     [visitKey, kind, ehrBase, version]);

@@ -213,12 +213,15 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
         expect(entries.find((e) => e.resourceKind === 'claim' && e.ehrBase === 'https://ehr/fhir')?.state).toBe('done');
       });
 
-      it('release lets a retry after a certain failure reserve anew; done entries stay', async () => {
+      it('release (by the attempt holding it) lets a retry after a certain failure reserve anew; done entries stay', async () => {
         await store.ledger.reserve('v2', 'claim', 'b');
-        await store.ledger.release('v2', 'claim', 'b');
+        // an attempt that never held it frees nothing
+        await store.ledger.release('v2', 'claim', 'b', 1, 7);
+        expect(await store.ledger.reserve('v2', 'claim', 'b')).toMatchObject({ state: 'pending', inProgress: true });
+        await store.ledger.release('v2', 'claim', 'b', 1, 1);
         expect(await store.ledger.reserve('v2', 'claim', 'b')).toEqual({ state: 'new', attempt: 1 });
         await store.ledger.complete('v2', 'claim', 'b', 'Claim/1');
-        await store.ledger.release('v2', 'claim', 'b');
+        await store.ledger.release('v2', 'claim', 'b', 1, 1);
         expect(await store.ledger.reserve('v2', 'claim', 'b')).toMatchObject({ state: 'done' });
       });
 
@@ -350,7 +353,7 @@ export function repositorySuite(label: string, opts: SuiteOptions) {
         await store.visits.ensure(visit);
         await store.visits.insertVersion(version(1), {});
         await store.ledger.reserve(visit.visitKey, 'documentReference', visit.ehrBase, 1);
-        await store.visits.noteFailed(visit.visitKey, 1, 'documentReference', visit.ehrBase);
+        await store.visits.noteFailed(visit.visitKey, 1, 'documentReference', visit.ehrBase, 1);
         expect(await store.worklist.get(visit.visitKey)).toMatchObject({ status: 'note-failed', noteStatus: 'failed' });
         expect((await store.worklist.markExported([visit.visitKey]))[0]?.status).toBe('note-failed');
         expect((await store.worklist.page({ status: 'draft', limit: 10, offset: 0 })).total).toBe(0);

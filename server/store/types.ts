@@ -153,10 +153,10 @@ export interface WriteLedgerRepository {
   /** idempotent with the same id; a different id for a 'done' entry is refused (LedgerConflictError) */
   complete(visitKey: string, kind: LedgerKind, ehrBase: string, resourceId: string, version?: number): Promise<void>;
   /**
-   * drops a pending reservation after a write that certainly failed (the EHR said 4xx), so a retry may write; with
-   * `attempt`, only when that attempt still holds it
+   * drops a pending reservation after a write that certainly failed (the EHR said 4xx), so a retry may write; only
+   * when `attempt` (the number its reserve answered) still holds it: a holder taken over since cannot free it
    */
-  release(visitKey: string, kind: LedgerKind, ehrBase: string, version?: number, attempt?: number): Promise<void>;
+  release(visitKey: string, kind: LedgerKind, ehrBase: string, version: number, attempt: number): Promise<void>;
   get(visitKey: string): Promise<LedgerEntry[]>;
 }
 
@@ -200,7 +200,7 @@ export interface VisitRepository {
    */
   completeStep(visitKey: string, version: number, kind: LedgerKind, ehrBase: string, resourceId: string): Promise<void>;
   /** the EHR refused the note: the version is note-failed, its reservation dropped, the worklist shows it */
-  noteFailed(visitKey: string, version: number, kind: LedgerKind, ehrBase: string, attempt?: number): Promise<void>;
+  noteFailed(visitKey: string, version: number, kind: LedgerKind, ehrBase: string, attempt: number): Promise<void>;
   markSupersedeDone(visitKey: string, version: number): Promise<void>;
 }
 

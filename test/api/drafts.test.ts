@@ -183,8 +183,13 @@ describe('the write ledger and versions', () => {
     const token = await getSandboxToken(server.url, { patientId: name });
     const d = await drafted(await post('/api/drafts', await draftRequestFor(name), token));
     expect(d.resumed).toBe(false);
-    await step(d.visitKey, 'documentReference', 'reserve', { version: d.version }, token);
-    expect((await step(d.visitKey, 'documentReference', 'release', { version: d.version }, token)).status).toBe(204);
+    const { attempt } = await (await step(d.visitKey, 'documentReference', 'reserve', { version: d.version }, token)).json() as { attempt: number };
+    // without the attempt its reserve was given, a release could free another window's live reservation: refused
+    const bare = await step(d.visitKey, 'documentReference', 'release', { version: d.version }, token);
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as { error: { message: string } }).error.message).toMatch(/^attempt: required/);
+    expect(await (await step(d.visitKey, 'documentReference', 'reserve', { version: d.version }, token)).json()).toMatchObject({ state: 'pending', inProgress: true });
+    expect((await step(d.visitKey, 'documentReference', 'release', { version: d.version, attempt }, token)).status).toBe(204);
     expect(await server.store.worklist.get(d.visitKey)).toMatchObject({ status: 'note-failed', noteStatus: 'failed' });
     const list = await fetch(`${server.url}/api/worklist?status=draft`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     expect(((await list.json()) as { items: { visitKey: string }[] }).items.map((i) => i.visitKey)).not.toContain(d.visitKey);
