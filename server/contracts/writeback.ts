@@ -71,6 +71,18 @@ export const VersionState = z.enum([
   'superseded',  // a later written version replaced it
 ]);
 export type VersionState = z.infer<typeof VersionState>;
+/**
+ * The writes a version was drafted with (from the plan of the launch that drafted it). A resumed version is finished
+ * by this plan, not by the plan of the launch resuming it: the server waits for exactly these steps.
+ */
+export const DraftedPlan = z.object({
+  claimToEhr: z.boolean(),
+  provenanceToEhr: z.boolean(),
+  /** the earlier version's note is marked superseded (and its Claim cancelled) by the client (generic, replace-new) */
+  supersede: z.boolean(),
+});
+export type DraftedPlan = z.infer<typeof DraftedPlan>;
+
 export const VisitVersion = z.object({
   version: z.number().int().positive(),
   state: VersionState,
@@ -81,6 +93,8 @@ export const VisitVersion = z.object({
   documentReferenceId: z.string().optional(),
   claimId: z.string().optional(),
   codes: z.array(z.string()),
+  /** a drafted (unfinished) version: the writes finishing it will make, whatever the resuming launch's own plan */
+  plan: DraftedPlan.optional(),
 });
 export type VisitVersion = z.infer<typeof VisitVersion>;
 export const VisitStatus = z.object({
@@ -114,17 +128,6 @@ export const WriteStepPlan = z.object({
 });
 export type WriteStepPlan = z.infer<typeof WriteStepPlan>;
 
-/**
- * The writes a version was drafted with (from the plan of the launch that drafted it). A resumed version is finished
- * by this plan, not by the plan of the launch resuming it: the server waits for exactly these steps.
- */
-export const DraftedPlan = z.object({
-  claimToEhr: z.boolean(),
-  provenanceToEhr: z.boolean(),
-  /** the earlier version's note is marked superseded (and its Claim cancelled) by the client (generic, replace-new) */
-  supersede: z.boolean(),
-});
-export type DraftedPlan = z.infer<typeof DraftedPlan>;
 
 /** POST /api/drafts answer: the vendor-ready resources of one version and how to write them. */
 export const DraftsResponse = z.object({

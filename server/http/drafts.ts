@@ -120,6 +120,7 @@ function statusOf(visitKey: string, versions: StoredVersion[]): VisitStatus {
       ...(v.ehrDocumentReferenceId ? { documentReferenceId: v.ehrDocumentReferenceId } : {}),
       ...(v.ehrClaimId ? { claimId: v.ehrClaimId } : {}),
       codes: v.codes.map((c) => c.code),
+      ...(v.state === 'drafted' ? { plan: draftedPlan(v) } : {}),
     })),
     ...(current ? { current } : {}),
   };

@@ -87,6 +87,9 @@ describe('POST /api/drafts', () => {
     }, b)).json());
     expect(status.visitKey).toBe(first.visitKey);
     expect(status.versions.map((v) => v.state)).toEqual(['drafted']);
+    // the unfinished version says what finishing it writes: its drafted plan, whatever the resuming launch's
+    expect(status.versions[0]?.plan).toEqual(first.plan);
+    expect(status.versions[0]?.codes).toEqual(body.acceptedLines.map((l) => l.code));
   });
 
   it('refuses a patient the launch cannot read (foreign patient)', async () => {

@@ -2,7 +2,8 @@
  * What write-back will do (said before the click), what was already written for this visit (from any launch, by
  * anyone) with Update, the button, and the written ids or the error in words.
  */
-import type { VisitStatus } from '../../../server/contracts/index';
+import type { VisitStatus, VisitVersion } from '../../../server/contracts/index';
+import { writeS } from '../writeback/strings';
 import type { Plan } from '../writeback/types';
 import type { WriteState } from '../review/useWriteBack';
 
@@ -10,12 +11,23 @@ interface Props {
   plan: Plan; state: WriteState; onWrite(update?: boolean): void; disabled: boolean; disabledReason?: string;
   /** what the server holds for this visit (looked up at launch) */
   visitStatus?: VisitStatus | undefined;
+  /** the codes of the lines the clinician would write now */
+  lineCodes?: string[];
+}
+
+/** what finishing an unfinished version writes: its drafted plan and codes (said when they are not the lines shown) */
+export function unfinishedWords(v: VisitVersion, lineCodes: string[] | undefined): string {
+  const p = v.plan;
+  const writes = ['the note (DocumentReference)', p?.claimToEhr ? writeS.unfinishedClaimToEhr : writeS.unfinishedClaimInWorklist,
+    ...(p?.provenanceToEhr ? [writeS.unfinishedProvenance] : []), ...(p?.supersede ? [writeS.unfinishedSupersede] : [])];
+  const same = lineCodes && [...lineCodes].sort().join('|') === [...v.codes].sort().join('|');
+  return `${writeS.unfinished(v.version, v.codes, writes)}${lineCodes && !same ? ` ${writeS.unfinishedOtherCodes}` : ''}`;
 }
 
 const time = (iso?: string) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '');
 const day = (iso?: string) => (iso ? new Date(iso).toLocaleDateString() : '');
 
-export function WritePanel({ plan, state, onWrite, disabled, disabledReason, visitStatus }: Props) {
+export function WritePanel({ plan, state, onWrite, disabled, disabledReason, visitStatus, lineCodes }: Props) {
   const writing = state.status === 'writing';
   const doc = state.status === 'done' ? state.result.written.find((w) => w.resourceType === 'DocumentReference') : undefined;
   const claim = state.status === 'done' ? state.result.written.find((w) => w.resourceType === 'Claim') : undefined;
@@ -26,8 +38,9 @@ export function WritePanel({ plan, state, onWrite, disabled, disabledReason, vis
     <section className="card write" data-testid="write-panel" data-status={state.status}
       data-attempt={state.status === 'done' || state.status === 'error' ? state.attempt : 0}>
       <h2>Write to EHR</h2>
+      {/* finishing an unfinished version follows its drafted plan (said below), not this launch's */}
       <p data-testid="write-plan" data-vendor={plan.vendor} data-claim-to-ehr={String(!plan.claimInWorklistOnly)}
-        data-provenance-to-ehr={String(plan.provenanceToEhr)}>{plan.summary}</p>
+        data-provenance-to-ehr={String(plan.provenanceToEhr)} hidden={!!unfinished && !plan.blocked}>{plan.summary}</p>
       {current ? (
         <div className="ok" data-testid="already-written" data-version={current.version} data-document-reference-id={current.documentReferenceId ?? ''}
           data-claim-id={current.claimId ?? ''} role="status">
@@ -37,7 +50,7 @@ export function WritePanel({ plan, state, onWrite, disabled, disabledReason, vis
           <p className="muted" data-testid="update-plan">{plan.updateSummary}</p>
         </div>
       ) : null}
-      {unfinished ? <p className="muted" data-testid="unfinished-write">An earlier write of this visit (version {unfinished.version}) did not finish: writing again completes it, without a second copy.</p> : null}
+      {unfinished ? <p className="muted" data-testid="unfinished-write" data-version={unfinished.version}>{unfinishedWords(unfinished, lineCodes)}</p> : null}
       <button type="button" data-testid="write-button" onClick={() => onWrite(!!current && !unfinished)}
         disabled={disabled || writing || !!plan.blocked || (!!current && !unfinished && !plan.canUpdate && plan.vendor !== 'generic')} aria-busy={writing}>
         {label}

@@ -121,6 +121,7 @@ export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Pr
           announcement={announcement}
           title={title}
           write={<WritePanel plan={writeBack.plan} state={writeBack.state} onWrite={onWrite} visitStatus={writeBack.visitStatus}
+            lineCodes={result?.determination.lines.filter((l) => accepted[lineKey(l)] ?? true).map((l) => l.code)}
             disabled={!!writeDisabledReason} disabledReason={writeDisabledReason} />}
           writeNote={writeNote}
         />

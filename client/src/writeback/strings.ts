@@ -15,6 +15,14 @@ export const writeS = {
   epicNeedsEncounter: 'Epic files notes against an encounter, and this launch has none — relaunch from the visit\'s encounter',
   oracleNeedsUser: 'Oracle Health needs the signed-in provider as the note\'s author, and the launch did not say who you are (fhirUser)',
   planSummary: (parts: string[]) => `Will write: ${parts.join(', ')}.`,
+  /** an unfinished version is finished as it was drafted (its codes, its plan), not as this launch would write it */
+  unfinished: (version: number, codes: string[], writes: string[]) => `An earlier write of this visit (version ${version}) did not finish. `
+    + `Writing again completes it as it was prepared, without a second copy: ${writes.join(', ')}, with the codes ${codes.join(', ') || '(none)'}.`,
+  unfinishedOtherCodes: 'Those are not the lines shown now: once it is finished, Update writes the lines shown as a new version.',
+  unfinishedClaimToEhr: 'the Claim draft to the EHR',
+  unfinishedClaimInWorklist: 'the Claim draft in the billing worklist',
+  unfinishedProvenance: 'a Provenance',
+  unfinishedSupersede: 'the earlier note marked superseded',
   planBlocked: (reason: string) => `Nothing can be written to the EHR: ${reason}. The Claim draft is kept in the billing worklist.`,
   updateReplaceNew: 'Update writes a new note that replaces the earlier one and marks the earlier note (and Claim) superseded.',
   updateReplaceNewNoUpdate: 'Update writes a new note that says it replaces the earlier one; the EHR did not grant the app permission to change the earlier note, so mark it superseded in the EHR yourself.',
