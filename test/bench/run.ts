@@ -56,7 +56,7 @@ try {
   const browser = await benchBrowserLaunch(app.url, 7);
   print('launch-to-suggestions median (ms, Chromium)', `${Math.round(browser.medianMs)} (click event → lines drawn, browser clock)`);
   print('launch-to-suggestions max (ms, Chromium)', Math.round(browser.maxMs));
-  print('  … as Playwright times it, median (ms)', `${browser.wallMedianMs} (adds its pre-click checks and polling)`);
+  print('  … as Playwright times it, median (ms)', `${browser.wallMedianMs} (adds its pre-click checks and the round trip to the page)`);
   print('FHIR requests per launch', browser.fhirRequests);
 } finally {
   await app.stop();
