@@ -4,6 +4,8 @@
  * those go through the write ledger), and a guard that the token only ever goes to URLs under the launch's FHIR
  * base (never to absolute references or foreign `next` links).
  */
+import type { Bundle, Resource } from './types';
+
 export class FhirHttpError extends Error {
   constructor(readonly status: number, readonly outcome: string | undefined, readonly url: string) {
     super(`FHIR server answered ${status}${outcome ? `: ${outcome}` : ''}`);
@@ -126,6 +128,25 @@ export function createFhirPort(opts: FhirPortOptions): FhirPort {
       try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
       if (!res.ok) throw new FhirHttpError(res.status, operationOutcomeText(body), url);
       return { status: res.status, body: body as T, location: res.headers.get('location') ?? res.headers.get('content-location') ?? undefined };
+    },
+  };
+}
+
+/** a port that reports every answer's resources (search bundles unpacked) */
+export function reportingAnswers(port: FhirPort, report: (resources: Resource[]) => void): FhirPort {
+  return {
+    base: port.base,
+    get requestCount() { return port.requestCount; },
+    async request<T>(path: string, init?: Parameters<FhirPort['request']>[1]) {
+      const res = await port.request<T>(path, init);
+      const body = res.body as Resource | Bundle | undefined;
+      try {
+        const resources = body?.resourceType === 'Bundle'
+          ? ((body as Bundle).entry ?? []).map((e) => e.resource).filter((r): r is Resource => !!r)
+          : body?.resourceType ? [body as Resource] : [];
+        if (resources.length) report(resources);
+      } catch { /* a display callback never breaks a read */ }
+      return res;
     },
   };
 }

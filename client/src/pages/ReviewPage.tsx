@@ -35,7 +35,7 @@ export function ReviewPage({ launch, visit, onRetryRead, rereading = false }: Pr
   const [accepted, setAccepted] = useState<Record<string, boolean>>(saved?.accepted ?? {});
   const [checked, setChecked] = useState<Record<string, boolean>>(saved?.checked ?? {});
   const [deviceConfirmed, setDeviceConfirmed] = useState(saved?.deviceConfirmed ?? false);
-  const evaluation = useEvaluation(visit.bundle, overrides);
+  const evaluation = useEvaluation(visit.bundle, overrides, visit.firstEvaluation);
   const writeBack = useWriteBack(launch, visit, evaluation.result?.facts.serviceDate);
   const result = evaluation.result;
   // the summary and the lines commit first; the checklist and the cards (most of the page) follow in a deferred render

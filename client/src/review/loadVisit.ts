@@ -1,14 +1,18 @@
 /**
  * Loads everything the review screen needs once the launch is complete: the record (in parallel, each read
- * isolated), the EHR profile's vendor and the CapabilityStatement (for the write-back plan, before any click).
+ * isolated, in a worker: fhir/readOffThread.ts), the EHR profile's vendor and the CapabilityStatement (for the
+ * write-back plan, before any click).
  */
 import { isEhrVendor } from '../../../server/contracts/plain';
 import type { EhrVendor } from '../../../server/contracts/writeback';
 import { embeddedProfiles } from '../../../launch/embeddedProfiles';
 import { buildCollectionBundle } from '../fhir/bundle';
 import { createFhirPort, type FhirPort } from '../fhir/port';
-import { readRecord, type ReadNotice } from '../fhir/reads';
+import type { ReadNotice } from '../fhir/reads';
+import { readOffThread } from '../fhir/readOffThread';
 import type { Bundle, Resource } from '../fhir/types';
+import type { EvaluateResponse } from '../../../server/contracts/index';
+import type { Overrides } from './overrides';
 import { mark } from '../metrics';
 import { parseScopes, type GrantedScopes } from '../smart/scopes';
 import type { Launch } from '../smart/session';
@@ -23,7 +27,12 @@ export interface LoadedVisit {
   scopes: GrantedScopes;
   vendor: EhrVendor;
   capability: Capability;
+  /** the first evaluation when it was sent as the record came in (smart/beginLaunch.ts), before the review was drawn */
+  firstEvaluation?: FirstEvaluation;
 }
+
+/** an evaluation already under way, and the corrections it was sent with */
+export interface FirstEvaluation { overrides: Overrides; result: Promise<EvaluateResponse> }
 
 async function vendorFor(serverUrl: string): Promise<EhrVendor> {
   try {
@@ -36,20 +45,12 @@ async function vendorFor(serverUrl: string): Promise<EhrVendor> {
   }
 }
 
-/** Calls `onResource` with every resource a read answers (search bundles unpacked), as soon as it answers. */
-function observed(port: FhirPort, onResource: (r: Resource) => void): FhirPort {
+/** the page's port, its request count including the worker's reads */
+function countingAlso(port: FhirPort, workerRequests: number): FhirPort {
   return {
     base: port.base,
-    get requestCount() { return port.requestCount; },
-    async request<T>(path: string, init?: Parameters<FhirPort['request']>[1]) {
-      const res = await port.request<T>(path, init);
-      const body = res.body as Resource | Bundle | undefined;
-      try {
-        if (body?.resourceType === 'Bundle') for (const e of (body as Bundle).entry ?? []) { if (e.resource) onResource(e.resource); }
-        else if (body?.resourceType) onResource(body as Resource);
-      } catch { /* a display callback never breaks a read */ }
-      return res;
-    },
+    get requestCount() { return port.requestCount + workerRequests; },
+    request: (path, init) => port.request(path, init),
   };
 }
 
@@ -69,22 +70,28 @@ export async function loadVisit(launch: Launch, opts: LoadOptions = {}): Promise
     refresh: tokens.canRenew() ? async () => ((await tokens.renew()) ? tokens.current().accessToken : undefined) : undefined,
   });
   const scopes = parseScopes(token.scope);
-  const [record, capability, vendor] = await Promise.all([
-    readRecord(onResource ? observed(port, onResource) : port, { patientId: token.patient, encounterId: token.encounter, scopes, today: new Date() }),
-    port.request('metadata').then((r) => parseCapability(r.body), () => UNKNOWN_CAPABILITY),
+  const [{ record, metadata, workerRequests }, vendor] = await Promise.all([
+    readOffThread({
+      port,
+      accessToken: tokens.current().accessToken ?? '',
+      renew: tokens.canRenew() ? async () => ((await tokens.renew()) ? tokens.current().accessToken : undefined) : undefined,
+      ctx: { patientId: token.patient, encounterId: token.encounter, scopes, today: new Date() },
+      onResources: onResource ? (rs) => rs.forEach(onResource) : undefined,
+    }),
     vendorFor(launch.serverUrl),
   ]);
   mark('record');
-  onProgress?.(port);
+  const counted = countingAlso(port, workerRequests);
+  onProgress?.(counted);
   const patient = record.resources.find((r) => r.resourceType === 'Patient' && r.id === token.patient);
   return {
-    port,
+    port: counted,
     bundle: buildCollectionBundle(launch.serverUrl, record.resources),
     patient,
     notices: record.notices,
     sessionExpired: record.sessionExpired,
     scopes,
     vendor,
-    capability,
+    capability: metadata === undefined ? UNKNOWN_CAPABILITY : parseCapability(metadata),
   };
 }

@@ -5,19 +5,28 @@ import { evaluate } from '../api/evaluate';
 import type { Bundle } from '../fhir/types';
 import { Evaluator } from './evaluator';
 import type { Overrides } from './overrides';
+import type { FirstEvaluation } from './loadVisit';
 
 export interface EvaluationState { result?: EvaluateResponse; loading: boolean; error?: unknown }
 
-export function useEvaluation(bundle: Bundle, overrides: Overrides): EvaluationState & { retry(): void } {
+/** Evaluates `o`; the evaluation sent early is taken up instead, once, when it was sent with the same overrides. */
+export function runTakingUp(bundle: Bundle, sentEarly: FirstEvaluation | undefined, send = evaluate) {
+  let early = sentEarly;
+  return (o: Overrides, signal: AbortSignal): Promise<EvaluateResponse> => {
+    const taken = early;
+    early = undefined;
+    return taken && JSON.stringify(taken.overrides) === JSON.stringify(o) ? taken.result : send(bundle, o, { signal });
+  };
+}
+
+/** `sentEarly`: an evaluation already sent for this bundle (loadVisit.ts); taken up once, when the overrides are the same */
+export function useEvaluation(bundle: Bundle, overrides: Overrides, sentEarly?: FirstEvaluation): EvaluationState & { retry(): void } {
   const [state, setState] = useState<EvaluationState>({ loading: true });
-  const evaluator = useMemo(() => new Evaluator<Overrides, EvaluateResponse>(
-    (o, signal) => evaluate(bundle, o, { signal }),
-    {
-      onLoading: (loading) => setState((s) => ({ ...s, loading })),
-      onResult: (result) => setState({ result, loading: false }),
-      onError: (error) => setState((s) => ({ ...s, error, loading: false })),
-    },
-  ), [bundle]);
+  const evaluator = useMemo(() => new Evaluator<Overrides, EvaluateResponse>(runTakingUp(bundle, sentEarly), {
+    onLoading: (loading) => setState((s) => ({ ...s, loading })),
+    onResult: (result) => setState({ result, loading: false }),
+    onError: (error) => setState((s) => ({ ...s, error, loading: false })),
+  }), [bundle, sentEarly]);
   const latest = useRef(overrides);
   latest.current = overrides;
   const first = useRef(true);

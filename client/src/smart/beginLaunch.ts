@@ -8,13 +8,16 @@ import { loadVisit, type LoadedVisit } from '../review/loadVisit';
 import type { Resource } from '../fhir/types';
 import { storageBlockedWords } from '../errors';
 import { storageUsable } from '../../../launch/storageUsable';
+import { evaluate } from '../api/evaluate';
+import { loadWork } from '../review/workStore';
 
 export type Outcome = Awaited<ReturnType<typeof completeLaunch>>;
 let launching: Promise<Outcome> | undefined;
 
 export function beginLaunch(): Promise<Outcome> {
   launching ??= storageUsable()
-    ? completeLaunch().catch((): Outcome => ({ ok: false, words: storageBlockedWords(window.top !== window) }))
+    // the record's reads start the moment the token is in (beginRead), not when this promise settles
+    ? completeLaunch((launch) => { beginRead(launch); }).catch((): Outcome => ({ ok: false, words: storageBlockedWords(window.top !== window) }))
     : Promise.resolve<Outcome>({ ok: false, words: storageBlockedWords(window.top !== window) });
   return launching;
 }
@@ -31,6 +34,19 @@ export interface FirstRead {
 }
 let firstRead: FirstRead | undefined;
 
+/**
+ * Sends the first evaluation the moment the record is read, with the corrections kept for this visit (as the review
+ * will start with them), while React draws the review: the review takes this answer up (useEvaluation).
+ */
+const withFirstEvaluation = (launch: Launch) => async (visit: LoadedVisit): Promise<LoadedVisit> => {
+  if (visit.sessionExpired) return visit;
+  await launching; // the launch's work tag is set by then
+  const overrides = loadWork(launch.stateKey, undefined, launch.workTag)?.overrides ?? {};
+  const result = evaluate(visit.bundle, overrides);
+  result.catch(() => undefined); // the review awaits it and shows its failure
+  return { ...visit, firstEvaluation: { overrides, result } };
+};
+
 export function beginRead(launch: Launch): FirstRead {
   if (firstRead?.launch === launch) return firstRead;
   const seen: Resource[] = [];
@@ -40,7 +56,7 @@ export function beginRead(launch: Launch): FirstRead {
       seen.push(r);
       for (const l of listeners) { try { l(r); } catch { /* a display callback never breaks a read */ } }
     },
-  });
+  }).then(withFirstEvaluation(launch));
   visit.catch(() => undefined); // the screen awaits it; a failure is shown there
   firstRead = {
     launch,

@@ -24,7 +24,7 @@ export interface Launch {
   fhirUser?: string;
   /** the tokens as they are now (renewed with the refresh token on a 401); `token` above is the launch's first answer */
   tokens: LaunchTokens;
-  /** the visit's tag for the kept work (review/workStore.ts): a relaunch of the same visit takes the work up */
+  /** the visit's tag for the kept work (review/workStore.ts): a relaunch of the same visit takes the work up; set once its digest is done (see completeLaunch) */
   workTag?: string;
 }
 
@@ -36,7 +36,11 @@ function cleanUrl(stateKey: string | undefined): void {
   history.replaceState(stateKey ? { [HISTORY_KEY]: stateKey } : null, '', url.pathname + url.search + url.hash);
 }
 
-export async function completeLaunch(): Promise<LaunchOutcome> {
+/**
+ * `onAuthorized` is called with the launch the moment its token is in and checked (the record's reads start there);
+ * the launch's `workTag` is set on that same object before the returned promise settles.
+ */
+export async function completeLaunch(onAuthorized?: (launch: Launch) => void): Promise<LaunchOutcome> {
   FHIR.oauth2.settings.fullSessionStorageSupport = false;
   FHIR.oauth2.settings.replaceBrowserHistory = false;
   const params = new URLSearchParams(location.search);
@@ -62,12 +66,10 @@ export async function completeLaunch(): Promise<LaunchOutcome> {
   const user = fhirUserFromIdToken(check.token.id_token);
   const serverUrl = client.state.serverUrl.replace(/\/+$/, '');
   const fhirUser = user ? relativeReference(user) : undefined;
+  const launch: Launch = { client, token: check.token, stateKey, serverUrl, fhirUser, tokens: launchTokens(client) };
+  // before anything awaits: the work tag's digest below yields to whatever task is queued (React's chunk evaluating)
+  try { onAuthorized?.(launch); } catch { /* the caller's early start never breaks the launch */ }
   const workTag = await visitTag({ ehr: serverUrl, patient: check.token.patient, encounter: check.token.encounter, user: fhirUser });
-  return {
-    ok: true,
-    launch: {
-      client, token: check.token, stateKey, serverUrl, fhirUser, tokens: launchTokens(client),
-      ...(workTag ? { workTag } : {}),
-    },
-  };
+  if (workTag) launch.workTag = workTag;
+  return { ok: true, launch };
 }
