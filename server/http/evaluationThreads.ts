@@ -3,8 +3,8 @@
  *
  * Node answers HTTP on one thread; the evaluation is pure CPU (~0.6 ms a request), so on that thread alone the
  * server tops out near one core. `startEvaluationThreads` runs it on worker threads instead (EVALUATION_THREADS,
- * default: the cores less one), leaving the HTTP thread to read bodies and write answers: on 2 cores the two
- * overlap. Text goes in and text comes out (a 12 KB string is copied in microseconds; a parsed object would be
+ * default: one per core from 2 cores up), leaving the HTTP thread to read bodies and write answers, which it does
+ * beside an evaluation thread on the same core. Text goes in and text comes out (a 12 KB string is copied in microseconds; a parsed object would be
  * cloned node by node), and the mappings cross only when they change (messages to a thread arrive in order, so a
  * request always sees the mappings posted before it).
  *
