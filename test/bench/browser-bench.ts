@@ -51,6 +51,9 @@ export async function timedSandboxLaunch(page: Page, appUrl: string, patientId: 
   }
 }
 
+/** launches timed per bench run (after one that warms up): enough that one slow launch on a busy machine does not move the median */
+export const BENCH_LAUNCHES = 15;
+
 export async function benchBrowserLaunch(appUrl: string, runs: number): Promise<{ medianMs: number; maxMs: number; wallMedianMs: number; fhirRequests: number }> {
   const browser = await launchBrowser();
   try {

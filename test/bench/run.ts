@@ -15,7 +15,7 @@ import path from 'node:path';
 import { benchEvaluations } from './evaluate-bench.js';
 import { benchMappingResolution } from './mapping-bench.js';
 import { benchExtraction } from './extract-bench.js';
-import { benchBrowserLaunch } from './browser-bench.js';
+import { benchBrowserLaunch, BENCH_LAUNCHES } from './browser-bench.js';
 import { startProductionServer } from './server-bench.js';
 import { loadFiguresFromOwnProcess } from './load-figures.js';
 
@@ -54,8 +54,8 @@ try {
 // the browser launch against the production start too (compiled server, sandbox on, its own process)
 const app = await startProductionServer();
 try {
-  const browser = await benchBrowserLaunch(app.url, 7);
-  print('launch-to-suggestions median (ms, Chromium)', `${Math.round(browser.medianMs)} (click event → lines drawn, browser clock)`);
+  const browser = await benchBrowserLaunch(app.url, BENCH_LAUNCHES);
+  print('launch-to-suggestions median (ms, Chromium)', `${Math.round(browser.medianMs)} (click event → lines drawn, browser clock; ${BENCH_LAUNCHES} launches)`);
   print('launch-to-suggestions max (ms, Chromium)', Math.round(browser.maxMs));
   print('  … as Playwright times it, median (ms)', `${browser.wallMedianMs} (adds its pre-click checks and the round trip to the page)`);
   print('FHIR requests per launch', browser.fhirRequests);
