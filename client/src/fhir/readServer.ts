@@ -3,10 +3,20 @@
  * answer's resources as they arrive and the whole record at the end. Off the page's main thread, the dependent reads
  * (performers, the payer, notes) start the moment their parent answers, not after React's next task.
  */
-import { createFhirPort, reportingAnswers } from './port';
-import { readRecord } from './reads';
+import { createFhirPort, reportingAnswers, type FhirPort } from './port';
+import { readRecord, type ReadContext, type RecordRead } from './reads';
+import type { Resource } from './types';
 import type { FromWorker, ReadJob, ToWorker } from './readProtocol';
 import { parseScopes } from '../smart/scopes';
+
+/** The record (each answer's resources reported as it arrives) and, beside it, the CapabilityStatement as answered (undefined when unread). */
+export async function readWithCapability(port: FhirPort, ctx: ReadContext, onResources?: (resources: Resource[]) => void): Promise<{ record: RecordRead; metadata?: unknown }> {
+  const [record, metadata] = await Promise.all([
+    readRecord(onResources ? reportingAnswers(port, onResources) : port, ctx),
+    port.request('metadata').then((r) => r.body, () => undefined),
+  ]);
+  return { record, metadata };
+}
 
 export interface WorkerScope {
   postMessage(message: FromWorker): void;
@@ -29,10 +39,7 @@ export function serveReads(scope: WorkerScope, fetchImpl?: typeof fetch): void {
       }) : undefined,
     });
     const ctx = { patientId: job.patientId, encounterId: job.encounterId, scopes: parseScopes(job.scope), today: new Date(job.todayMs), maxPages: job.maxPages };
-    const [record, metadata] = await Promise.all([
-      readRecord(reportingAnswers(port, (resources) => scope.postMessage({ type: 'resources', resources })), ctx),
-      port.request('metadata').then((r) => r.body, () => undefined),
-    ]);
+    const { record, metadata } = await readWithCapability(port, ctx, (resources) => scope.postMessage({ type: 'resources', resources }));
     scope.postMessage({ type: 'done', record, metadata, requestCount: port.requestCount });
   };
   scope.addEventListener('message', ({ data }) => {

@@ -63,18 +63,15 @@ export interface LoadOptions {
 export async function loadVisit(launch: Launch, opts: LoadOptions = {}): Promise<LoadedVisit> {
   const { onProgress, onResource } = opts;
   const { tokens, token } = launch;
-  const port = createFhirPort({
-    base: launch.serverUrl,
-    getToken: () => tokens.current().accessToken ?? '',
-    // the launch's one renewal (fhirclient's single-flight refresh), shared with Write
-    refresh: tokens.canRenew() ? async () => ((await tokens.renew()) ? tokens.current().accessToken : undefined) : undefined,
-  });
+  // the launch's one renewal (fhirclient's single-flight refresh), shared by the page's port (Write), and the worker
+  const renew = tokens.canRenew() ? async () => ((await tokens.renew()) ? tokens.current().accessToken : undefined) : undefined;
+  const port = createFhirPort({ base: launch.serverUrl, getToken: () => tokens.current().accessToken ?? '', refresh: renew });
   const scopes = parseScopes(token.scope);
   const [{ record, metadata, workerRequests }, vendor] = await Promise.all([
     readOffThread({
       port,
       accessToken: tokens.current().accessToken ?? '',
-      renew: tokens.canRenew() ? async () => ((await tokens.renew()) ? tokens.current().accessToken : undefined) : undefined,
+      renew,
       ctx: { patientId: token.patient, encounterId: token.encounter, scopes, today: new Date() },
       onResources: onResource ? (rs) => rs.forEach(onResource) : undefined,
     }),
